@@ -1,0 +1,53 @@
+/**
+ * The composition root shared by the server, the CLI and the tests: explicit wiring, no globals.
+ */
+import fs from 'node:fs';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { migrate, openStore, type Store } from './store/db.ts';
+
+export interface App {
+  config: Config;
+  store: Store;
+  log: Logger;
+  /** Stop background work and close connections, in reverse order of start. */
+  close(): Promise<void>;
+  /** Register something to stop on close (closed last-in, first-out). */
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export interface CreateAppOptions {
+  /** Skip migrations (the `migrate` command runs them itself). */
+  migrate?: boolean;
+  log?: Logger;
+}
+
+export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const store = openStore(config.databaseUrl);
+  const closers: Array<() => Promise<void> | void> = [() => store.close()];
+  const app: App = {
+    config,
+    store,
+    log,
+    onClose: (fn) => closers.push(fn),
+    close: async () => {
+      while (closers.length) {
+        const fn = closers.pop()!;
+        try {
+          await fn();
+        } catch (e) {
+          log.error({ err: e }, 'error while closing');
+        }
+      }
+    },
+  };
+  try {
+    if (opts.migrate !== false) await migrate(store);
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  return app;
+}

@@ -1,0 +1,228 @@
+/**
+ * Papers repository: every SQL statement that touches the `papers` table, and the change sequence.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Store } from '../store/db.ts';
+import type { Database, PaperRow } from '../store/schema.ts';
+import { fieldsFromInput, mergePaper, sameFields, type PaperFields, type PaperInput } from './paper.ts';
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** SQLite allows 32,766 bound parameters per statement; 26 columns × 500 rows stays well below. */
+const WRITE_CHUNK = 500;
+
+/**
+ * Insert or merge a batch of papers in one transaction and give each changed row a fresh change
+ * sequence. The counter row is locked first, so concurrent writers (other processes, other app
+ * nodes on PostgreSQL) commit in sequence order and a follower reading `seq > n` never misses a row.
+ */
+export async function upsertPapers(store: Store, inputs: PaperInput[]): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+  if (inputs.length === 0) return result;
+  await store.db.transaction().execute(async (trx) => {
+    let next = await lockSeq(trx, store.engine);
+    // Collapse duplicates inside the batch so each id is written once.
+    const byId = new Map<string, PaperInput[]>();
+    for (const p of inputs) {
+      const list = byId.get(p.arxivId);
+      if (list) list.push(p);
+      else byId.set(p.arxivId, [p]);
+    }
+    const ids = [...byId.keys()];
+    const stored = new Map<string, PaperRow>();
+    for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
+      const rows = await trx.selectFrom('papers').selectAll().where('arxiv_id', 'in', ids.slice(i, i + WRITE_CHUNK)).execute();
+      for (const r of rows) stored.set(r.arxiv_id, r);
+    }
+    const now = new Date().toISOString();
+    const writes: Array<PaperFields & { seq: number; created_at: string; modified_at: string }> = [];
+    for (const [id, versions] of byId) {
+      const old = stored.get(id);
+      let merged: PaperFields = old ?? fieldsFromInput(versions[0]!);
+      for (const v of old ? versions : versions.slice(1)) merged = mergePaper(merged, v);
+      if (old && sameFields(old, merged)) {
+        result.unchanged += versions.length;
+        continue;
+      }
+      if (old) result.updated += 1;
+      else result.inserted += 1;
+      // Further copies of the same id in one batch count as unchanged: they were merged in.
+      result.unchanged += versions.length - 1;
+      next += 1;
+      writes.push({ ...merged, seq: next, created_at: old?.created_at ?? now, modified_at: now });
+    }
+    for (let i = 0; i < writes.length; i += WRITE_CHUNK) {
+      await trx
+        .insertInto('papers')
+        .values(writes.slice(i, i + WRITE_CHUNK))
+        .onConflict((oc) =>
+          oc.column('arxiv_id').doUpdateSet((eb) => ({
+            version: eb.ref('excluded.version'),
+            title: eb.ref('excluded.title'),
+            abstract: eb.ref('excluded.abstract'),
+            authors: eb.ref('excluded.authors'),
+            categories: eb.ref('excluded.categories'),
+            published_at: eb.ref('excluded.published_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+            daily_date: eb.ref('excluded.daily_date'),
+            comment: eb.ref('excluded.comment'),
+            journal_ref: eb.ref('excluded.journal_ref'),
+            doi: eb.ref('excluded.doi'),
+            github_repo: eb.ref('excluded.github_repo'),
+            project_page: eb.ref('excluded.project_page'),
+            upvotes: eb.ref('excluded.upvotes'),
+            num_comments: eb.ref('excluded.num_comments'),
+            submitted_by: eb.ref('excluded.submitted_by'),
+            ai_summary: eb.ref('excluded.ai_summary'),
+            ai_keywords: eb.ref('excluded.ai_keywords'),
+            source: eb.ref('excluded.source'),
+            seq: eb.ref('excluded.seq'),
+            modified_at: eb.ref('excluded.modified_at'),
+          })),
+        )
+        .execute();
+    }
+    if (writes.length) await setSeq(trx, next);
+  });
+  return result;
+}
+
+/** Lock the sequence counter for the rest of the transaction and return its value. */
+async function lockSeq(trx: Transaction<Database>, engine: Store['engine']): Promise<number> {
+  // On SQLite a write takes the database's write lock; on PostgreSQL FOR UPDATE takes the row lock.
+  if (engine === 'sqlite') {
+    await trx.updateTable('counters').set({ value: sql`value` }).where('name', '=', 'paper_seq').execute();
+    const row = await trx.selectFrom('counters').select('value').where('name', '=', 'paper_seq').executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+  const row = await trx.selectFrom('counters').select('value').where('name', '=', 'paper_seq').forUpdate().executeTakeFirstOrThrow();
+  return Number(row.value);
+}
+
+async function setSeq(trx: Transaction<Database>, value: number): Promise<void> {
+  await trx.updateTable('counters').set({ value }).where('name', '=', 'paper_seq').execute();
+}
+
+/**
+ * Run `fn` holding the change-sequence lock and give it the next sequence numbers to use.
+ * For features that change one paper outside ingestion (votes, comments, moderation).
+ */
+export async function withNextSeq<T>(
+  store: Store,
+  fn: (trx: Transaction<Database>, nextSeq: () => number) => Promise<T>,
+): Promise<T> {
+  return store.db.transaction().execute(async (trx) => {
+    let value = await lockSeq(trx, store.engine);
+    const start = value;
+    const out = await fn(trx, () => ++value);
+    if (value !== start) await setSeq(trx, value);
+    return out;
+  });
+}
+
+export async function getPaperRow(db: Kysely<Database>, arxivId: string): Promise<PaperRow | undefined> {
+  return db.selectFrom('papers').selectAll().where('arxiv_id', '=', arxivId).executeTakeFirst();
+}
+
+export async function getPaperRows(db: Kysely<Database>, arxivIds: string[]): Promise<PaperRow[]> {
+  if (arxivIds.length === 0) return [];
+  return db.selectFrom('papers').selectAll().where('arxiv_id', 'in', arxivIds).execute();
+}
+
+/** Papers that entered the daily list between two days (inclusive), most upvoted first. */
+export async function listDaily(
+  db: Kysely<Database>,
+  from: string,
+  to: string,
+  opts: { limit: number; offset: number },
+): Promise<PaperRow[]> {
+  return db
+    .selectFrom('papers')
+    .selectAll()
+    .where('daily_date', '>=', from)
+    .where('daily_date', '<=', to)
+    .orderBy('upvotes', 'desc')
+    .orderBy('daily_date', 'desc')
+    .orderBy('arxiv_id', 'desc')
+    .limit(opts.limit)
+    .offset(opts.offset)
+    .execute();
+}
+
+export async function countDaily(db: Kysely<Database>, from: string, to: string): Promise<number> {
+  const r = await db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('daily_date', '>=', from)
+    .where('daily_date', '<=', to)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The latest day with daily papers on or before `day` (or overall), or null. */
+export async function latestDailyDate(db: Kysely<Database>, onOrBefore?: string): Promise<string | null> {
+  let q = db.selectFrom('papers').select((eb) => eb.fn.max('daily_date').as('d'));
+  if (onOrBefore) q = q.where('daily_date', '<=', onOrBefore);
+  const r = await q.executeTakeFirst();
+  return (r?.d as string | null | undefined) ?? null;
+}
+
+/** The nearest day with daily papers strictly before or after `day`. */
+export async function adjacentDailyDate(db: Kysely<Database>, day: string, dir: -1 | 1): Promise<string | null> {
+  const r = await db
+    .selectFrom('papers')
+    .select((eb) => (dir < 0 ? eb.fn.max('daily_date') : eb.fn.min('daily_date')).as('d'))
+    .where('daily_date', dir < 0 ? '<' : '>', day)
+    .executeTakeFirst();
+  return (r?.d as string | null | undefined) ?? null;
+}
+
+/** Rows changed after `afterSeq`, in sequence order: the change feed derived state follows. */
+export async function changesSince(db: Kysely<Database>, afterSeq: number, limit: number): Promise<PaperRow[]> {
+  return db.selectFrom('papers').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}
+
+export interface CatalogStats {
+  papers: number;
+  dailyPapers: number;
+  firstDaily: string | null;
+  lastDaily: string | null;
+  maxSeq: number;
+  bySource: Record<string, number>;
+}
+
+export async function catalogStats(db: Kysely<Database>): Promise<CatalogStats> {
+  const totals = await db
+    .selectFrom('papers')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('papers'),
+      eb.fn.count<number>('daily_date').as('daily'),
+      eb.fn.min('daily_date').as('first'),
+      eb.fn.max('daily_date').as('last'),
+      eb.fn.max('seq').as('maxSeq'),
+    ])
+    .executeTakeFirstOrThrow();
+  const sources = await db
+    .selectFrom('papers')
+    .select((eb) => ['source', eb.fn.countAll<number>().as('n')])
+    .groupBy('source')
+    .orderBy('source')
+    .execute();
+  return {
+    papers: Number(totals.papers),
+    dailyPapers: Number(totals.daily),
+    firstDaily: (totals.first as string | null) ?? null,
+    lastDaily: (totals.last as string | null) ?? null,
+    maxSeq: Number(totals.maxSeq ?? 0),
+    bySource: Object.fromEntries(sources.map((s) => [s.source, Number(s.n)])),
+  };
+}
+
+export async function countPapers(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,51 @@
+/**
+ * What a CLI command is: a name, its options (node:util parseArgs), and a run function that gets
+ * the parsed values and an output helper. Commands are thin: they call the same services the server uses.
+ */
+import type { ParseArgsConfig } from 'node:util';
+import { createProgress, type ProgressReporter } from './progress.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Output {
+  json: boolean;
+  /** Data: one JSON line under --json, else the text form. */
+  data(value: unknown, text: () => string): void;
+  /** Human progress and notes: stderr, so stdout stays clean for data. */
+  info(line: string): void;
+  isTTY: boolean;
+  /** A progress reporter on stderr (bar on a terminal, periodic lines otherwise). */
+  progress?(label: string, total?: number): ProgressReporter;
+}
+
+export interface CommandContext {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+  out: Output;
+  env: Record<string, string | undefined>;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options?: OptionSpec;
+  /** Returns the process exit code (0 when omitted). */
+  run(ctx: CommandContext): Promise<number | void>;
+}
+
+export function createOutput(json: boolean): Output {
+  return {
+    json,
+    isTTY: Boolean(process.stderr.isTTY),
+    data(value, text) {
+      process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
+    },
+    info(line) {
+      process.stderr.write(`${line}\n`);
+    },
+    progress(label, total) {
+      return createProgress(label, total, { tty: Boolean(process.stderr.isTTY), write: (s) => process.stderr.write(s) });
+    },
+  };
+}

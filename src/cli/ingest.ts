@@ -1,0 +1,41 @@
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { ingest as runIngest, type IngestSummary } from '../ingest/pipeline.ts';
+import { SOURCES } from '../ingest/sources.ts';
+import type { Command, OptionSpec } from './command.ts';
+
+const options: OptionSpec = Object.assign({}, ...SOURCES.map((s) => s.options ?? {}));
+
+function summaryText(s: IngestSummary): string {
+  const lines = [
+    `${s.source}: read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected} in ${s.seconds.toFixed(1)} s`,
+  ];
+  for (const r of s.rejections) lines.push(`  rejected ${r.location}: ${r.reason}`);
+  return lines.join('\n');
+}
+
+export const ingest: Command = {
+  name: 'ingest',
+  summary: `import papers (${SOURCES.map((s) => s.name).join(', ')})`,
+  usage: ['paperboy ingest <source> …', ...SOURCES.map((s) => `  ${s.usage}  — ${s.summary}`)].join('\n'),
+  options,
+  async run({ positionals, values, out, env }) {
+    const [name, ...rest] = positionals;
+    const spec = SOURCES.find((s) => s.name === name);
+    if (!spec) {
+      throw new AppError('USAGE', `ingest needs a source: one of ${SOURCES.map((s) => s.name).join(', ')} (got ${JSON.stringify(name ?? '')})`);
+    }
+    const app = await createApp(loadConfig(env));
+    try {
+      const { items, total } = await spec.open({ app, positionals: rest, values, info: out.info });
+      const progress = out.progress?.(spec.name, total);
+      const summary = await runIngest(app.store, spec.name, items, { total, onProgress: progress?.update });
+      progress?.done();
+      out.data(summary, () => summaryText(summary));
+      return 0;
+    } finally {
+      await app.close();
+    }
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * Configuration: the environment parsed once by one zod schema into a frozen object.
+ * Nothing else in the code base reads `process.env`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const schema = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…')
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  BASE_URL: z.string().url('must be an absolute URL such as https://papers.example.org').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Load the bundled demo papers into an empty catalog on start. */
+  DEMO_DATA: bool.default(true),
+  /** Follow the catalog's change feed this often (ms) to keep derived state current. */
+  INDEX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** Search embedder: builtin (LSA trained on the catalog), onnx:<folder or hub id>, openai:<base url>. */
+  EMBEDDER: z.string().min(1).default('builtin'),
+  EMBEDDER_API_KEY: z.string().optional(),
+  EMBEDDER_MODEL: z.string().optional(),
+  EMBEDDER_DIM: z.coerce.number().int().min(1).max(8192).optional(),
+  /** arXiv OAI-PMH endpoint and politeness delay between requests (ms). */
+  OAI_URL: z.string().url().default('https://oaipmh.arxiv.org/oai'),
+  ARXIV_API_URL: z.string().url().default('https://export.arxiv.org/api/query'),
+  ARXIV_DELAY_MS: z.coerce.number().int().min(0).default(3000),
+});
+
+export type Config = Readonly<{
+  dataDir: string;
+  databaseUrl: string;
+  engine: 'sqlite' | 'postgres';
+  port: number;
+  host: string;
+  baseUrl: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  demoData: boolean;
+  indexPollMs: number;
+  embedder: string;
+  embedderApiKey: string | undefined;
+  embedderModel: string | undefined;
+  embedderDim: number | undefined;
+  oaiUrl: string;
+  arxivApiUrl: string;
+  arxivDelayMs: number;
+}>;
+
+/**
+ * Parse configuration from an environment-like record.
+ * @example loadConfig({ PORT: '8080' }).port // 8080
+ * @throws AppError CONFIG_INVALID naming the first bad variable
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined) picked[key] = v;
+  }
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const value = picked[name];
+    const shown = name.includes('KEY') || name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    throw new AppError('CONFIG_INVALID', `${name} is invalid: ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'paperboy.db')}`;
+  const port = e.PORT;
+  return Object.freeze({
+    dataDir,
+    databaseUrl,
+    engine: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+    port,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    demoData: e.DEMO_DATA,
+    indexPollMs: e.INDEX_POLL_MS,
+    embedder: e.EMBEDDER,
+    embedderApiKey: e.EMBEDDER_API_KEY,
+    embedderModel: e.EMBEDDER_MODEL,
+    embedderDim: e.EMBEDDER_DIM,
+    oaiUrl: e.OAI_URL,
+    arxivApiUrl: e.ARXIV_API_URL,
+    arxivDelayMs: e.ARXIV_DELAY_MS,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * One catalogue of errors with stable codes: callers and tests match on `code`, users read `message`.
+ */
+
+export const ERROR_CODES = {
+  CONFIG_INVALID: 500,
+  BAD_REQUEST: 400,
+  INVALID_ARXIV_ID: 400,
+  INVALID_DATE: 400,
+  INVALID_QUERY: 400,
+  NOT_FOUND: 404,
+  PAPER_NOT_FOUND: 404,
+  INGEST_BAD_FILE: 422,
+  INGEST_BAD_RECORD: 422,
+  UPSTREAM_UNAVAILABLE: 503,
+  UPSTREAM_BAD_RESPONSE: 502,
+  DB_UNAVAILABLE: 503,
+  EMBEDDER_FAILED: 502,
+  EMBEDDER_AUTH: 401,
+  INDEX_NOT_READY: 503,
+  USAGE: 400,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_CODES[code];
+    this.details = opts.details;
+  }
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code);
+}
+
+/** The message of any thrown value, for one-line reports. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

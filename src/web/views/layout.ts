@@ -1,0 +1,32 @@
+/**
+ * The page shell every HTML page shares: head, header with search, footer.
+ */
+import { html, type Html } from '../html.ts';
+
+export interface LayoutOptions {
+  title: string;
+  body: Html;
+  /** Extra tags for <head> (feeds, canonical links). */
+  head?: Html;
+  /** Prefill of the header's search box. */
+  query?: string;
+}
+
+export function layout(o: LayoutOptions): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title} · Paperboy</title>
+${o.head}
+</head>
+<body>
+<header class="site"><a class="brand" href="/">Paperboy</a>
+<form class="search" action="/search" method="get" role="search"><input type="search" name="q" value="${o.query ?? ''}" placeholder="Search papers" aria-label="Search papers"></form>
+</header>
+<main>${o.body}</main>
+<footer class="site">Paperboy — open-source research-paper discovery</footer>
+</body>
+</html>`;
+}
