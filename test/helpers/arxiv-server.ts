@@ -2,6 +2,7 @@
  * A local stand-in for arXiv's OAI-PMH and API endpoints, serving the recorded response shapes in
  * test/fixtures and remembering every request (with its arrival time) for assertions.
  */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -35,6 +36,17 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+/**
+ * Assert requests were paced: arrival times carry a few ms of in-process jitter, so the span of n
+ * requests must cover n-1 delays (less 10 ms) rather than every single gap being exact.
+ */
+export function assertPaced(reqs: SeenRequest[], delayMs: number): void {
+  const span = reqs.at(-1)!.at - reqs[0]!.at;
+  const want = (reqs.length - 1) * delayMs - 10;
+  const gaps = reqs.slice(1).map((r, i) => Math.round(r.at - reqs[i]!.at));
+  assert.ok(span >= want, `${reqs.length} requests should span at least ${want} ms; gaps ${gaps.join(', ')}`);
+}
+
 export function fixture(rel: string): string {
   return fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
 }
@@ -54,8 +66,15 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
+  const origin = `http://127.0.0.1:${port}`;
+  // The first fetch in a process loads its HTTP stack (tens of ms): pay that here, not inside a timed gap.
+  const saved = current;
+  current = () => ({ body: 'warm' });
+  await (await fetch(`${origin}/warm-up`)).text();
+  current = saved;
+  requests.length = 0;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     requests,
     handle: (h) => {
       current = h;

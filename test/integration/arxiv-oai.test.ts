@@ -6,7 +6,7 @@ import { harvestOai, oaiCheckpointKey, type OaiCheckpoint } from '../../src/inge
 import { loadCheckpoint, saveCheckpoint } from '../../src/ingest/checkpoints.ts';
 import { createHttpClient } from '../../src/ingest/http-client.ts';
 import { ingest, type SourceItem } from '../../src/ingest/pipeline.ts';
-import { busy, fixture, oaiPages, startFakeServer, type FakeServer } from '../helpers/arxiv-server.ts';
+import { assertPaced, busy, fixture, oaiPages, startFakeServer, type FakeServer } from '../helpers/arxiv-server.ts';
 import { describeEngines } from '../helpers/stores.ts';
 
 const DELAY = 40;
@@ -21,9 +21,9 @@ describeEngines('arXiv OAI-PMH harvester', (ctx) => {
   });
   after(() => server.close());
 
-  const run = (opts: { maxAttempts?: number; items?: (i: AsyncIterable<SourceItem>) => AsyncIterable<SourceItem>; from?: string } = {}) => {
+  const run = (opts: { maxAttempts?: number; backoffMs?: number; items?: (i: AsyncIterable<SourceItem>) => AsyncIterable<SourceItem>; from?: string } = {}) => {
     const notes: string[] = [];
-    const http = createHttpClient({ delayMs: DELAY, backoffMs: 20, maxAttempts: opts.maxAttempts ?? 4 });
+    const http = createHttpClient({ delayMs: DELAY, backoffMs: opts.backoffMs ?? 20, maxAttempts: opts.maxAttempts ?? 4 });
     const items = harvestOai({ store: ctx.store, http, url, ...args, from: opts.from ?? args.from, info: (l) => notes.push(l) });
     return { notes, done: ingest(ctx.store, 'oai', opts.items ? opts.items(items) : items) };
   };
@@ -58,9 +58,9 @@ describeEngines('arXiv OAI-PMH harvester', (ctx) => {
       { verb: 'ListRecords', resumptionToken: '6960524|1001' },
       { verb: 'ListRecords', resumptionToken: '6960524|2002' },
     ]);
-    const gaps = server.requests.slice(1).map((r, i) => r.at - server.requests[i]!.at);
-    assert.ok(gaps.every((g) => g >= DELAY - 3), `requests at least ${DELAY} ms apart: ${gaps.map(Math.round)}`);
-    assert.ok(gaps[1]! >= 990, `the retry waited for Retry-After: 1 (gap ${Math.round(gaps[1]!)} ms)`);
+    assertPaced(server.requests, DELAY);
+    const retryGap = server.requests[2]!.at - server.requests[1]!.at;
+    assert.ok(retryGap >= 950, `the retry waited for Retry-After: 1 (gap ${Math.round(retryGap)} ms)`);
     assert.ok(notes.some((l) => /^page 2, 3 records, waiting 1 s: HTTP 503, Retry-After 1$/.test(l)), notes.join('\n'));
     assert.equal(await loadCheckpoint(ctx.store, key()), null, 'a finished harvest clears its checkpoint');
 
@@ -86,7 +86,7 @@ describeEngines('arXiv OAI-PMH harvester', (ctx) => {
   it('a run of 503s backs off, fails with a clear message and keeps its checkpoint; the next run resumes from it', async () => {
     server.requests.length = 0;
     server.handle((req, n) => (req.params.get('resumptionToken') === '6960524|1001' ? busy() : oaiPages(req, n)));
-    const { done } = run({ maxAttempts: 3 });
+    const { done } = run({ maxAttempts: 3, backoffMs: 60 });
     await assert.rejects(done, (e) => {
       assert.ok(isAppError(e, 'UPSTREAM_UNAVAILABLE'), String(e));
       assert.match(e.message, /^arXiv OAI-PMH at http:\/\/127\.0\.0\.1:\d+\/oai is unavailable: 3 consecutive attempts failed \(last: HTTP 503\)/);
@@ -95,7 +95,8 @@ describeEngines('arXiv OAI-PMH harvester', (ctx) => {
     });
     assert.equal(server.requests.length, 4, 'page 1, then three attempts at page 2');
     const gaps = server.requests.slice(2).map((r, i) => r.at - server.requests[i + 1]!.at);
-    assert.ok(gaps[1]! > gaps[0]!, `back-off grows: ${gaps.map(Math.round)}`);
+    // Back-off doubles: 60 ms, then 120 ms.
+    assert.ok(gaps[0]! >= 50 && gaps[1]! >= 110, `back-off grows: ${gaps.map(Math.round)}`);
     const cp = await loadCheckpoint<OaiCheckpoint>(ctx.store, key());
     assert.deepEqual(cp, { resumptionToken: '6960524|1001', from: '2025-03-18', until: null, set: 'cs', page: 1, harvested: 3, lastDatestamp: '2025-03-18' });
 
