@@ -147,9 +147,14 @@ export async function* harvestOai(o: OaiHarvestOptions): AsyncGenerator<SourceIt
       if (r.paper) yield { kind: 'paper', paper: r.paper, location };
       else yield { kind: 'reject', reason: r.reason ?? 'unreadable record', location };
     }
+    const next = page.token?.value ?? null;
+    if (next !== null && next === cp.resumptionToken && page.records.length === 0) {
+      // An empty page that hands back the token it was asked with would loop for ever.
+      throw new AppError('UPSTREAM_BAD_RESPONSE', `arXiv OAI-PMH at ${o.url} returned an empty page ${pageNo} with the same resumptionToken ${JSON.stringify(next)}`);
+    }
     cp.page = pageNo;
     cp.harvested += page.records.length;
-    cp.resumptionToken = page.token?.value ?? null;
+    cp.resumptionToken = next;
     restartFrom = null;
     const total = page.token?.completeListSize;
     const note = `page ${fmt(pageNo)}: ${fmt(cp.harvested)}${total ? ` of ${fmt(total)}` : ''} records${deleted ? `, ${deleted} deleted upstream (skipped)` : ''}`;

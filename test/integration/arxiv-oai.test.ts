@@ -171,6 +171,16 @@ describeEngines('arXiv OAI-PMH harvester', (ctx) => {
     assert.equal(server.requests.length, 0);
   });
 
+  it('an empty page that repeats its own token fails instead of looping', async () => {
+    server.handle((req, n) => {
+      const r = oaiPages(req, n);
+      if (!req.params.get('resumptionToken')) return r;
+      const empty = r.body!.replace(/<record>[\s\S]*<\/record>/, '').replace(/>6960524\|\d+</, `>${req.params.get('resumptionToken')}<`);
+      return { body: empty };
+    });
+    await assert.rejects(run({ from: '2025-03-16' }).done, /returned an empty page 2 with the same resumptionToken "6960524\|1001"/);
+  });
+
   it('a truncated page is retried as a transport failure', async () => {
     server.requests.length = 0;
     let cut = true;
