@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   INGEST_BAD_RECORD: 422,
   UPSTREAM_UNAVAILABLE: 503,
   UPSTREAM_BAD_RESPONSE: 502,
+  /** The upstream service understood the request and refused it (an OAI-PMH badArgument, …). */
+  UPSTREAM_REJECTED: 502,
   DB_UNAVAILABLE: 503,
   EMBEDDER_FAILED: 502,
   EMBEDDER_AUTH: 401,

@@ -4,6 +4,7 @@
  */
 import type { App } from '../app.ts';
 import type { OptionSpec } from '../cli/command.ts';
+import { arxivApiSource, oaiSource } from './arxiv-sources.ts';
 import type { SourceItem } from './pipeline.ts';
 
 export interface SourceArgs {
@@ -22,4 +23,7 @@ export interface SourceSpec {
   open(args: SourceArgs): Promise<{ items: AsyncIterable<SourceItem>; total?: number }>;
 }
 
-export const SOURCES: SourceSpec[] = [];
+export const SOURCES: SourceSpec[] = [
+  oaiSource,
+  arxivApiSource,
+];
