@@ -23,3 +23,7 @@ export interface SourceSpec {
 }
 
 export const SOURCES: SourceSpec[] = [];
+
+// File sources (hf-daily, kaggle, seed, demo) live in file-sources.ts.
+import { demoSource, hfDailySource, kaggleSource, seedSource } from './file-sources.ts';
+SOURCES.push(hfDailySource, kaggleSource, seedSource, demoSource);
