@@ -38,3 +38,24 @@ export function dayFromFileName(file: string): string | null {
   const m = /(\d{4}-\d{2}-\d{2})[^/\\]*$/.exec(path.basename(file));
   return m ? m[1]! : null;
 }
+
+/**
+ * Estimate a run's record count from the bytes read so far: cheap (file sizes only) and good enough
+ * for an ETA when files are alike, as day files and snapshot parts are.
+ * @example const est = createTotalEstimator(files); est(0, 120) // records expected in all files
+ */
+export function createTotalEstimator(files: string[]): (doneFiles: number, recordsSoFar: number) => number | undefined {
+  const sizes = files.map((f) => {
+    try {
+      return fs.statSync(f).size;
+    } catch {
+      return 0;
+    }
+  });
+  const all = sizes.reduce((a, b) => a + b, 0);
+  return (doneFiles, recordsSoFar) => {
+    const done = sizes.slice(0, doneFiles).reduce((a, b) => a + b, 0);
+    if (done <= 0 || recordsSoFar <= 0) return undefined;
+    return Math.max(recordsSoFar, Math.round((recordsSoFar * all) / done));
+  };
+}

@@ -8,7 +8,7 @@ import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toDay, toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { messageOf } from '../errors.ts';
-import { dayFromFileName, listInputFiles } from './files.ts';
+import { createTotalEstimator, dayFromFileName, listInputFiles } from './files.ts';
 import type { SourceItem } from './pipeline.ts';
 import { parsePythonLiteral } from './python-literal.ts';
 
@@ -125,6 +125,8 @@ export function* parseHfDailyText(text: string, file: string, opts: HfReadOption
  */
 export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): AsyncGenerator<SourceItem> {
   const files = listInputFiles(paths, (n) => n.endsWith('.json'));
+  const estimate = createTotalEstimator(files);
+  let records = 0;
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     let text: string;
@@ -134,7 +136,10 @@ export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): A
       yield { kind: 'reject', location: path.basename(file), reason: `cannot read file: ${messageOf(e)}` };
       continue;
     }
-    yield* parseHfDailyText(text, file, opts);
-    yield { kind: 'checkpoint', note: `${path.basename(file)} (${i + 1}/${files.length} files)` };
+    for (const item of parseHfDailyText(text, file, opts)) {
+      records++;
+      yield item;
+    }
+    yield { kind: 'checkpoint', note: `${path.basename(file)} (${i + 1}/${files.length} files)`, total: estimate(i + 1, records) };
   }
 }

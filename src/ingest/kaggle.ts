@@ -7,7 +7,7 @@ import { toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { messageOf } from '../errors.ts';
 import { namesFromParsed, splitAuthors } from './authors.ts';
-import { listInputFiles } from './files.ts';
+import { createTotalEstimator, listInputFiles } from './files.ts';
 import { readLines } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 
@@ -59,6 +59,8 @@ export const isKaggleFile = (n: string): boolean => /\.(jsonl|json|ndjson)(\.gz)
  */
 export async function* readKaggle(paths: string[]): AsyncGenerator<SourceItem> {
   const files = listInputFiles(paths, isKaggleFile);
+  const estimate = createTotalEstimator(files);
+  let records = 0;
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
     const name = path.basename(file);
@@ -68,6 +70,7 @@ export async function* readKaggle(paths: string[]): AsyncGenerator<SourceItem> {
         break;
       }
       if (!ev.text.trim()) continue;
+      records++;
       const location = `${name}:${ev.line}`;
       let rec: unknown;
       try {
@@ -80,6 +83,6 @@ export async function* readKaggle(paths: string[]): AsyncGenerator<SourceItem> {
       if (typeof r === 'string') yield { kind: 'reject', location, reason: r };
       else yield { kind: 'paper', paper: r, location };
     }
-    yield { kind: 'checkpoint', note: `${name} (${f + 1}/${files.length} files)` };
+    yield { kind: 'checkpoint', note: `${name} (${f + 1}/${files.length} files)`, total: estimate(f + 1, records) };
   }
 }

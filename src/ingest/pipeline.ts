@@ -13,7 +13,7 @@ export type SourceItem =
   | { kind: 'paper'; paper: PaperInput; location: Location }
   | { kind: 'reject'; reason: string; location: Location }
   /** Raised by adapters after each file/page so long runs can checkpoint and report. */
-  | { kind: 'checkpoint'; note?: string; commit?: () => Promise<void> };
+  | { kind: 'checkpoint'; note?: string; commit?: () => Promise<void>; /** A refined estimate of all records, for the ETA. */ total?: number };
 
 export interface Rejection {
   location: Location;
@@ -56,7 +56,8 @@ export async function ingest(store: Store, source: string, items: AsyncIterable<
   const summary: IngestSummary = { source, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], seconds: 0 };
   let batch: PaperInput[] = [];
   let note: string | undefined;
-  const report = () => opts.onProgress?.({ read: summary.read, rejected: summary.rejected, total: opts.total, note });
+  let total = opts.total;
+  const report = () => opts.onProgress?.({ read: summary.read, rejected: summary.rejected, total, note });
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -81,6 +82,7 @@ export async function ingest(store: Store, source: string, items: AsyncIterable<
       // Everything before a checkpoint is stored before the adapter may record its position.
       await flush();
       if (item.note) note = item.note;
+      if (item.total) total = item.total;
       await item.commit?.();
       report();
     }
