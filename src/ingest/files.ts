@@ -15,6 +15,10 @@ export function listInputFiles(paths: string[], accept: (name: string) => boolea
   if (paths.length === 0) throw new AppError('USAGE', 'name at least one file or directory to import');
   const out: string[] = [];
   for (const p of paths) {
+    if (p === '-') {
+      out.push(p); // standard input, for adapters that read whole documents
+      continue;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
@@ -58,4 +62,16 @@ export function createTotalEstimator(files: string[]): (doneFiles: number, recor
     if (done <= 0 || recordsSoFar <= 0) return undefined;
     return Math.max(recordsSoFar, Math.round((recordsSoFar * all) / done));
   };
+}
+
+/** All of standard input as UTF-8 text. */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** How a location names a file: its base name, or `stdin` for `-`. */
+export function displayName(file: string): string {
+  return file === '-' ? 'stdin' : path.basename(file);
 }

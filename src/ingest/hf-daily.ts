@@ -8,7 +8,7 @@ import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toDay, toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { messageOf } from '../errors.ts';
-import { createTotalEstimator, dayFromFileName, listInputFiles } from './files.ts';
+import { createTotalEstimator, dayFromFileName, displayName, listInputFiles, readStdin } from './files.ts';
 import type { SourceItem } from './pipeline.ts';
 import { parsePythonLiteral } from './python-literal.ts';
 
@@ -97,19 +97,24 @@ export function* parseHfDailyText(text: string, file: string, opts: HfReadOption
   }
   let entries: unknown[] = doc;
   const strings = entries.filter((e) => typeof e === 'string').length;
-  if (strings > 0 && strings === entries.length) {
-    const shape = `${wrapped ? 'a {status, data} wrapper whose' : 'its'} ${strings} entries are Python-repr strings, not JSON objects`;
-    if (!opts.repair) {
-      yield { kind: 'reject', location: name, reason: `not valid daily_papers JSON: ${shape} (use --repair to decode them)` };
-      return;
-    }
-    try {
-      entries = entries.map((e) => parsePythonLiteral(e as string));
-      opts.onRepair?.(name, strings);
-    } catch (e) {
-      yield { kind: 'reject', location: name, reason: `not valid daily_papers JSON: ${shape}, and repair failed: ${messageOf(e)}` };
-      return;
-    }
+  const shape = `${wrapped ? 'a {status, data} wrapper whose' : 'its'} ${strings} entries are Python-repr strings, not JSON objects`;
+  if (strings > 0 && opts.repair) {
+    // Decode each string on its own: one that fails stays a string and is rejected as file#index.
+    let repaired = 0;
+    entries = entries.map((e) => {
+      if (typeof e !== 'string') return e;
+      try {
+        const v = parsePythonLiteral(e);
+        repaired++;
+        return v;
+      } catch {
+        return e;
+      }
+    });
+    if (repaired) opts.onRepair?.(name, repaired);
+  } else if (strings > 0 && strings === entries.length) {
+    yield { kind: 'reject', location: name, reason: `not valid daily_papers JSON: ${shape} (use --repair to decode them)` };
+    return;
   }
   const day = dayFromFileName(name);
   for (let i = 0; i < entries.length; i++) {
@@ -131,15 +136,16 @@ export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): A
     const file = files[i]!;
     let text: string;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      // `-` is standard input: `curl …/api/daily_papers | paperboy ingest hf-daily -`.
+      text = file === '-' ? await readStdin() : await fs.promises.readFile(file, 'utf8');
     } catch (e) {
-      yield { kind: 'reject', location: path.basename(file), reason: `cannot read file: ${messageOf(e)}` };
+      yield { kind: 'reject', location: displayName(file), reason: `cannot read file: ${messageOf(e)}` };
       continue;
     }
-    for (const item of parseHfDailyText(text, file, opts)) {
+    for (const item of parseHfDailyText(text, displayName(file), opts)) {
       records++;
       yield item;
     }
-    yield { kind: 'checkpoint', note: `${path.basename(file)} (${i + 1}/${files.length} files)`, total: estimate(i + 1, records) };
+    yield { kind: 'checkpoint', note: `${displayName(file)} (${i + 1}/${files.length} files)`, total: estimate(i + 1, records) };
   }
 }

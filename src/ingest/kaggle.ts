@@ -1,13 +1,12 @@
 /**
  * Kaggle arXiv metadata snapshot adapter: JSON Lines, plain or gzip, one paper per line, streamed.
  */
-import path from 'node:path';
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { messageOf } from '../errors.ts';
 import { namesFromParsed, splitAuthors } from './authors.ts';
-import { createTotalEstimator, listInputFiles } from './files.ts';
+import { createTotalEstimator, displayName, listInputFiles } from './files.ts';
 import { readLines } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 
@@ -63,7 +62,7 @@ export async function* readKaggle(paths: string[]): AsyncGenerator<SourceItem> {
   let records = 0;
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
-    const name = path.basename(file);
+    const name = displayName(file);
     for await (const ev of readLines(file)) {
       if (ev.kind === 'error') {
         yield { kind: 'reject', location: name, reason: ev.reason };

@@ -21,7 +21,8 @@ function describeGzipError(e: unknown): string {
  */
 export async function* readLines(file: string): AsyncGenerator<LineEvent> {
   const gz = file.endsWith('.gz');
-  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  // `-` is standard input (uncompressed: pipe through `gunzip -c` for .gz).
+  const raw: NodeJS.ReadableStream & { destroy(e?: Error): void } = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const stream: NodeJS.ReadableStream = gz ? raw.pipe(zlib.createGunzip({ chunkSize: 1 << 18 })) : raw;
   // pipe() does not forward errors: a read error must end the gunzip stream we iterate.
   if (gz) raw.on('error', (e) => (stream as zlib.Gunzip).destroy(e));

@@ -2,12 +2,11 @@
  * Seed papers adapter: the JSON Lines file of the papers on the reference page this product is
  * modeled on (`arxivId, title, abstract, authors, category, publishedAt, upvotes`).
  */
-import path from 'node:path';
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { messageOf } from '../errors.ts';
-import { listInputFiles } from './files.ts';
+import { displayName, listInputFiles } from './files.ts';
 import { readLines } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 
@@ -49,7 +48,7 @@ export function seedRecordToInput(rec: unknown): PaperInput | string {
 export async function* readSeed(paths: string[]): AsyncGenerator<SourceItem> {
   const files = listInputFiles(paths, (n) => /\.jsonl(\.gz)?$/.test(n));
   for (const file of files) {
-    const name = path.basename(file);
+    const name = displayName(file);
     for await (const ev of readLines(file)) {
       if (ev.kind === 'error') {
         yield { kind: 'reject', location: name, reason: ev.reason };

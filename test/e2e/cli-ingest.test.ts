@@ -14,12 +14,17 @@ after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 /** Run the real bin in a child process with its own DATA_DIR (an SQLite file there). */
 function paperboy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return paperboyWithInput(null, ...args);
+}
+
+function paperboyWithInput(input: string | null, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -43,6 +48,19 @@ describe('paperboy ingest (CLI)', () => {
     assert.equal(s.source, 'hf-daily');
     assert.deepEqual([s.read, s.inserted, s.updated, s.unchanged, s.rejected], [14, 0, 0, 14, 0]);
     assert.deepEqual(s.rejections, []);
+  });
+
+  it('reads the live API shape from standard input with -', async () => {
+    // What `curl https://huggingface.co/api/daily_papers | paperboy ingest hf-daily -` feeds it.
+    const day = JSON.parse(fs.readFileSync(path.join(HF, '2024-05-27.json'), 'utf8')) as Array<{ paper: { submittedOnDailyAt?: string } }>;
+    const live = day.slice(0, 3).map((e) => ({ ...e, paper: { ...e.paper, id: `2406.0000${day.indexOf(e)}`, submittedOnDailyAt: '2024-06-03T08:00:00.000Z' } }));
+    const r = await paperboyWithInput(JSON.stringify(live), 'ingest', 'hf-daily', '-', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { inserted: number; rejected: number };
+    assert.deepEqual([s.inserted, s.rejected], [3, 0]);
+    const stats = await paperboy('stats', '--json');
+    const st = JSON.parse(stats.stdout) as { lastDaily: string; papers: number };
+    assert.equal(st.papers, 18);
   });
 
   it('an unknown path is one readable line on stderr and a non-zero exit', async () => {

@@ -70,6 +70,23 @@ describe('hf-daily adapter', () => {
     assert.equal(papers(items).length, 15 + 3 + 9);
   });
 
+  it('repair decodes string entries one by one; one that fails is rejected as file#index', async () => {
+    const day = JSON.parse(fs.readFileSync(path.join(HF, '2025-01-02.json'), 'utf8')) as string[];
+    const f = path.join(tmp, '2025-01-02.json');
+    fs.writeFileSync(f, JSON.stringify([day[0], `${day[1]!.slice(0, 50)}`, day[2]]));
+    const items = await drain(readHfDaily([f], { repair: true }));
+    assert.equal(papers(items).length, 2);
+    assert.deepEqual(rejects(items).map((r) => [r.location, r.reason]), [['2025-01-02.json#1', 'entry is a string (a Python repr?), not a JSON object']]);
+  });
+
+  it('checkpoints carry an estimate of the total that ends at the true count', async () => {
+    const items = await drain(readHfDaily([HF]));
+    const totals = items.flatMap((i) => (i.kind === 'checkpoint' ? [i.total] : []));
+    assert.equal(totals.length, 5);
+    assert.equal(totals.at(-1), 17, 'after the last file the estimate is exact (15 papers + 2 rejected files)');
+    assert.ok(totals.every((t) => t === undefined || t >= 1));
+  });
+
   it('says why an entry is unusable', () => {
     assert.equal(hfEntryToInput({ paper: { title: 'T' } }, null), 'missing paper id');
     assert.equal(hfEntryToInput({ paper: { id: '2501.00001' } }, null), 'missing title');
