@@ -82,8 +82,21 @@ export function* parseHfDailyText(text: string, file: string, opts: HfReadOption
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    yield { kind: 'reject', location: name, reason: `not valid JSON: ${messageOf(e)}` };
-    return;
+    // A whole file written with Python's repr() (single quotes, True/None) rather than json.dump.
+    const pythonish = /^\s*[[{]\s*[[{]?\s*'/.test(text);
+    if (pythonish && opts.repair) {
+      try {
+        doc = parsePythonLiteral(text.trim());
+        opts.onRepair?.(name, Array.isArray(doc) ? doc.length : 1);
+      } catch (e2) {
+        yield { kind: 'reject', location: name, reason: `not valid JSON (${messageOf(e)}), and not a Python literal either: ${messageOf(e2)}` };
+        return;
+      }
+    } else {
+      const hint = pythonish ? ' (it looks like a Python repr; use --repair to decode it)' : '';
+      yield { kind: 'reject', location: name, reason: `not valid JSON: ${messageOf(e)}${hint}` };
+      return;
+    }
   }
   let wrapped = false;
   // One archived day wraps its list as {status, date, count, data}; unwrap it and say so if it fails later.

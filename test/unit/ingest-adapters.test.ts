@@ -87,6 +87,19 @@ describe('hf-daily adapter', () => {
     assert.ok(totals.every((t) => t === undefined || t >= 1));
   });
 
+  it('a whole file written as a Python repr is rejected with a hint, and decoded with repair', async () => {
+    const day = JSON.parse(fs.readFileSync(path.join(HF, '2025-01-02.json'), 'utf8')) as string[];
+    const f = path.join(tmp, '2025-01-03.json');
+    fs.writeFileSync(f, `[${day.join(', ')}]`);
+    const [r] = rejects(await drain(readHfDaily([f])));
+    assert.equal(r?.location, '2025-01-03.json');
+    assert.match(r?.reason ?? '', /^not valid JSON: .*looks like a Python repr; use --repair/);
+    const fixed = papers(await drain(readHfDaily([f], { repair: true })));
+    assert.equal(fixed[0]!.paper.arxivId, '2412.19723');
+    assert.equal(fixed.length, 3);
+    assert.ok(fixed.every((p) => p.paper.dailyDate));
+  });
+
   it('says why an entry is unusable', () => {
     assert.equal(hfEntryToInput({ paper: { title: 'T' } }, null), 'missing paper id');
     assert.equal(hfEntryToInput({ paper: { id: '2501.00001' } }, null), 'missing title');
