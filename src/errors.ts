@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   PAPER_NOT_FOUND: 404,
   INGEST_BAD_FILE: 422,
   INGEST_BAD_RECORD: 422,
+  INGEST_PATH_NOT_FOUND: 404,
   UPSTREAM_UNAVAILABLE: 503,
   UPSTREAM_BAD_RESPONSE: 502,
   /** The upstream service understood the request and refused it (an OAI-PMH badArgument, …). */

@@ -162,6 +162,13 @@ export function mergePaper(stored: PaperFields, input: PaperInput): PaperFields 
   };
   const minDate = (a: string | null | undefined, b: string | null | undefined) =>
     a && b ? (a < b ? a : b) : (a ?? b ?? null);
+  // Links and AI fields describe the paper as of one observation, and the later one should win. Upvotes
+  // only grow, so a newer version or more upvotes marks the later observation; otherwise the stored
+  // value stays and the input only fills gaps. (Letting every input win made re-imports flip-flop
+  // when one paper is listed on two days with different links: never "unchanged".)
+  const later = newer || (!older && (inc.upvotes ?? 0) > (stored.upvotes ?? 0));
+  const latest = (a: string | null | undefined, b: string | null | undefined): string | null =>
+    later ? (a ?? b ?? null) : (b ?? a ?? null);
   return {
     arxiv_id: stored.arxiv_id,
     version: newer ? incVersion : (stored.version ?? 1),
@@ -175,13 +182,13 @@ export function mergePaper(stored: PaperFields, input: PaperInput): PaperFields 
     comment: pick(inc.comment, stored.comment, null),
     journal_ref: pick(inc.journal_ref, stored.journal_ref, null),
     doi: pick(inc.doi, stored.doi, null),
-    github_repo: inc.github_repo ?? stored.github_repo ?? null,
-    project_page: inc.project_page ?? stored.project_page ?? null,
+    github_repo: latest(inc.github_repo, stored.github_repo),
+    project_page: latest(inc.project_page, stored.project_page),
     upvotes: Math.max(inc.upvotes ?? 0, stored.upvotes ?? 0),
     num_comments: Math.max(inc.num_comments ?? 0, stored.num_comments ?? 0),
     submitted_by: stored.submitted_by ?? inc.submitted_by ?? null,
-    ai_summary: inc.ai_summary ?? stored.ai_summary ?? null,
-    ai_keywords: inc.ai_keywords ?? stored.ai_keywords ?? null,
+    ai_summary: latest(inc.ai_summary, stored.ai_summary),
+    ai_keywords: latest(inc.ai_keywords, stored.ai_keywords),
     source: newer ? inc.source : stored.source,
   };
 }

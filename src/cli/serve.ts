@@ -1,5 +1,6 @@
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { loadDemoData } from '../ingest/demo.ts';
 import { startServer } from '../web/server.ts';
 import type { Command } from './command.ts';
 
@@ -11,6 +12,8 @@ export const serve: Command = {
   async run({ values, env, out }) {
     const config = loadConfig({ ...env, ...(values.port ? { PORT: String(values.port) } : {}) });
     const app = await createApp(config);
+    // An empty catalog gets the bundled demo papers once, before the first request can see it empty.
+    await loadDemoData(app);
     const server = await startServer(app);
     out.info(`Paperboy is serving ${config.baseUrl} (database: ${app.store.engine} ${app.store.location})`);
     await new Promise<void>((resolve) => {

@@ -13,7 +13,7 @@ export type SourceItem =
   | { kind: 'paper'; paper: PaperInput; location: Location }
   | { kind: 'reject'; reason: string; location: Location }
   /** Raised by adapters after each file/page so long runs can checkpoint and report. */
-  | { kind: 'checkpoint'; note?: string; commit?: () => Promise<void> };
+  | { kind: 'checkpoint'; note?: string; commit?: () => Promise<void>; /** A refined estimate of all records, for the ETA. */ total?: number };
 
 export interface Rejection {
   location: Location;
@@ -56,7 +56,8 @@ export async function ingest(store: Store, source: string, items: AsyncIterable<
   const summary: IngestSummary = { source, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], seconds: 0 };
   let batch: PaperInput[] = [];
   let note: string | undefined;
-  const report = () => opts.onProgress?.({ read: summary.read, rejected: summary.rejected, total: opts.total, note });
+  let total = opts.total;
+  const report = () => opts.onProgress?.({ read: summary.read, rejected: summary.rejected, total, note });
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -78,9 +79,11 @@ export async function ingest(store: Store, source: string, items: AsyncIterable<
       summary.rejected += 1;
       summary.rejections.push({ location: item.location, reason: item.reason });
     } else {
-      // Everything before a checkpoint is stored before the adapter may record its position.
-      await flush();
+      // Everything before a checkpoint is stored before the adapter may record its position. Without
+      // a position to record (file sources: one checkpoint per small day file) batches stay full.
+      if (item.commit) await flush();
       if (item.note) note = item.note;
+      if (item.total) total = item.total;
       await item.commit?.();
       report();
     }

@@ -5,6 +5,7 @@
 import type { App } from '../app.ts';
 import type { OptionSpec } from '../cli/command.ts';
 import { arxivApiSource, oaiSource } from './arxiv-sources.ts';
+import { demoSource, hfDailySource, kaggleSource, seedSource } from './file-sources.ts';
 import type { SourceItem } from './pipeline.ts';
 
 export interface SourceArgs {
@@ -23,7 +24,4 @@ export interface SourceSpec {
   open(args: SourceArgs): Promise<{ items: AsyncIterable<SourceItem>; total?: number }>;
 }
 
-export const SOURCES: SourceSpec[] = [
-  oaiSource,
-  arxivApiSource,
-];
+export const SOURCES: SourceSpec[] = [hfDailySource, kaggleSource, seedSource, demoSource, oaiSource, arxivApiSource];

@@ -1,0 +1,56 @@
+/**
+ * Streams the lines of a text file, gzip-compressed or not, with bounded memory: real arXiv
+ * snapshots are several GB, so nothing is read whole.
+ */
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+export type LineEvent = { kind: 'line'; text: string; line: number } | { kind: 'error'; reason: string; line: number };
+
+/** zlib's message for a stream that stops before the gzip trailer. */
+function describeGzipError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) return 'truncated gzip (unexpected end of file)';
+  return `corrupt gzip: ${err.message}`;
+}
+
+/**
+ * Yield each line (without its newline) and its 1-based number. A read or gzip error ends the
+ * stream with one `error` event; the partial line before it is dropped, not reported as bad data.
+ * @example for await (const ev of readLines('part01.jsonl.gz')) if (ev.kind === 'line') …
+ */
+export async function* readLines(file: string): AsyncGenerator<LineEvent> {
+  const gz = file.endsWith('.gz');
+  // `-` is standard input (uncompressed: pipe through `gunzip -c` for .gz).
+  const raw: NodeJS.ReadableStream & { destroy(e?: Error): void } = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream: NodeJS.ReadableStream = gz ? raw.pipe(zlib.createGunzip({ chunkSize: 1 << 18 })) : raw;
+  // pipe() does not forward errors: a read error must end the gunzip stream we iterate.
+  if (gz) raw.on('error', (e) => (stream as zlib.Gunzip).destroy(e));
+  // Split on the byte 0x0A and decode each line on its own: cheaper than decoding whole chunks and
+  // re-slicing strings, and UTF-8 never uses 0x0A inside a multi-byte character.
+  let pending: Buffer | null = null;
+  let line = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+        line++;
+        const text: string = pending
+          ? Buffer.concat([pending, chunk.subarray(start, nl)]).toString('utf8')
+          : chunk.toString('utf8', start, nl);
+        pending = null;
+        yield { kind: 'line', text, line };
+        start = nl + 1;
+      }
+      if (start < chunk.length) pending = pending ? Buffer.concat([pending, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = gz && !String(code).startsWith('E') ? describeGzipError(e) : `cannot read file: ${(e as Error).message}`;
+    yield { kind: 'error', reason: `${reason} after line ${line}`, line };
+    return;
+  } finally {
+    raw.destroy();
+  }
+  if (pending?.length) yield { kind: 'line', text: pending.toString('utf8'), line: line + 1 };
+}
