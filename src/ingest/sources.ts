@@ -5,6 +5,7 @@
 import type { App } from '../app.ts';
 import type { OptionSpec } from '../cli/command.ts';
 import type { SourceItem } from './pipeline.ts';
+import { jsonlSource } from './jsonl.ts';
 
 export interface SourceArgs {
   app: App;
@@ -22,4 +23,4 @@ export interface SourceSpec {
   open(args: SourceArgs): Promise<{ items: AsyncIterable<SourceItem>; total?: number }>;
 }
 
-export const SOURCES: SourceSpec[] = [];
+export const SOURCES: SourceSpec[] = [jsonlSource];
