@@ -11,6 +11,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   /** Records read by ingestion in this process, by source and outcome. */
   ingestRecords: Counter<'source' | 'outcome'>;
+  /** Scheduled job runs this process executed, by job and outcome (done, failed). */
+  jobRuns: Counter<'job' | 'outcome'>;
   /**
    * Register a gauge whose value is read at scrape time.
    * @example metrics.gauge('paperboy_index_lag', 'papers the search index is behind', () => catalogSeq - indexSeq)
@@ -50,10 +52,17 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['source', 'outcome'] as const,
     registers: [registry],
   });
+  const jobRuns = new Counter({
+    name: 'paperboy_job_runs_total',
+    help: 'Scheduled job runs executed by this process, by job and outcome',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
     ingestRecords,
+    jobRuns,
     gauge(name, help, read) {
       new Gauge({
         name,
