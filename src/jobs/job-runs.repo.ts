@@ -34,19 +34,21 @@ export async function claimRun(store: Store, o: ClaimOptions): Promise<boolean> 
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return true;
 
   // The period exists: take it over only if its lease ran out (owner died) or it failed, with attempts left.
+  if (store.engine === 'sqlite') {
+    // One statement is one transaction, and SQLite has a single writer: the check and the takeover are atomic.
+    // (No explicit transaction: an open one held across awaits would block other connections' writes.)
+    const r = await store.db
+      .updateTable('job_runs')
+      .set((eb) => ({ status: 'running', owner: o.owner, lease_expires_at: expires, attempts: eb('attempts', '+', 1), started_at: iso(now), error: null }))
+      .where('job', '=', o.job)
+      .where('period', '=', o.period)
+      .where('status', '!=', 'done')
+      .where('lease_expires_at', '<', iso(now))
+      .where('attempts', '<', o.maxAttempts)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
   return store.db.transaction().execute(async (trx) => {
-    if (store.engine === 'sqlite') {
-      const r = await trx
-        .updateTable('job_runs')
-        .set((eb) => ({ status: 'running', owner: o.owner, lease_expires_at: expires, attempts: eb('attempts', '+', 1), started_at: iso(now), error: null }))
-        .where('job', '=', o.job)
-        .where('period', '=', o.period)
-        .where('status', '!=', 'done')
-        .where('lease_expires_at', '<', iso(now))
-        .where('attempts', '<', o.maxAttempts)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    }
     const row = await trx
       .selectFrom('job_runs')
       .select('attempts')
