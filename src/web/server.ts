@@ -61,6 +61,15 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // While shutting down, answer in-flight requests with `Connection: close` so their keep-alive
+  // sockets end with the response instead of holding the process open for the keep-alive timeout.
+  let draining = false;
+  server.addHook('preClose', async () => {
+    draining = true;
+  });
+  server.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   server.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     app.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
