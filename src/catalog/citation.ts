@@ -37,8 +37,12 @@ export function toCsl(p: Paper, format: CitationFormat = 'bibtex'): Record<strin
   };
 }
 
+const GROUP_AUTHOR = /\b(collaboration|consortium|team|group|project|initiative|committee|laborator(y|ies)|institute)\b/i;
+
 /** A CSL name; RIS has no particle field and citation-js drops it there, so RIS keeps it in the family name. */
 function authorName(name: string, format: CitationFormat): Record<string, string | undefined> {
+  // Group authors ("The ATLAS Collaboration") are not Given Family: keep them whole.
+  if (GROUP_AUTHOR.test(name)) return { literal: name };
   const n = parseName(name);
   const particle = n['non-dropping-particle'];
   if (format === 'ris' && particle && n.family) return { given: n.given, family: `${particle} ${n.family}`, suffix: n.suffix };
