@@ -21,7 +21,7 @@ describeEngines('JSON lists with cursors', (ctx) => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const r = await server.inject(`${url}${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: { statusCode: number; body: string; json: () => unknown } = await server.inject(`${url}${cursor ? `&cursor=${cursor}` : ''}`);
       assert.equal(r.statusCode, 200, r.body);
       const page = r.json() as Page;
       assert.ok(page.items.length <= 1);

@@ -11,6 +11,8 @@ import { listTrending } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import type { PaperRow } from '../../store/schema.ts';
 import { cacheFor } from '../cache.ts';
+import { seqCache } from '../seq-cache.ts';
+import { createHash } from 'node:crypto';
 import { FEED_TYPES, renderFeed, type FeedFormat, type FeedSpec } from '../feed-format.ts';
 import { html } from '../html.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
@@ -33,8 +35,19 @@ const feedResponse = {
   },
 };
 
-function send(reply: FastifyReply, format: FeedFormat, body: string): FastifyReply {
-  return cacheFor(reply, FEED_MAX_AGE).type(FEED_TYPES[format]).send(body);
+/** A feed encoded once: cache hits send the bytes without re-encoding a ~200 KB string per request. */
+interface Rendered {
+  body: Buffer;
+  etag: string;
+}
+
+function rendered(xml: string): Rendered {
+  const body = Buffer.from(xml, 'utf8');
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64')}"` };
+}
+
+function send(reply: FastifyReply, format: FeedFormat, r: Rendered): FastifyReply {
+  return cacheFor(reply, FEED_MAX_AGE).type(FEED_TYPES[format]).header('etag', r.etag).send(r.body);
 }
 
 /**
@@ -47,27 +60,35 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
 
     for (const format of ['rss', 'atom'] as const) {
       server.get(`/feeds/daily.${format}`, { schema: { tags: ['feeds'], summary: `Daily papers of the last 7 days (${format})`, response: feedResponse } }, async (_req, reply) => {
-        const { rows } = await listRecentDaily(server.app.store, { today: today(), days: 7, limit: 100 });
-        const spec: FeedSpec = {
-          title: 'Paperboy · Daily papers',
-          description: 'The papers of the daily list, newest day first, most upvoted first within a day.',
-          htmlPath: '/',
-          feedPath: FEEDS.daily.path,
-          itemDate: (r) => r.daily_date,
-        };
-        return send(reply, format, renderFeed(format, spec, rows, base()));
+        const day = today();
+        const feed = await seqCache(server.app).get(`feed:daily.${format}:${day}`, async () => {
+          const { rows } = await listRecentDaily(server.app.store, { today: day, days: 7, limit: 100 });
+          const spec: FeedSpec = {
+            title: 'Paperboy · Daily papers',
+            description: 'The papers of the daily list, newest day first, most upvoted first within a day.',
+            htmlPath: '/',
+            feedPath: FEEDS.daily.path,
+            itemDate: (r) => r.daily_date,
+          };
+          return rendered(renderFeed(format, spec, rows, base()));
+        });
+        return send(reply, format, feed);
       });
 
       server.get(`/feeds/trending.${format}`, { schema: { tags: ['feeds'], summary: `Trending papers (${format})`, response: feedResponse } }, async (_req, reply) => {
-        const { ranked } = await listTrending(server.app.store.db, { today: today() });
-        const spec: FeedSpec = {
-          title: 'Paperboy · Trending papers',
-          description: 'Daily papers ranked by (upvotes + 1) × 2^(−age in days / 3) over the last 14 days.',
-          htmlPath: '/feeds',
-          feedPath: FEEDS.trending.path,
-          itemDate: (r) => r.daily_date,
-        };
-        return send(reply, format, renderFeed(format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row), base()));
+        const day = today();
+        const feed = await seqCache(server.app).get(`feed:trending.${format}:${day}`, async () => {
+          const { ranked } = await listTrending(server.app.store.db, { today: day });
+          const spec: FeedSpec = {
+            title: 'Paperboy · Trending papers',
+            description: 'Daily papers ranked by (upvotes + 1) × 2^(−age in days / 3) over the last 14 days.',
+            htmlPath: '/feeds',
+            feedPath: FEEDS.trending.path,
+            itemDate: (r) => r.daily_date,
+          };
+          return rendered(renderFeed(format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row), base()));
+        });
+        return send(reply, format, feed);
       });
 
       server.get<{ Querystring: { q: string } }>(
@@ -83,15 +104,17 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
         async (req, reply) => {
           const q = req.query.q.trim();
           if (!q) throw new AppError('INVALID_QUERY', 'q must contain a word to search for');
-          const rows = await opts.searchPapers(q, FEED_ITEMS, server.app);
-          const link = FEEDS.search(q);
-          const spec: FeedSpec = {
-            title: `Paperboy · Search: ${q}`,
-            description: `Papers matching “${q}”.`,
-            htmlPath: `/search?q=${encodeURIComponent(q)}`,
-            feedPath: link.path,
-          };
-          return send(reply, format, renderFeed(format, spec, rows, base()));
+          const feed = await seqCache(server.app).get(`feed:search.${format}:${q}`, async () => {
+            const rows = await opts.searchPapers(q, FEED_ITEMS, server.app);
+            const spec: FeedSpec = {
+              title: `Paperboy · Search: ${q}`,
+              description: `Papers matching “${q}”.`,
+              htmlPath: `/search?q=${encodeURIComponent(q)}`,
+              feedPath: FEEDS.search(q).path,
+            };
+            return rendered(renderFeed(format, spec, rows, base()));
+          });
+          return send(reply, format, feed);
         },
       );
     }
@@ -111,14 +134,17 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
         const category = m[1]!;
         const format = m[2] as FeedFormat;
         if (!CATEGORY.test(category)) throw new AppError('BAD_REQUEST', `not an arXiv category: ${JSON.stringify(category.slice(0, 40))} (e.g. cs.CL, hep-th)`);
-        const rows = await listCategory(server.app.store, category, { limit: FEED_ITEMS });
-        const spec: FeedSpec = {
-          title: `Paperboy · Newest in ${category}`,
-          description: `The newest papers listed in ${category}.`,
-          htmlPath: `/feeds#category`,
-          feedPath: FEEDS.category(category).path,
-        };
-        return send(reply, format, renderFeed(format, spec, rows, base()));
+        const feed = await seqCache(server.app).get(`feed:category.${format}:${category}`, async () => {
+          const rows = await listCategory(server.app.store, category, { limit: FEED_ITEMS });
+          const spec: FeedSpec = {
+            title: `Paperboy · Newest in ${category}`,
+            description: `The newest papers listed in ${category}.`,
+            htmlPath: `/feeds#category`,
+            feedPath: FEEDS.category(category).path,
+          };
+          return rendered(renderFeed(format, spec, rows, base()));
+        });
+        return send(reply, format, feed);
       },
     );
 

@@ -7,6 +7,7 @@ import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
 import { listTrending } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
+import { seqCache } from '../seq-cache.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
 import { errorSchema, paperSummaryJson, paperSummarySchema } from '../paper-json.ts';
 import { CATEGORY } from './feeds.ts';
@@ -48,7 +49,11 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
             typeof v.r === 'string' && DAY.test(v.r) && Number.isInteger(v.o) && (v.o as number) >= 0 ? { r: v.r, o: v.o as number } : null,
           )
         : { r: undefined, o: 0 };
-      const { reference, ranked } = await listTrending(server.app.store.db, { today: new Date().toISOString().slice(0, 10), reference: pos.r });
+      const today = new Date().toISOString().slice(0, 10);
+      // The ranking is a function of the catalog and the day: rank once per change, page from memory.
+      const { reference, ranked } = await seqCache(server.app).get(`trending:${today}:${pos.r ?? ''}`, () =>
+        listTrending(server.app.store.db, { today, reference: pos.r }),
+      );
       const page = ranked.slice(pos.o, pos.o + limit);
       const more = reference !== null && pos.o + limit < ranked.length;
       cacheFor(reply, 60);
