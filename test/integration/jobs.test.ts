@@ -60,7 +60,7 @@ describeEngines('scheduled job runs', (ctx) => {
       }
       await Promise.all([s1.stop(), s2.stop()]);
       const periods = runs.map((r) => r.split(' ')[0]!);
-      assert.ok(new Set(periods).size >= 5, `ran ${periods.length} periods: ${runs.join(', ')}`);
+      assert.ok(new Set(periods).size >= 3, `ran ${periods.length} periods: ${runs.join(', ')}`);
       assert.equal(new Set(periods).size, periods.length, `a period ran twice: ${runs.join(', ')}`);
       assert.ok(periods.includes(first));
       const rows = await ctx.store.db.selectFrom('job_runs').selectAll().where('job', '=', 'count').execute();
