@@ -9,6 +9,7 @@
  *   --database URL    use this populated database instead of seeding a fresh one
  *   --routes a,b      only these route names              --no-arxiv        seed only the HF daily papers
  *   --log-level L     the servers' LOG_LEVEL (default warn: per-request info logs measure the terminal)
+ *   --gzip            send Accept-Encoding: gzip, as browsers and feed readers do
  *   --out FILE        also write the results as JSON
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     database: { type: 'string' },
     routes: { type: 'string' },
     'no-arxiv': { type: 'boolean', default: false },
+    gzip: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     out: { type: 'string' },
   },
@@ -202,6 +204,7 @@ try {
       url: servers.length === 1 ? servers[0]!.url : servers.map((s) => s.url),
       connections,
       duration,
+      headers: values.gzip ? { 'accept-encoding': 'gzip' } : {},
       requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: route.paths[i++ % route.paths.length]! }) }],
     };
     const r = await autocannon(opts as autocannon.Options);

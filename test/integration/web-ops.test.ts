@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../helpers/stores.ts';
 import { createTestServer } from '../helpers/server.ts';
@@ -73,6 +74,17 @@ describe('operations and API conventions', () => {
     const again = await server.inject({ url: '/feeds/daily.atom', headers: { 'if-none-match': String(tag) } });
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
+  });
+
+  it('feeds are gzipped for clients that accept it, with their own ETag', async () => {
+    const plain = await server.inject('/feeds/daily.rss');
+    const gz = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gz.headers.vary, 'accept-encoding');
+    assert.equal(gunzipSync(gz.rawPayload).toString('utf8'), plain.body);
+    assert.notEqual(gz.headers.etag, plain.headers.etag);
+    const again = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(gz.headers.etag) } });
+    assert.equal(again.statusCode, 304);
   });
 
   it('/metrics exposes request latency by route and status, and catalog gauges', async () => {

@@ -4,7 +4,7 @@
  * replaces the substring fallback without touching this file's callers.
  * (Collection feeds wait for collections, which do not exist yet.)
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
 import { listCategory, listRecentDaily, substringSearch } from '../../catalog/lists.repo.ts';
 import { listTrending } from '../../catalog/trending.ts';
@@ -13,6 +13,7 @@ import type { PaperRow } from '../../store/schema.ts';
 import { cacheFor } from '../cache.ts';
 import { seqCache } from '../seq-cache.ts';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { FEED_TYPES, renderFeed, type FeedFormat, type FeedSpec } from '../feed-format.ts';
 import { html } from '../html.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
@@ -35,19 +36,28 @@ const feedResponse = {
   },
 };
 
-/** A feed encoded once: cache hits send the bytes without re-encoding a ~200 KB string per request. */
+/**
+ * A feed encoded once per catalog change: cache hits send bytes without re-encoding a ~200 KB string, and
+ * feed readers (which send Accept-Encoding: gzip) get a copy compressed once, ~4× smaller.
+ */
 interface Rendered {
   body: Buffer;
+  gzipped: Buffer;
   etag: string;
 }
 
 function rendered(xml: string): Rendered {
   const body = Buffer.from(xml, 'utf8');
-  return { body, etag: `"${createHash('sha1').update(body).digest('base64')}"` };
+  return { body, gzipped: gzipSync(body), etag: createHash('sha1').update(body).digest('base64') };
 }
 
-function send(reply: FastifyReply, format: FeedFormat, r: Rendered): FastifyReply {
-  return cacheFor(reply, FEED_MAX_AGE).type(FEED_TYPES[format]).header('etag', r.etag).send(r.body);
+function send(req: FastifyRequest, reply: FastifyReply, format: FeedFormat, r: Rendered): FastifyReply {
+  cacheFor(reply, FEED_MAX_AGE).type(FEED_TYPES[format]).header('vary', 'accept-encoding');
+  if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    // A distinct ETag per encoding, as HTTP requires for different representations.
+    return reply.header('content-encoding', 'gzip').header('etag', `"${r.etag}-gz"`).send(r.gzipped);
+  }
+  return reply.header('etag', `"${r.etag}"`).send(r.body);
 }
 
 /**
@@ -59,7 +69,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
     const base = () => server.app.config.baseUrl;
 
     for (const format of ['rss', 'atom'] as const) {
-      server.get(`/feeds/daily.${format}`, { schema: { tags: ['feeds'], summary: `Daily papers of the last 7 days (${format})`, response: feedResponse } }, async (_req, reply) => {
+      server.get(`/feeds/daily.${format}`, { schema: { tags: ['feeds'], summary: `Daily papers of the last 7 days (${format})`, response: feedResponse } }, async (req, reply) => {
         const day = today();
         const feed = await seqCache(server.app).get(`feed:daily.${format}:${day}`, async () => {
           const { rows } = await listRecentDaily(server.app.store, { today: day, days: 7, limit: 100 });
@@ -72,10 +82,10 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
           };
           return rendered(renderFeed(format, spec, rows, base()));
         });
-        return send(reply, format, feed);
+        return send(req, reply, format, feed);
       });
 
-      server.get(`/feeds/trending.${format}`, { schema: { tags: ['feeds'], summary: `Trending papers (${format})`, response: feedResponse } }, async (_req, reply) => {
+      server.get(`/feeds/trending.${format}`, { schema: { tags: ['feeds'], summary: `Trending papers (${format})`, response: feedResponse } }, async (req, reply) => {
         const day = today();
         const feed = await seqCache(server.app).get(`feed:trending.${format}:${day}`, async () => {
           const { ranked } = await listTrending(server.app.store.db, { today: day });
@@ -88,7 +98,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
           };
           return rendered(renderFeed(format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row), base()));
         });
-        return send(reply, format, feed);
+        return send(req, reply, format, feed);
       });
 
       server.get<{ Querystring: { q: string } }>(
@@ -114,7 +124,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             };
             return rendered(renderFeed(format, spec, rows, base()));
           });
-          return send(reply, format, feed);
+          return send(req, reply, format, feed);
         },
       );
     }
@@ -144,7 +154,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
           };
           return rendered(renderFeed(format, spec, rows, base()));
         });
-        return send(reply, format, feed);
+        return send(req, reply, format, feed);
       },
     );
 
