@@ -5,11 +5,14 @@ import fs from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 
 export interface App {
   config: Config;
   store: Store;
   log: Logger;
+  /** This process's Prometheus registry (src/metrics.ts). */
+  metrics: Metrics;
   /** Stop background work and close connections, in reverse order of start. */
   close(): Promise<void>;
   /** Register something to stop on close (closed last-in, first-out). */
@@ -31,6 +34,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     config,
     store,
     log,
+    metrics: createMetrics(),
     onClose: (fn) => closers.push(fn),
     close: async () => {
       while (closers.length) {

@@ -33,6 +33,8 @@ const schema = z.object({
   OAI_URL: z.string().url().default('https://oaipmh.arxiv.org/oai'),
   ARXIV_API_URL: z.string().url().default('https://export.arxiv.org/api/query'),
   ARXIV_DELAY_MS: z.coerce.number().int().min(0).default(3000),
+  /** Scheduled job periods, overriding defaults: `name=30s,other=1d,third=off` (src/jobs/registry.ts). */
+  JOBS: z.string().regex(/^([a-z0-9-]+=(off|\d+(ms|s|m|h|d))(,|$))*$/, 'must be name=DURATION pairs such as prune-job-runs=1d,db-optimize=off').default(''),
 });
 
 export type Config = Readonly<{
@@ -52,6 +54,7 @@ export type Config = Readonly<{
   oaiUrl: string;
   arxivApiUrl: string;
   arxivDelayMs: number;
+  jobs: string;
 }>;
 
 /**
@@ -94,5 +97,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oaiUrl: e.OAI_URL,
     arxivApiUrl: e.ARXIV_API_URL,
     arxivDelayMs: e.ARXIV_DELAY_MS,
+    jobs: e.JOBS,
   });
 }

@@ -8,8 +8,10 @@ import { ingest } from './ingest.ts';
 import { migrate } from './migrate.ts';
 import { serve } from './serve.ts';
 import { stats } from './stats.ts';
+import { exportCmd } from './export.ts';
+import { backup } from './backup.ts';
 
-export const COMMANDS: Command[] = [serve, migrate, ingest, stats];
+export const COMMANDS: Command[] = [serve, migrate, ingest, stats, exportCmd, backup];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

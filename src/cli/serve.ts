@@ -1,12 +1,15 @@
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { loadDemoData } from '../ingest/demo.ts';
+import { scheduledJobs } from '../jobs/registry.ts';
+import { createScheduler } from '../jobs/scheduler.ts';
 import { startServer } from '../web/server.ts';
 import type { Command } from './command.ts';
 
 export const serve: Command = {
   name: 'serve',
-  summary: 'serve the web site and API',
+  summary: 'serve the web site and API (and run scheduled jobs, once across all nodes)',
   usage: 'paperboy serve [--port N]',
   options: { port: { type: 'string' } },
   async run({ values, env, out }) {
@@ -14,16 +17,21 @@ export const serve: Command = {
     const app = await createApp(config);
     // An empty catalog gets the bundled demo papers once, before the first request can see it empty.
     await loadDemoData(app);
+    const scheduler = createScheduler({ store: app.store, log: app.log.child({ component: 'jobs' }), jobs: scheduledJobs(app), metrics: app.metrics });
     const server = await startServer(app);
-    out.info(`Paperboy is serving ${config.baseUrl} (database: ${app.store.engine} ${app.store.location})`);
+    const port = (server.server.address() as AddressInfo | null)?.port ?? config.port;
+    scheduler.start();
+    out.info(`Paperboy is serving ${config.baseUrl} on port ${port} (database: ${app.store.engine} ${app.store.location}; node ${scheduler.owner})`);
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-        await server.close();
+        app.log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
+        // New connections are refused at once; requests and job runs already started complete.
+        await Promise.all([server.close(), scheduler.stop()]);
         await app.close();
+        app.log.info('shut down cleanly');
         resolve();
       };
       process.once('SIGINT', () => void stop('SIGINT'));

@@ -7,6 +7,7 @@ import type { OptionSpec } from '../cli/command.ts';
 import { arxivApiSource, oaiSource } from './arxiv-sources.ts';
 import { demoSource, hfDailySource, kaggleSource, seedSource } from './file-sources.ts';
 import type { SourceItem } from './pipeline.ts';
+import { jsonlSource } from './jsonl.ts';
 
 export interface SourceArgs {
   app: App;
@@ -24,4 +25,12 @@ export interface SourceSpec {
   open(args: SourceArgs): Promise<{ items: AsyncIterable<SourceItem>; total?: number }>;
 }
 
-export const SOURCES: SourceSpec[] = [hfDailySource, kaggleSource, seedSource, demoSource, oaiSource, arxivApiSource];
+export const SOURCES: SourceSpec[] = [
+  hfDailySource,
+  kaggleSource,
+  seedSource,
+  demoSource,
+  jsonlSource,
+  oaiSource,
+  arxivApiSource,
+];

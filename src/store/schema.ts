@@ -48,10 +48,26 @@ export interface CheckpointsTable {
   updated_at: string;
 }
 
+/** One run of a scheduled job for one period (src/jobs). */
+export interface JobRunsTable {
+  job: string;
+  /** The period's key: the ISO start of the interval, e.g. `2026-08-21T00:00:00.000Z`. */
+  period: string;
+  status: 'running' | 'done' | 'failed';
+  /** The node that holds (or last held) the run. */
+  owner: string;
+  lease_expires_at: string;
+  attempts: number;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   counters: CountersTable;
   checkpoints: CheckpointsTable;
+  job_runs: JobRunsTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -3,6 +3,10 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import cors from '@fastify/cors';
+import etag from '@fastify/etag';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { App } from '../app.ts';
 import { AppError } from '../errors.ts';
 import { ROUTES } from './routes/index.ts';
@@ -11,20 +15,65 @@ import { errorPage } from './views/error.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     app: App;
+    /** Every route registered, as the onRoute hook saw it (the OpenAPI test compares against it). */
+    routeTable: Array<{ method: string; url: string; hidden: boolean }>;
   }
 }
+
+/** Accept a caller's request id only when it is short and plain, so logs cannot be forged or flooded. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.log.child({ component: 'web' }) as FastifyBaseLogger,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
   });
   server.decorate('app', app);
+  const routeTable: FastifyInstance['routeTable'] = [];
+  server.decorate('routeTable', routeTable);
+  server.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
+    for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, hidden });
+  });
   await server.register(formbody);
+  // Before the route modules, so the OpenAPI document sees every route.
+  await server.register(swagger, {
+    openapi: {
+      info: { title: 'Paperboy API', version: '0.1.0', description: 'Papers, lists, feeds, exports and operations endpoints. JSON lists page with an opaque `cursor`.' },
+      servers: [{ url: app.config.baseUrl }],
+    },
+  });
+  await server.register(swaggerUi, { routePrefix: '/docs' });
+  // Read-only API: any origin may GET it from a browser; nothing else is cross-origin.
+  await server.register(cors, {
+    hook: 'onRequest',
+    delegator: (req, cb) => cb(null, (req.url ?? '').startsWith('/api/') ? { origin: '*', methods: ['GET', 'HEAD'] } : { origin: false }),
+  });
+  await server.register(etag);
+  server.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  // While shutting down, answer in-flight requests with `Connection: close` so their keep-alive
+  // sockets end with the response instead of holding the process open for the keep-alive timeout.
+  let draining = false;
+  server.addHook('preClose', async () => {
+    draining = true;
+  });
+  server.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+  server.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    app.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
 
   server.setErrorHandler((err, req, reply) => {
     const e = err as Error & { statusCode?: number; code?: string; validation?: unknown };

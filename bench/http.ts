@@ -1,0 +1,222 @@
+/**
+ * HTTP load benchmark: `npm run bench:http -- [options]`. Starts `paperboy serve` as separate child
+ * processes (one, or several on one PostgreSQL database), seeds a catalog from ../shared data unless
+ * --database points at a populated one, then drives each route with autocannon and prints req/s,
+ * latency percentiles and errors. Routes this build does not serve (404 on a probe) are skipped with a note.
+ *
+ *   --duration S      seconds per route (default 60)      --connections N   (default 100)
+ *   --engine E        sqlite | postgres (default sqlite)  --nodes N         app processes (default 1)
+ *   --database URL    use this populated database instead of seeding a fresh one
+ *   --routes a,b      only these route names              --no-arxiv        seed only the HF daily papers
+ *   --log-level L     the servers' LOG_LEVEL (default warn: per-request info logs measure the terminal)
+ *   --gzip            send Accept-Encoding: gzip, as browsers and feed readers do
+ *   --out FILE        also write the results as JSON
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import type { PaperInput } from '../src/catalog/paper.ts';
+import { upsertPapers } from '../src/catalog/papers.repo.ts';
+import { migrate, openStore, type Store } from '../src/store/db.ts';
+
+/** The routes to load. Add one here: a name and the request paths to rotate through. */
+function benchRoutes(ctx: { paperIds: string[] }): Array<{ name: string; paths: string[] }> {
+  const queries = ['diffusion models', 'large language model reasoning', 'graph neural networks', 'vision transformer', 'reinforcement learning from human feedback'];
+  return [
+    { name: 'daily page', paths: ['/'] },
+    { name: 'paper page', paths: ctx.paperIds.map((id) => `/papers/${id}`) },
+    { name: 'search API', paths: queries.map((q) => `/api/search?q=${encodeURIComponent(q)}`) },
+    { name: 'daily feed', paths: ['/feeds/daily.rss'] },
+    { name: 'trending API', paths: ['/api/trending'] },
+    { name: 'category feed', paths: ['/feeds/category/cs.CL.atom'] },
+  ];
+}
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    connections: { type: 'string', default: '100' },
+    engine: { type: 'string', default: 'sqlite' },
+    nodes: { type: 'string', default: '1' },
+    database: { type: 'string' },
+    routes: { type: 'string' },
+    'no-arxiv': { type: 'boolean', default: false },
+    gzip: { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'warn' },
+    out: { type: 'string' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const nodeCount = Number(values.nodes);
+const SHARED = [process.env.PAPERBOY_SHARED_DATA, path.resolve('../shared/data'), '/work/shared/data'].find((p) => p && fs.existsSync(p));
+const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// --- seeding ---------------------------------------------------------------------------------------
+
+/** HF daily_papers items → PaperInput (only what the pages show; files that are not JSON are skipped). */
+function* hfDaily(dir: string): Generator<PaperInput> {
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    let items: unknown;
+    try {
+      items = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(items)) continue;
+    for (const it of items as Array<Record<string, any>>) {
+      const p = it?.paper;
+      if (!p?.id || !p.title) continue;
+      yield {
+        arxivId: String(p.id), title: String(p.title), abstract: p.summary ?? '', authors: (p.authors ?? []).map((a: { name: string }) => a.name),
+        publishedAt: p.publishedAt ?? null, dailyDate: f.slice(0, 10), upvotes: p.upvotes ?? 0, numComments: it.numComments ?? 0,
+        githubRepo: p.githubRepo ?? null, aiSummary: p.ai_summary ?? null, aiKeywords: p.ai_keywords ?? null, source: 'hf-daily',
+      };
+    }
+  }
+}
+
+/** Kaggle-layout arXiv JSONL.gz → PaperInput. */
+async function* arxiv(dir: string): AsyncGenerator<PaperInput> {
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl.gz')).sort()) {
+    const lines = readline.createInterface({ input: fs.createReadStream(path.join(dir, f)).pipe(zlib.createGunzip()), crlfDelay: Infinity });
+    for await (const line of lines) {
+      const r = JSON.parse(line) as Record<string, string | null>;
+      yield {
+        arxivId: r.id!, title: r.title!, abstract: r.abstract, authors: (r.authors ?? '').split(/,\s*|\s+and\s+/).filter(Boolean),
+        categories: (r.categories ?? '').split(' ').filter(Boolean), publishedAt: r.update_date ? `${r.update_date}T00:00:00.000Z` : null,
+        comment: r.comments, source: 'arxiv-kaggle',
+      };
+    }
+  }
+}
+
+async function seed(store: Store): Promise<void> {
+  if (!SHARED) throw new Error('no ../shared/data to seed from: pass --database URL of a populated catalog');
+  const t = performance.now();
+  let batch: PaperInput[] = [];
+  let n = 0;
+  const flush = async () => {
+    n += batch.length;
+    await upsertPapers(store, batch);
+    batch = [];
+  };
+  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) await flush();
+  if (!values['no-arxiv']) for await (const p of arxiv(path.join(SHARED, 'arxiv'))) if (batch.push(p) >= 1000) await flush();
+  await flush();
+  console.error(`seeded ${n} records in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+}
+
+// --- servers ---------------------------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['bin/paperboy.js', 'serve'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], DEMO_DATA: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { url, proc };
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become ready in 120 s');
+}
+
+// --- main ------------------------------------------------------------------------------------------
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-'));
+let databaseUrl = values.database;
+let dropDb: (() => Promise<void>) | undefined;
+if (!databaseUrl) {
+  if (values.engine === 'postgres') {
+    const name = `paperboy_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(PG_ADMIN);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+    dropDb = async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    };
+  } else {
+    databaseUrl = `sqlite:${path.join(dataDir, 'bench.db')}`;
+  }
+  const store = openStore(databaseUrl);
+  await migrate(store);
+  await seed(store);
+  await store.close();
+}
+
+const store = openStore(databaseUrl);
+const top = await store.db.selectFrom('papers').select('arxiv_id').where('daily_date', 'is not', null).orderBy('upvotes', 'desc').limit(50).execute();
+const count = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+await store.close();
+
+const servers = [];
+for (let i = 0; i < nodeCount; i++) servers.push(await startServer(databaseUrl, path.join(dataDir, `node${i}`)));
+const engine = databaseUrl.startsWith('sqlite:') ? 'SQLite' : 'PostgreSQL';
+console.log(`\n${engine}, ${nodeCount} node(s), ${Number(count.n)} papers, ${connections} connections × ${duration} s per route, ${os.cpus().length} cores\n`);
+console.log('| route | req/s | p50 ms | p97.5 ms | p99 ms | errors | non-2xx |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+
+const only = values.routes ? new Set(values.routes.split(',')) : undefined;
+const results: unknown[] = [];
+try {
+  for (const route of benchRoutes({ paperIds: top.map((r) => r.arxiv_id) })) {
+    if (only && !only.has(route.name)) continue;
+    if (route.paths.length === 0) continue;
+    const probe = await fetch(`${servers[0]!.url}${route.paths[0]}`);
+    await probe.arrayBuffer();
+    if (probe.status === 404) {
+      console.log(`| ${route.name} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) |`);
+      continue;
+    }
+    let i = 0;
+    // Several URLs spread the connections over the nodes (autocannon supports it; its typings lag).
+    const opts = {
+      url: servers.length === 1 ? servers[0]!.url : servers.map((s) => s.url),
+      connections,
+      duration,
+      headers: values.gzip ? { 'accept-encoding': 'gzip' } : {},
+      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: route.paths[i++ % route.paths.length]! }) }],
+    };
+    const r = await autocannon(opts as autocannon.Options);
+    const row = { route: route.name, reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+    results.push(row);
+    console.log(`| ${row.route} | ${row.reqPerSec} | ${row.p50} | ${row.p97_5} | ${row.p99} | ${row.errors} | ${row.non2xx} |`);
+  }
+} finally {
+  for (const s of servers) s.proc.kill('SIGTERM');
+  await Promise.all(servers.map((s) => new Promise((r) => (s.proc.exitCode !== null ? r(null) : s.proc.once('exit', r)))));
+  await dropDb?.();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+if (values.out) fs.writeFileSync(values.out, JSON.stringify({ engine, nodes: nodeCount, papers: Number(count.n), connections, duration, results }, null, 2));
+console.log('\np95 ≤ p97.5 (autocannon reports no p95).');

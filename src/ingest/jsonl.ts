@@ -1,0 +1,97 @@
+/**
+ * The `jsonl` source: reads exactly the layout `paperboy export` writes (one PaperInput per line,
+ * optionally gzipped). Each line is checked field by field; a bad line is rejected with `file:line`
+ * and the reason, and the rest go on.
+ */
+import fs from 'node:fs';
+import readline from 'node:readline';
+import zlib from 'node:zlib';
+import { z } from 'zod';
+import { tryParseArxivId } from '../catalog/arxiv-id.ts';
+import type { PaperInput } from '../catalog/paper.ts';
+import { AppError } from '../errors.ts';
+import type { SourceItem } from './pipeline.ts';
+import type { SourceSpec } from './sources.ts';
+
+const str = z.string().nullable().optional();
+const count = z.number().int().min(0).nullable().optional();
+const strings = z.array(z.string()).nullable().optional();
+
+const lineSchema = z
+  .object({
+    arxivId: z.string(),
+    version: z.number().int().min(1).nullable().optional(),
+    title: z.string().min(1),
+    abstract: str,
+    authors: strings,
+    categories: strings,
+    publishedAt: str,
+    updatedAt: str,
+    dailyDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').nullable().optional(),
+    comment: str,
+    journalRef: str,
+    doi: str,
+    githubRepo: str,
+    projectPage: str,
+    upvotes: count,
+    numComments: count,
+    submittedBy: str,
+    aiSummary: str,
+    aiKeywords: strings,
+    source: z.string().min(1),
+  })
+  .strict();
+
+/** Parse one line; returns the paper or the reason it is rejected. */
+export function parseJsonlLine(line: string): { paper: PaperInput } | { reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { reason: `not JSON: ${(e as Error).message}` };
+  }
+  const parsed = lineSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `field ${issue.path.join('.')}` : 'line';
+    return { reason: `${where}: ${issue.message}` };
+  }
+  const id = tryParseArxivId(parsed.data.arxivId);
+  if (!id) return { reason: `field arxivId: not an arXiv identifier: ${JSON.stringify(parsed.data.arxivId.slice(0, 60))}` };
+  return { paper: { ...parsed.data, arxivId: id.id, version: parsed.data.version ?? id.version } };
+}
+
+/**
+ * Read JSONL files (plain or .gz) as source items.
+ * @example for await (const item of readJsonl(['catalog.jsonl'])) …
+ */
+export async function* readJsonl(files: string[]): AsyncGenerator<SourceItem> {
+  for (const file of files) {
+    const name = file.split(/[\\/]/).pop() ?? file;
+    let input: NodeJS.ReadableStream = fs.createReadStream(file);
+    if (file.endsWith('.gz')) input = input.pipe(zlib.createGunzip());
+    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    let n = 0;
+    for await (const line of lines) {
+      n += 1;
+      if (line.trim() === '') continue;
+      const r = parseJsonlLine(line);
+      if ('paper' in r) yield { kind: 'paper', paper: r.paper, location: `${name}:${n}` };
+      else yield { kind: 'reject', reason: r.reason, location: `${name}:${n}` };
+    }
+    yield { kind: 'checkpoint', note: name };
+  }
+}
+
+export const jsonlSource: SourceSpec = {
+  name: 'jsonl',
+  summary: 'papers in the layout `paperboy export` writes (.jsonl or .jsonl.gz)',
+  usage: 'paperboy ingest jsonl FILE…',
+  async open({ positionals }) {
+    if (positionals.length === 0) throw new AppError('USAGE', 'ingest jsonl needs at least one FILE (written by `paperboy export`)');
+    for (const f of positionals) {
+      if (!fs.existsSync(f)) throw new AppError('INGEST_BAD_FILE', `no such file: ${f}`);
+    }
+    return { items: readJsonl(positionals) };
+  },
+};

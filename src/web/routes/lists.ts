@@ -1,0 +1,99 @@
+/**
+ * JSON lists behind the feeds, with cursor pagination: trending papers (cursor pins the reference day
+ * and an offset, so pages do not shift while you read) and a category newest first (keyset cursor).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
+import { listTrending } from '../../catalog/trending.ts';
+import { AppError } from '../../errors.ts';
+import { cacheFor } from '../cache.ts';
+import { seqCache } from '../seq-cache.ts';
+import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
+import { errorSchema, paperSummaryJson, paperSummarySchema } from '../paper-json.ts';
+import { CATEGORY } from './feeds.ts';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function pageSchema(extra: Record<string, unknown> = {}, itemExtra: Record<string, unknown> = {}) {
+  return {
+    200: {
+      type: 'object',
+      required: ['items', 'next_cursor'],
+      properties: {
+        ...extra,
+        items: { type: 'array', items: { ...paperSummarySchema, properties: { ...paperSummarySchema.properties, ...itemExtra } } },
+        next_cursor: { type: ['string', 'null'] },
+      },
+    },
+    400: errorSchema,
+  };
+}
+
+export const listRoutes: FastifyPluginAsync = async (server) => {
+  const base = () => server.app.config.baseUrl;
+
+  server.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/api/trending',
+    {
+      schema: {
+        tags: ['papers'],
+        summary: 'Trending papers: (upvotes + 1) × 2^(−age_days / 3) over the last 14 daily days',
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+        response: pageSchema({ reference: { type: ['string', 'null'], description: 'the day ages are counted from' } }, { score: { type: 'number' } }),
+      },
+    },
+    async (req, reply) => {
+      const limit = req.query.limit ?? DEFAULT_LIMIT;
+      const pos = req.query.cursor
+        ? decodeCursor(req.query.cursor, (v) =>
+            typeof v.r === 'string' && DAY.test(v.r) && Number.isInteger(v.o) && (v.o as number) >= 0 ? { r: v.r, o: v.o as number } : null,
+          )
+        : { r: undefined, o: 0 };
+      const today = new Date().toISOString().slice(0, 10);
+      // The ranking is a function of the catalog and the day: rank once per change, page from memory.
+      const { reference, ranked } = await seqCache(server.app).get(`trending:${today}:${pos.r ?? ''}`, () =>
+        listTrending(server.app.store.db, { today, reference: pos.r }),
+      );
+      const page = ranked.slice(pos.o, pos.o + limit);
+      const more = reference !== null && pos.o + limit < ranked.length;
+      cacheFor(reply, 60);
+      return {
+        reference,
+        items: page.map((r) => ({ ...paperSummaryJson(r.row, base()), score: Math.round(r.score * 1000) / 1000 })),
+        next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
+      };
+    },
+  );
+
+  server.get<{ Params: { category: string }; Querystring: { limit?: number; cursor?: string } }>(
+    '/api/categories/:category/papers',
+    {
+      schema: {
+        tags: ['papers'],
+        summary: 'Papers listed in an arXiv category, newest first',
+        params: { type: 'object', required: ['category'], properties: { category: { type: 'string', maxLength: 50, examples: ['cs.CL'] } } },
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+        response: pageSchema(),
+      },
+    },
+    async (req, reply) => {
+      const { category } = req.params;
+      if (!CATEGORY.test(category)) throw new AppError('BAD_REQUEST', `not an arXiv category: ${JSON.stringify(category)} (e.g. cs.CL, hep-th)`);
+      const limit = req.query.limit ?? DEFAULT_LIMIT;
+      const after = req.query.cursor
+        ? decodeCursor<NewestKey>(req.query.cursor, (v) =>
+            typeof v.p === 'string' && typeof v.a === 'string' ? { publishedAt: v.p, arxivId: v.a } : null,
+          )
+        : undefined;
+      // One extra row tells whether another page exists without a count query.
+      const rows = await listCategory(server.app.store, category, { limit: limit + 1, after });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      cacheFor(reply, 60);
+      return {
+        items: page.map((r) => paperSummaryJson(r, base())),
+        next_cursor: rows.length > limit && last ? encodeCursor({ p: last.published_at ?? '', a: last.arxiv_id }) : null,
+      };
+    },
+  );
+};

@@ -1,0 +1,26 @@
+/**
+ * `/metrics` in Prometheus text format: this process's registry (request latency, ingest counts,
+ * gauges other parts register) plus catalog gauges read from the shared database at scrape time.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { catalogStats } from '../../catalog/papers.repo.ts';
+
+export const metricsRoutes: FastifyPluginAsync = async (server) => {
+  const { metrics, store } = server.app;
+  // Registered per server; a second server on the same App (tests) must not register twice.
+  if (!metrics.registry.getSingleMetric('paperboy_catalog_seq')) {
+    let cached: { at: number; value: Awaited<ReturnType<typeof catalogStats>> } | undefined;
+    // One query serves both gauges of a scrape.
+    const stats = async () => {
+      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: await catalogStats(store.db) };
+      return cached.value;
+    };
+    metrics.gauge('paperboy_catalog_seq', 'Latest change sequence of the catalog (derived state follows it)', async () => (await stats()).maxSeq);
+    metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
+  }
+
+  server.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', response: { 200: { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.header('cache-control', 'no-store').type(contentType).send(body);
+  });
+};

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase, type TestDatabase } from '../helpers/stores.ts';
+import { createTestServer } from '../helpers/server.ts';
+
+/**
+ * Routes deliberately left out of the OpenAPI document: HTML pages (not an API), the CORS preflight
+ * handler (@fastify/cors answers OPTIONS for every path), and Swagger UI's own pages under /docs.
+ */
+const HIDDEN = new Set(['GET /feeds', 'OPTIONS *']);
+
+describe('operations and API conventions', () => {
+  let db: TestDatabase;
+  let server: FastifyInstance;
+  let close: () => Promise<void>;
+  before(async () => {
+    db = await createTestDatabase('sqlite');
+    ({ server, close } = await createTestServer(db.url));
+  });
+  after(async () => {
+    await close();
+    await db.dispose();
+  });
+
+  it('the OpenAPI document lists every registered route (except the named HTML and docs routes)', async () => {
+    const doc = (await server.inject('/docs/json')).json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    assert.match(doc.openapi, /^3\./);
+    const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+    const table = server.routeTable;
+    assert.ok(table.length > 10);
+    for (const r of table) {
+      const key = `${r.method} ${r.url.replace(/:([A-Za-z_]+)/g, '{$1}')}`;
+      if (r.hidden) {
+        assert.ok(HIDDEN.has(key) || r.url.startsWith('/docs'), `${key} is hidden from the docs without a reason`);
+      } else {
+        assert.ok(documented.has(key), `${key} is missing from the OpenAPI document`);
+      }
+    }
+    for (const k of ['GET /metrics', 'GET /api/trending', 'GET /api/export', 'GET /feeds/category/{file}', 'GET /healthz', 'GET /readyz']) assert.ok(documented.has(k), k);
+  });
+
+  it('serves the interactive docs and their assets from the package (no CDN)', async () => {
+    const page = await server.inject('/docs');
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /https?:\/\/(?!localhost)[^"']*\.(js|css)/);
+    const js = await server.inject('/docs/static/swagger-ui-bundle.js');
+    assert.equal(js.statusCode, 200);
+    assert.ok(js.body.length > 100_000);
+  });
+
+  it('echoes a plain x-request-id and replaces a dangerous one', async () => {
+    const r1 = await server.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(r1.headers['x-request-id'], 'abc-123');
+    const r2 = await server.inject({ url: '/healthz', headers: { 'x-request-id': 'x\n{"forged":1}' } });
+    assert.match(String(r2.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  });
+
+  it('allows cross-origin GETs on /api/* only', async () => {
+    const api = await server.inject({ url: '/api/trending', headers: { origin: 'https://elsewhere.example' } });
+    assert.equal(api.headers['access-control-allow-origin'], '*');
+    const pre = await server.inject({ method: 'OPTIONS', url: '/api/trending', headers: { origin: 'https://x.example', 'access-control-request-method': 'GET' } });
+    assert.equal(pre.statusCode, 204);
+    assert.match(String(pre.headers['access-control-allow-methods']), /GET/);
+    const page = await server.inject({ url: '/feeds', headers: { origin: 'https://elsewhere.example' } });
+    assert.equal(page.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('answers a matching If-None-Match with 304 and no body', async () => {
+    const r = await server.inject('/feeds/daily.atom');
+    const tag = r.headers.etag;
+    assert.ok(tag);
+    const again = await server.inject({ url: '/feeds/daily.atom', headers: { 'if-none-match': String(tag) } });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
+  });
+
+  it('feeds are gzipped for clients that accept it, with their own ETag', async () => {
+    const plain = await server.inject('/feeds/daily.rss');
+    const gz = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gz.headers.vary, 'accept-encoding');
+    assert.equal(gunzipSync(gz.rawPayload).toString('utf8'), plain.body);
+    assert.notEqual(gz.headers.etag, plain.headers.etag);
+    const again = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(gz.headers.etag) } });
+    assert.equal(again.statusCode, 304);
+  });
+
+  it('/metrics exposes request latency by route and status, and catalog gauges', async () => {
+    await server.inject('/api/trending');
+    await server.inject('/api/trending?limit=0');
+    const m = await server.inject('/metrics');
+    assert.match(String(m.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+    assert.match(m.body, /paperboy_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/trending",status_code="200"\} \d+/);
+    assert.match(m.body, /paperboy_http_request_duration_seconds_count\{method="GET",route="\/api\/trending",status_code="400"\} 1/);
+    assert.match(m.body, /paperboy_catalog_seq 5/);
+    assert.match(m.body, /paperboy_catalog_papers\{source="hf-daily"\} 2/);
+    assert.match(m.body, /paperboy_job_runs_total/);
+  });
+});

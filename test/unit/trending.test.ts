@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ageInDays, rankTrending, trendingScore } from '../../src/catalog/trending.ts';
+import type { PaperRow } from '../../src/store/schema.ts';
+
+function row(arxiv_id: string, upvotes: number, daily_date: string): PaperRow {
+  return {
+    id: 1, arxiv_id, version: 1, title: arxiv_id, abstract: '', authors: '[]', categories: '', published_at: null,
+    updated_at: null, daily_date, comment: null, journal_ref: null, doi: null, github_repo: null, project_page: null,
+    upvotes, num_comments: 0, submitted_by: null, ai_summary: null, ai_keywords: null, source: 't', seq: 1,
+    created_at: '', modified_at: '',
+  };
+}
+
+describe('trending', () => {
+  it('halves the score every three days and counts unvoted papers as one vote', () => {
+    assert.equal(trendingScore(9, 0), 10);
+    assert.equal(trendingScore(9, 3), 5);
+    assert.equal(trendingScore(9, 6), 2.5);
+    assert.equal(trendingScore(0, 0), 1);
+    assert.equal(trendingScore(-5, -2), 1, 'negative inputs are clamped');
+  });
+
+  it('counts whole days across month ends', () => {
+    assert.equal(ageInDays('2026-02-27', '2026-03-02'), 3);
+    assert.equal(ageInDays('2026-03-02', '2026-03-02'), 0);
+  });
+
+  it('ranks a fresh paper above an older one with more votes, and breaks ties deterministically', () => {
+    const ranked = rankTrending(
+      [
+        row('2603.00001', 100, '2026-02-24'), // 6 days old: 101/4 = 25.25
+        row('2603.00002', 30, '2026-03-02'), // today: 31
+        row('2603.00003', 30, '2026-03-02'), // same score: higher arXiv id first
+        row('2603.00004', 0, '2026-03-01'), // 1 × 2^(-1/3) ≈ 0.79
+      ],
+      '2026-03-02',
+    );
+    assert.deepEqual(
+      ranked.map((r) => r.row.arxiv_id),
+      ['2603.00003', '2603.00002', '2603.00001', '2603.00004'],
+    );
+    assert.equal(ranked[2]!.score, 25.25);
+  });
+});
