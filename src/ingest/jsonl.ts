@@ -4,12 +4,11 @@
  * and the reason, and the rest go on.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
 import { z } from 'zod';
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { AppError } from '../errors.ts';
+import { jsonLineItems } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 import type { SourceSpec } from './sources.ts';
 
@@ -50,6 +49,11 @@ export function parseJsonlLine(line: string): { paper: PaperInput } | { reason: 
   } catch (e) {
     return { reason: `not JSON: ${(e as Error).message}` };
   }
+  return parseJsonlRecord(value);
+}
+
+/** Check one parsed record against the export layout. */
+export function parseJsonlRecord(value: unknown): { paper: PaperInput } | { reason: string } {
   const parsed = lineSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -68,17 +72,10 @@ export function parseJsonlLine(line: string): { paper: PaperInput } | { reason: 
 export async function* readJsonl(files: string[]): AsyncGenerator<SourceItem> {
   for (const file of files) {
     const name = file.split(/[\\/]/).pop() ?? file;
-    let input: NodeJS.ReadableStream = fs.createReadStream(file);
-    if (file.endsWith('.gz')) input = input.pipe(zlib.createGunzip());
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
-    let n = 0;
-    for await (const line of lines) {
-      n += 1;
-      if (line.trim() === '') continue;
-      const r = parseJsonlLine(line);
-      if ('paper' in r) yield { kind: 'paper', paper: r.paper, location: `${name}:${n}` };
-      else yield { kind: 'reject', reason: r.reason, location: `${name}:${n}` };
-    }
+    yield* jsonLineItems(file, name, (rec) => {
+      const r = parseJsonlRecord(rec);
+      return 'paper' in r ? r.paper : r.reason;
+    });
     yield { kind: 'checkpoint', note: name };
   }
 }

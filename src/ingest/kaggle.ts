@@ -4,10 +4,9 @@
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
-import { messageOf } from '../errors.ts';
 import { namesFromParsed, splitAuthors } from './authors.ts';
 import { createTotalEstimator, displayName, listInputFiles } from './files.ts';
-import { readLines } from './lines.ts';
+import { jsonLineItems } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 
 export const KAGGLE_SOURCE = 'kaggle';
@@ -63,25 +62,7 @@ export async function* readKaggle(paths: string[]): AsyncGenerator<SourceItem> {
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
     const name = displayName(file);
-    for await (const ev of readLines(file)) {
-      if (ev.kind === 'error') {
-        yield { kind: 'reject', location: name, reason: ev.reason };
-        break;
-      }
-      if (!ev.text.trim()) continue;
-      records++;
-      const location = `${name}:${ev.line}`;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(ev.text);
-      } catch (e) {
-        yield { kind: 'reject', location, reason: `bad JSON: ${messageOf(e)}` };
-        continue;
-      }
-      const r = kaggleRecordToInput(rec);
-      if (typeof r === 'string') yield { kind: 'reject', location, reason: r };
-      else yield { kind: 'paper', paper: r, location };
-    }
+    records += yield* jsonLineItems(file, name, kaggleRecordToInput);
     yield { kind: 'checkpoint', note: `${name} (${f + 1}/${files.length} files)`, total: estimate(f + 1, records) };
   }
 }

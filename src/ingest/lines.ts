@@ -4,6 +4,9 @@
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import type { PaperInput } from '../catalog/paper.ts';
+import { messageOf } from '../errors.ts';
+import type { SourceItem } from './pipeline.ts';
 
 export type LineEvent = { kind: 'line'; text: string; line: number } | { kind: 'error'; reason: string; line: number };
 
@@ -53,4 +56,38 @@ export async function* readLines(file: string): AsyncGenerator<LineEvent> {
     raw.destroy();
   }
   if (pending?.length) yield { kind: 'line', text: pending.toString('utf8'), line: line + 1 };
+}
+
+/**
+ * Items from one JSON Lines file: each non-blank line parsed and mapped by `toInput`, which returns
+ * a paper or the reason for rejecting it. Bad JSON and bad records are rejected as `name:line`; a read
+ * or gzip error is rejected once as `name`, keeping everything read before it.
+ * Returns the number of records seen.
+ * @example yield* jsonLineItems('part01.jsonl.gz', 'part01.jsonl.gz', kaggleRecordToInput)
+ */
+export async function* jsonLineItems(
+  file: string,
+  name: string,
+  toInput: (record: unknown) => PaperInput | string,
+): AsyncGenerator<SourceItem, number> {
+  let records = 0;
+  for await (const ev of readLines(file)) {
+    if (ev.kind === 'error') {
+      yield { kind: 'reject', location: name, reason: ev.reason };
+      break;
+    }
+    if (!ev.text.trim()) continue;
+    records++;
+    const location = `${name}:${ev.line}`;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(ev.text);
+    } catch (e) {
+      yield { kind: 'reject', location, reason: `bad JSON: ${messageOf(e)}` };
+      continue;
+    }
+    const r = toInput(rec);
+    yield typeof r === 'string' ? { kind: 'reject', location, reason: r } : { kind: 'paper', paper: r, location };
+  }
+  return records;
 }

@@ -5,9 +5,8 @@
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
-import { messageOf } from '../errors.ts';
 import { displayName, listInputFiles } from './files.ts';
-import { readLines } from './lines.ts';
+import { jsonLineItems } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 
 export const SEED_SOURCE = 'seed';
@@ -49,23 +48,7 @@ export async function* readSeed(paths: string[]): AsyncGenerator<SourceItem> {
   const files = listInputFiles(paths, (n) => /\.jsonl(\.gz)?$/.test(n));
   for (const file of files) {
     const name = displayName(file);
-    for await (const ev of readLines(file)) {
-      if (ev.kind === 'error') {
-        yield { kind: 'reject', location: name, reason: ev.reason };
-        break;
-      }
-      if (!ev.text.trim()) continue;
-      const location = `${name}:${ev.line}`;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(ev.text);
-      } catch (e) {
-        yield { kind: 'reject', location, reason: `bad JSON: ${messageOf(e)}` };
-        continue;
-      }
-      const r = seedRecordToInput(rec);
-      yield typeof r === 'string' ? { kind: 'reject', location, reason: r } : { kind: 'paper', paper: r, location };
-    }
+    yield* jsonLineItems(file, name, seedRecordToInput);
     yield { kind: 'checkpoint', note: name };
   }
 }
