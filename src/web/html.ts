@@ -38,3 +38,8 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 export function raw(s: string): Html {
   return new Html(s);
 }
+
+/** An external link target: only http(s) URLs pass, so stored data can never inject `javascript:`. */
+export function safeUrl(url: string | null | undefined): string | null {
+  return url && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
+}

@@ -3,6 +3,8 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import etag from '@fastify/etag';
 import swagger from '@fastify/swagger';
@@ -11,6 +13,8 @@ import type { App } from '../app.ts';
 import { AppError } from '../errors.ts';
 import { ROUTES } from './routes/index.ts';
 import { errorPage } from './views/error.ts';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +48,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, hidden });
   });
   await server.register(formbody);
+  // The stylesheet and client assets; hashed names are not needed at this size, a short max-age is.
+  await server.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: 3_600_000, schemaHide: true });
   // Before the route modules, so the OpenAPI document sees every route.
   await server.register(swagger, {
     openapi: {

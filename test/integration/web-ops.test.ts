@@ -9,7 +9,8 @@ import { createTestServer } from '../helpers/server.ts';
  * Routes deliberately left out of the OpenAPI document: HTML pages (not an API), the CORS preflight
  * handler (@fastify/cors answers OPTIONS for every path), and Swagger UI's own pages under /docs.
  */
-const HIDDEN = new Set(['GET /feeds', 'OPTIONS *']);
+// HTML pages and static assets are for people, not API clients: they stay out of the OpenAPI document.
+const HIDDEN = new Set(['GET /feeds', 'OPTIONS *', 'GET /', 'GET /papers', 'GET /papers/*', 'GET /static/*']);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;

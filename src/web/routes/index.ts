@@ -8,5 +8,15 @@ import { exportRoutes } from './export.ts';
 import { feedRoutes } from './feeds.ts';
 import { listRoutes } from './lists.ts';
 import { metricsRoutes } from './metrics.ts';
+import { apiPaperRoutes } from './api-papers.ts';
+import { pageRoutes } from './pages.ts';
 
-export const ROUTES: FastifyPluginAsync[] = [healthRoutes, feedRoutes, listRoutes, exportRoutes, metricsRoutes];
+export const ROUTES: FastifyPluginAsync[] = [
+  healthRoutes,
+  pageRoutes,
+  apiPaperRoutes,
+  feedRoutes,
+  listRoutes,
+  exportRoutes,
+  metricsRoutes,
+];

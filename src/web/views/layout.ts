@@ -19,10 +19,12 @@ export function layout(o: LayoutOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · Paperboy</title>
+<link rel="stylesheet" href="/static/paperboy.css">
 ${o.head}
 </head>
 <body>
 <header class="site"><a class="brand" href="/">Paperboy</a>
+<nav class="links"><a href="/">Daily</a><a href="/feeds">Feeds</a><a href="/docs">API</a></nav>
 <form class="search" action="/search" method="get" role="search"><input type="search" name="q" value="${o.query ?? ''}" placeholder="Search papers" aria-label="Search papers"></form>
 </header>
 <main>${o.body}</main>

@@ -1,0 +1,74 @@
+/**
+ * HTML pages: the daily / weekly / monthly lists and the paper page.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { PeriodKind } from '../../catalog/dates.ts';
+import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
+import { AppError } from '../../errors.ts';
+import { FEEDS, feedLinks } from '../views/feed-links.ts';
+import { listingPage } from '../views/listing.ts';
+import { paperPage } from '../views/paper-page.ts';
+
+const PAGE_SIZE = 30;
+
+interface ListQuery {
+  date?: string;
+  week?: string;
+  month?: string;
+  p?: string;
+}
+
+const listQuerySchema = {
+  type: 'object',
+  properties: {
+    date: { type: 'string', maxLength: 100 },
+    week: { type: 'string', maxLength: 100 },
+    month: { type: 'string', maxLength: 100 },
+    p: { type: 'string', maxLength: 10 },
+  },
+} as const;
+
+/** Which list a query asks for; more than one period parameter is a mistake worth saying. */
+export function periodFromQuery(q: { date?: string; week?: string; month?: string }): { kind: PeriodKind; value?: string } {
+  const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined && q[k] !== '');
+  if (given.length > 1) throw new AppError('BAD_REQUEST', `give one of date, week or month, not ${given.join(' and ')}`);
+  if (q.week) return { kind: 'week', value: q.week };
+  if (q.month) return { kind: 'month', value: q.month };
+  if (q.date) return { kind: 'day', value: q.date };
+  return { kind: 'day' };
+}
+
+export function pageNumber(p: string | undefined, base: 0 | 1): number {
+  if (p === undefined || p === '') return base;
+  if (!/^\d{1,6}$/.test(p)) throw new AppError('BAD_REQUEST', `p must be a page number (got ${JSON.stringify(p.slice(0, 20))})`);
+  return Number(p);
+}
+
+export const pageRoutes: FastifyPluginAsync = async (server) => {
+  const app = server.app;
+  const dailyFeeds = feedLinks(FEEDS.daily, FEEDS.trending);
+
+  const list = async (q: ListQuery) => {
+    const { kind, value } = periodFromQuery(q);
+    const page = Math.max(1, pageNumber(q.p, 1));
+    return listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds);
+  };
+
+  server.get('/', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('cache-control', 'public, max-age=60');
+    return reply.type('text/html; charset=utf-8').send((await list({})).value);
+  });
+
+  server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
+    reply.header('cache-control', 'public, max-age=60');
+    return reply.type('text/html; charset=utf-8').send((await list(req.query)).value);
+  });
+
+  // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
+  server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
+    const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
+    reply.header('cache-control', 'public, max-age=300');
+    const head = paper.primaryCategory ? feedLinks(FEEDS.category(paper.primaryCategory)) : undefined;
+    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head }).value);
+  });
+};

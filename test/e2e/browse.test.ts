@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { readHfDaily } from '../../src/ingest/hf-daily.ts';
+import { ingest } from '../../src/ingest/pipeline.ts';
+import { buildServer } from '../../src/web/server.ts';
+import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/stores.ts';
+
+const skip = browserSkipReason();
+
+describe('browsing in Chromium', { skip: skip ?? false }, () => {
+  let app: App;
+  let browser: Browser;
+  let base: string;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    const dir = tempDir();
+    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }));
+    // A real day of the Hugging Face daily list.
+    await ingest(app.store, 'hf-daily', readHfDaily([path.resolve('test/fixtures/hf-daily/2024-05-27.json')]));
+    const server = await buildServer(app);
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const addr = server.server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    browser = await launchBrowser();
+    close = async () => {
+      await browser.close();
+      await server.close();
+      await app.close();
+    };
+  });
+  after(async () => close?.());
+
+  it('opens the daily page, follows a paper and sees its abstract', async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(`${base}/`);
+    assert.equal(res?.status(), 200);
+    assert.match((await page.locator('h1').first().textContent()) ?? '', /May 27, 2024/);
+    const cards = page.locator('article.card');
+    assert.ok((await cards.count()) > 3, 'several papers listed');
+    const first = cards.first().locator('h3 a');
+    const title = ((await first.textContent()) ?? '').trim();
+    const id = await cards.first().getAttribute('data-id');
+    await first.click();
+    await page.waitForURL(`**/papers/${id}`);
+    assert.equal(((await page.locator('h1').textContent()) ?? '').trim(), title);
+    const abstract = ((await page.locator('.abstract-full p').textContent()) ?? '').trim();
+    assert.ok(abstract.length > 200, 'the whole abstract is shown');
+    // The stylesheet loaded: cards and buttons are styled, not default blue links on white.
+    const radius = await page.locator('.paper').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopLeftRadius: string } }).getComputedStyle(el).borderTopLeftRadius);
+    assert.equal(radius, '12px');
+    await page.close();
+  });
+});
