@@ -6,6 +6,9 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import path from 'node:path';
+import { catalogChangeFeed } from './catalog/search-feed.ts';
+import { createSearchService, type SearchService } from './search/search.service.ts';
 
 export interface App {
   config: Config;
@@ -13,6 +16,8 @@ export interface App {
   log: Logger;
   /** This process's Prometheus registry (src/metrics.ts). */
   metrics: Metrics;
+  /** This node's search index and its follower (opened on first use, under DATA_DIR/index). */
+  readonly search: SearchService;
   /** Stop background work and close connections, in reverse order of start. */
   close(): Promise<void>;
   /** Register something to stop on close (closed last-in, first-out). */
@@ -30,11 +35,23 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const store = openStore(config.databaseUrl);
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
+  let search: SearchService | undefined;
   const app: App = {
     config,
     store,
     log,
     metrics: createMetrics(),
+    get search() {
+      if (!search) {
+        const s = createSearchService({ dir: path.join(config.dataDir, 'index'), feed: catalogChangeFeed(store.db), log: log.child({ component: 'search' }) });
+        closers.push(async () => {
+          await s.stop();
+          s.close();
+        });
+        search = s;
+      }
+      return search;
+    },
     onClose: (fn) => closers.push(fn),
     close: async () => {
       while (closers.length) {

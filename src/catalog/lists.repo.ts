@@ -67,20 +67,3 @@ export async function listCategory(
   }
   return q.orderBy(published, 'desc').orderBy('arxiv_id', 'desc').limit(opts.limit).execute();
 }
-
-/**
- * Fallback search: papers whose title or abstract contains every term (case-insensitive), newest first.
- * A full scan — the search service (FTS5 + vectors) replaces it through the feeds' `searchPapers` hook.
- * @example await substringSearch(store, 'graph neural', 20)
- */
-export async function substringSearch(store: Store, query: string, limit: number): Promise<PaperRow[]> {
-  const terms = query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((t) => t.length > 0)
-    .slice(0, 8);
-  if (terms.length === 0) return [];
-  let q = store.db.selectFrom('papers').selectAll();
-  for (const t of terms) q = q.where(contains(store, sql`lower(title || ' ' || abstract)`, t));
-  return q.orderBy(sql`coalesce(published_at, '')`, 'desc').orderBy('arxiv_id', 'desc').limit(limit).execute();
-}

@@ -19,6 +19,8 @@ export async function createTestServer(databaseUrl: string, extra: PaperInput[] 
   const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', BASE_URL: 'https://papers.example.org' }));
   await ingest(app.store, 'jsonl', readJsonl([FIXTURE]));
   if (extra.length) await upsertPapers(app.store, extra);
+  // The search index follows the catalog; catch it up so search-backed routes see the fixture.
+  await app.search.syncOnce();
   const server = await buildServer(app);
   await server.ready();
   return {

@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
-import { listCategory, listRecentDaily, substringSearch } from '../../catalog/lists.repo.ts';
+import { listCategory, listRecentDaily } from '../../catalog/lists.repo.ts';
+import { getPaperRows } from '../../catalog/papers.repo.ts';
 import { listTrending } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import type { PaperRow } from '../../store/schema.ts';
@@ -178,4 +179,12 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
 }
 
 /** Until the search service is merged, feeds search by substring (see lists.repo.ts). */
-export const feedRoutes = createFeedRoutes({ searchPapers: (q, limit, app) => substringSearch(app.store, q, limit) });
+/** The search feed ranks by the node's search index; papers come from the catalog, in hit order. */
+export const feedRoutes = createFeedRoutes({
+  searchPapers: async (q, limit, app) => {
+    const res = app.search.search({ q, limit });
+    const rows = await getPaperRows(app.store.db, res.hits.map((h) => h.arxivId));
+    const byId = new Map(rows.map((r) => [r.arxiv_id, r]));
+    return res.hits.flatMap((h) => byId.get(h.arxivId) ?? []);
+  },
+});

@@ -1,0 +1,33 @@
+/**
+ * Search results as papers: the search index's hits joined with the catalog's rows, in hit order.
+ */
+import type { Kysely } from 'kysely';
+import type { SearchRequest, SearchResponse, SearchService } from '../search/search.service.ts';
+import type { KeywordHit } from '../search/search-index.ts';
+import type { Database } from '../store/schema.ts';
+import { toPaper, type Paper } from './paper.ts';
+import { getPaperRows } from './papers.repo.ts';
+
+export interface PaperHit {
+  paper: Paper;
+  hit: KeywordHit;
+}
+
+export interface PaperSearchResult extends Omit<SearchResponse, 'hits'> {
+  results: PaperHit[];
+}
+
+/**
+ * Run a search and load the papers it found. A hit whose paper has vanished from the catalog since
+ * the index last synced is dropped rather than shown stale.
+ */
+export async function findPapers(db: Kysely<Database>, search: SearchService, req: SearchRequest): Promise<PaperSearchResult> {
+  const res = search.search(req);
+  const rows = await getPaperRows(db, res.hits.map((h) => h.arxivId));
+  const byId = new Map(rows.map((r) => [r.arxiv_id, toPaper(r)]));
+  const results = res.hits.flatMap((hit) => {
+    const paper = byId.get(hit.arxivId);
+    return paper ? [{ paper, hit }] : [];
+  });
+  return { query: res.query, mode: res.mode, total: res.total, tookMs: res.tookMs, results };
+}

@@ -1,0 +1,126 @@
+/**
+ * The search query language, parsed into a structure — user text never reaches FTS5 `MATCH` raw.
+ *
+ * Words, "quoted phrases", -exclusions, and fields: author:, cat:, year:2024, after:/before:YYYY-MM-DD,
+ * sort:relevance|date|upvotes. Anything unparseable degrades to plain words; only impossible
+ * filters (a malformed date) are errors.
+ */
+import { AppError } from '../errors.ts';
+import { STOP_WORDS } from './stop-words.ts';
+
+export type SortOrder = 'relevance' | 'date' | 'upvotes';
+
+export interface ParsedQuery {
+  /** Free words (lower-cased, stop words kept; the matcher drops them). */
+  terms: string[];
+  /** Phrases that must appear, each as its words. */
+  phrases: string[][];
+  excluded: string[];
+  authors: string[];
+  categories: string[];
+  year: number | null;
+  after: string | null;
+  before: string | null;
+  sort: SortOrder | null;
+}
+
+export const MAX_QUERY_LENGTH = 2000;
+const MAX_TERMS = 64;
+
+/** Split text into index words the way FTS5's unicode61 tokenizer does (letters and digits). */
+export function words(text: string): string[] {
+  return text.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * @example parseQuery('"graph neural" -survey author:kipf year:2017')
+ * @throws AppError INVALID_QUERY for an impossible filter or an over-long query
+ */
+export function parseQuery(input: string): ParsedQuery {
+  if (input.length > MAX_QUERY_LENGTH) {
+    throw new AppError('INVALID_QUERY', `the query is ${input.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
+  }
+  const q: ParsedQuery = { terms: [], phrases: [], excluded: [], authors: [], categories: [], year: null, after: null, before: null, sort: null };
+  // Tokens: optional sign, optional field:, then a quoted string (closed or not) or a bare run.
+  const re = /([-+]?)(?:([a-z]+):)?(?:"([^"]*)"?|(\S+))/gi;
+  for (const m of input.replace(/\0/g, ' ').matchAll(re)) {
+    const sign = m[1];
+    const field = m[2]?.toLowerCase();
+    const value = (m[3] ?? m[4] ?? '').trim();
+    const quoted = m[3] !== undefined;
+    if (!value) continue;
+    switch (field) {
+      case 'author':
+      case 'au':
+        q.authors.push(...(words(value).length ? [words(value).join(' ')] : []));
+        continue;
+      case 'cat':
+      case 'category':
+        if (/^[a-z-]+(\.[a-z-]+)?$/i.test(value)) q.categories.push(value);
+        else throw new AppError('INVALID_QUERY', `cat: takes an arXiv category such as cs.CL (got ${JSON.stringify(value.slice(0, 40))})`);
+        continue;
+      case 'year': {
+        const y = Number(value);
+        if (!/^\d{4}$/.test(value) || y < 1991 || y > 2100) throw new AppError('INVALID_QUERY', `year: takes a year such as 2024 (got ${JSON.stringify(value.slice(0, 40))})`);
+        q.year = y;
+        continue;
+      }
+      case 'after':
+      case 'before': {
+        if (!/^\d{4}(-\d{2}(-\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
+          throw new AppError('INVALID_QUERY', `${field}: takes a date as YYYY-MM-DD, YYYY-MM or YYYY (got ${JSON.stringify(value.slice(0, 40))})`);
+        }
+        q[field] = value;
+        continue;
+      }
+      case 'sort':
+        if (value === 'relevance' || value === 'date' || value === 'upvotes') q.sort = value;
+        else throw new AppError('INVALID_QUERY', `sort: takes relevance, date or upvotes (got ${JSON.stringify(value.slice(0, 40))})`);
+        continue;
+      default: {
+        // An unknown `field:` is just text: "re:invent" or "Note: …" should still search.
+        const text = field ? `${field} ${value}` : value;
+        const w = words(text);
+        if (w.length === 0) continue;
+        if (sign === '-') q.excluded.push(...w);
+        else if (quoted && w.length > 1) q.phrases.push(w);
+        else q.terms.push(...w);
+      }
+    }
+  }
+  q.terms = q.terms.slice(0, MAX_TERMS);
+  q.phrases = q.phrases.slice(0, 16).map((p) => p.slice(0, 16));
+  q.excluded = q.excluded.slice(0, 16);
+  return q;
+}
+
+/** True when the query asks for text matches (not only filters). */
+export function hasText(q: ParsedQuery): boolean {
+  return q.terms.length > 0 || q.phrases.length > 0;
+}
+
+const quote = (w: string) => `"${w.replace(/"/g, '""')}"`;
+
+/** Up to this many content words, every word must match; longer queries match any word. */
+export const ALL_WORDS_UP_TO = 4;
+
+/**
+ * Build the FTS5 MATCH expression. Short queries ("graph neural") require every word, as people
+ * expect of a search box; longer ones (a pasted abstract, a claim) OR their words and let BM25 rank
+ * documents matching more of them higher. Phrases are required, exclusions NOT-ed, authors matched
+ * in the authors column only. Every word is quoted, so no FTS5 syntax survives.
+ * Returns null when nothing is left to match.
+ */
+export function toFtsMatch(q: ParsedQuery): string | null {
+  const content = q.terms.filter((t) => !STOP_WORDS.has(t));
+  // A query made only of stop words ("the who") still searches for them.
+  const optional = [...new Set(content.length ? content : q.terms)];
+  const parts: string[] = [];
+  if (optional.length) parts.push(`(${optional.map(quote).join(optional.length <= ALL_WORDS_UP_TO ? ' AND ' : ' OR ')})`);
+  for (const p of q.phrases) parts.push(quote(p.join(' ')));
+  for (const a of q.authors) parts.push(`authors : ${quote(a)}`);
+  if (parts.length === 0) return null;
+  let expr = parts.join(' AND ');
+  if (q.excluded.length) expr = `(${expr}) NOT (${q.excluded.map(quote).join(' OR ')})`;
+  return expr;
+}
