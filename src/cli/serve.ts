@@ -21,6 +21,8 @@ export const serve: Command = {
     const server = await startServer(app);
     const port = (server.server.address() as AddressInfo | null)?.port ?? config.port;
     scheduler.start();
+    // Keep this node's search index following the catalog (a paper ingested anywhere shows up here).
+    app.search.start(config.indexPollMs);
     out.info(`Paperboy is serving ${config.baseUrl} on port ${port} (database: ${app.store.engine} ${app.store.location}; node ${scheduler.owner})`);
     await new Promise<void>((resolve) => {
       let stopping = false;

@@ -10,11 +10,13 @@ import { listRoutes } from './lists.ts';
 import { metricsRoutes } from './metrics.ts';
 import { apiPaperRoutes } from './api-papers.ts';
 import { pageRoutes } from './pages.ts';
+import { searchRoutes } from './search.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
   pageRoutes,
   apiPaperRoutes,
+  searchRoutes,
   feedRoutes,
   listRoutes,
   exportRoutes,

@@ -13,6 +13,8 @@ export interface CardOptions {
   snippet?: Html;
   /** Why this paper is here (search explanation, trending score). */
   note?: string;
+  /** A pre-escaped, highlighted title that replaces the plain one (search results). */
+  titleHtml?: Html;
 }
 
 export function paperCard(p: Paper, o: CardOptions = {}): Html {
@@ -21,7 +23,7 @@ export function paperCard(p: Paper, o: CardOptions = {}): Html {
   return html`<article class="card" data-id="${p.arxivId}">
   <div class="votes" title="${p.upvotes} upvotes"><span class="arrow" aria-hidden="true">▲</span><span class="count">${p.upvotes}</span></div>
   <div class="body">
-    <h3 class="title">${o.rank ? html`<span class="rank">${o.rank}</span>` : ''}<a href="${href}">${p.title}</a></h3>
+    <h3 class="title">${o.rank ? html`<span class="rank">${o.rank}</span>` : ''}<a href="${href}">${o.titleHtml ?? p.title}</a></h3>
     <p class="authors">${shortAuthors(p.authors)}</p>
     <p class="abstract">${o.snippet ?? excerpt(p.abstract, 300)}</p>
     <p class="meta">

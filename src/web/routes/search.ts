@@ -1,0 +1,134 @@
+/**
+ * Search: the HTML results page, Hugging Face's `/api/papers/search`, and the richer `/api/search`.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { findPapers } from '../../catalog/paper-search.ts';
+import { AppError } from '../../errors.ts';
+import { MAX_QUERY_LENGTH, type SortOrder } from '../../search/query.ts';
+import { MARK_END, MARK_START } from '../../search/search-index.ts';
+import type { SearchMode } from '../../search/search.service.ts';
+import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
+import { errorSchema } from '../paper-json.ts';
+import { FEEDS, feedLinks } from '../views/feed-links.ts';
+import { marked, searchPage } from '../views/search.ts';
+import { pageNumber } from './pages.ts';
+
+const PAGE_SIZE = 20;
+const q = { type: 'string', maxLength: MAX_QUERY_LENGTH } as const;
+const sort = { type: 'string', enum: ['relevance', 'date', 'upvotes'] } as const;
+const mode = { type: 'string', enum: ['keyword', 'semantic', 'hybrid'] } as const;
+
+/** Filters given as separate parameters join the query as the query language's own fields. */
+function withFilters(text: string, cat?: string): string {
+  const c = cat?.trim();
+  return c ? `${text} cat:${c}` : text;
+}
+
+const plain = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
+
+export const searchRoutes: FastifyPluginAsync = async (server) => {
+  const app = server.app;
+
+  server.get<{ Querystring: { q?: string; sort?: SortOrder; cat?: string; p?: string; mode?: SearchMode } }>(
+    '/search',
+    { schema: { hide: true, querystring: { type: 'object', properties: { q, sort, mode, cat: { type: 'string', maxLength: 40 }, p: { type: 'string', maxLength: 10 } } } } },
+    async (req, reply) => {
+      const text = (req.query.q ?? '').trim();
+      const page = Math.max(1, pageNumber(req.query.p, 1));
+      const s = req.query.sort ?? 'relevance';
+      const cat = req.query.cat ?? '';
+      const result = text || cat
+        ? await findPapers(app.store.db, app.search, { q: withFilters(text, cat), sort: s, mode: req.query.mode, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+        : null;
+      const head = text ? feedLinks(FEEDS.search(text)) : undefined;
+      return reply.type('text/html; charset=utf-8').send(searchPage({ q: text, sort: s, cat, result, page, pageSize: PAGE_SIZE, head }).value);
+    },
+  );
+
+  server.get<{ Querystring: { q: string; limit?: number } }>(
+    '/api/papers/search',
+    {
+      schema: {
+        summary: 'Search papers (Hugging Face shape)',
+        tags: ['search'],
+        querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { ...q, minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 120, default: 20 } } },
+        response: { 200: { type: 'array', items: hfDailyEntrySchema }, 400: errorSchema },
+      },
+    },
+    async (req) => {
+      const res = await findPapers(app.store.db, app.search, { q: req.query.q, limit: req.query.limit ?? 20 });
+      return res.results.map(({ paper }) => hfDailyEntryJson(paper, app.config.baseUrl));
+    },
+  );
+
+  server.get<{ Querystring: { q: string; limit?: number; offset?: number; sort?: SortOrder; mode?: SearchMode; cat?: string } }>(
+    '/api/search',
+    {
+      schema: {
+        summary: 'Search papers with scores, highlighted snippets and the parsed query',
+        description:
+          'Query language: words, "quoted phrases", -exclusion, author:, cat:, year:2024, after:/before:YYYY-MM-DD, sort:relevance|date|upvotes. Short queries (up to 4 words) need every word; longer ones any, ranked by BM25.',
+        tags: ['search'],
+        querystring: {
+          type: 'object',
+          required: ['q'],
+          additionalProperties: false,
+          properties: {
+            q: { ...q, minLength: 1 },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            offset: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+            sort,
+            mode,
+            cat: { type: 'string', maxLength: 40 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['total', 'took_ms', 'mode', 'hits'],
+            properties: {
+              total: { type: 'integer' },
+              took_ms: { type: 'number' },
+              mode: { type: 'string' },
+              query: { type: 'object', additionalProperties: true },
+              hits: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    score: { type: 'number' },
+                    highlight: { type: 'object', properties: { title: { type: 'string' }, abstract: { type: 'string' } }, description: 'HTML-escaped text with matches wrapped in <mark>: safe to insert as HTML' },
+                    paper: hfPaperSchema,
+                  },
+                },
+              },
+            },
+          },
+          400: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const text = req.query.q.trim();
+      if (!text) throw new AppError('INVALID_QUERY', 'q must contain something to search for');
+      const res = await findPapers(app.store.db, app.search, {
+        q: withFilters(text, req.query.cat),
+        limit: req.query.limit ?? 20,
+        offset: req.query.offset ?? 0,
+        sort: req.query.sort,
+        mode: req.query.mode,
+      });
+      return {
+        total: res.total,
+        took_ms: Math.round(res.tookMs * 100) / 100,
+        mode: res.mode,
+        query: res.query,
+        hits: res.results.map(({ paper, hit }) => ({
+          score: hit.score,
+          highlight: { title: marked(hit.titleMarked).value, abstract: marked(hit.snippetMarked).value },
+          paper: { ...hfDailyEntryJson(paper, app.config.baseUrl).paper, title: plain(hit.titleMarked) || paper.title },
+        })),
+      };
+    },
+  );
+};
