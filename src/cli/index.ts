@@ -7,11 +7,14 @@ import { createOutput, type Command } from './command.ts';
 import { ingest } from './ingest.ts';
 import { migrate } from './migrate.ts';
 import { serve } from './serve.ts';
+import { evalCmd } from './eval.ts';
+import { indexCmd } from './index-cmd.ts';
+import { searchCmd } from './search-cmd.ts';
 import { stats } from './stats.ts';
 import { exportCmd } from './export.ts';
 import { backup } from './backup.ts';
 
-export const COMMANDS: Command[] = [serve, migrate, ingest, stats, exportCmd, backup];
+export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

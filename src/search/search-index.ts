@@ -50,7 +50,7 @@ export const MARK_END = '\uE001';
  * Field weights for bm25(): title matters most (BM25F-style), then authors, abstract, expansion
  * terms. Measured on SciFact train: see docs/search-quality.md.
  */
-export const DEFAULT_WEIGHTS = { title: 2.0, abstract: 1.0, authors: 1.0, expansion: 0.3 };
+export const DEFAULT_WEIGHTS = { title: 3.0, abstract: 1.0, authors: 1.0, expansion: 0.3 };
 const SCHEMA_VERSION = '1';
 
 export interface SearchIndex {

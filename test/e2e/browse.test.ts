@@ -56,4 +56,22 @@ describe('browsing in Chromium', { skip: skip ?? false }, () => {
     assert.equal(radius, '12px');
     await page.close();
   });
+
+  it('searches from the header box, sees highlighted results and opens one', async () => {
+    await app.search.syncOnce();
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.locator('header form.search input[name=q]').fill('diffusion');
+    await page.locator('header form.search input[name=q]').press('Enter');
+    await page.waitForURL('**/search?q=diffusion');
+    const marks = page.locator('article.card mark');
+    assert.ok((await marks.count()) > 0, 'matches are highlighted');
+    assert.match(((await marks.first().textContent()) ?? '').toLowerCase(), /diffusion/);
+    const first = page.locator('article.card h3 a').first();
+    const id = await page.locator('article.card').first().getAttribute('data-id');
+    await first.click();
+    await page.waitForURL(`**/papers/${id}`);
+    assert.match(((await page.locator('.abstract-full p').textContent()) ?? '').toLowerCase(), /diffusion/);
+    await page.close();
+  });
 });

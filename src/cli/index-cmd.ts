@@ -1,0 +1,37 @@
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Command } from './command.ts';
+
+export const indexCmd: Command = {
+  name: 'index',
+  summary: 'the search index: status, or rebuild it from the catalog',
+  usage: 'paperboy index status|rebuild [--json]',
+  async run({ positionals, env, out }) {
+    const action = positionals[0];
+    if (action !== 'status' && action !== 'rebuild') throw new AppError('USAGE', `index needs status or rebuild (got ${JSON.stringify(action ?? '')})`);
+    const app = await createApp(loadConfig(env));
+    try {
+      if (action === 'rebuild') {
+        const started = performance.now();
+        const applied = await app.search.rebuild();
+        const seconds = (performance.now() - started) / 1000;
+        out.data({ rebuilt: applied, seconds }, () => `indexed ${applied} papers in ${seconds.toFixed(1)} s`);
+        return;
+      }
+      // Status reports what is on disk now; it does not sync (a running server does that).
+      const s = await app.search.status();
+      out.data(s, () =>
+        [
+          `index file   ${s.file}`,
+          `papers       ${s.indexed}`,
+          `applied seq  ${s.lastSeq} of ${s.catalogSeq} (lag ${s.lag})`,
+          `embedder     ${s.embedder}`,
+          `size on disk ${(s.sizeBytes / 1048576).toFixed(1)} MiB`,
+        ].join('\n'),
+      );
+    } finally {
+      await app.close();
+    }
+  },
+};

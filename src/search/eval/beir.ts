@@ -1,0 +1,87 @@
+/**
+ * Reads a BEIR folder: corpus.jsonl(.gz), queries.jsonl, qrels/<split>.tsv. Malformed input is an
+ * error that names the file and line.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../errors.ts';
+import { readLines } from '../../ingest/lines.ts';
+import type { Qrels } from './metrics.ts';
+
+export interface BeirDoc {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface BeirSet {
+  corpus: BeirDoc[];
+  queries: Map<string, string>;
+  qrels: Map<string, Qrels>;
+}
+
+const bad = (file: string, line: number, why: string) => new AppError('INGEST_BAD_FILE', `${file}:${line}: ${why}`);
+
+async function readJsonl<T>(file: string, pick: (o: Record<string, unknown>, line: number) => T): Promise<T[]> {
+  const out: T[] = [];
+  for await (const ev of readLines(file)) {
+    if (ev.kind === 'error') throw bad(file, ev.line, ev.reason);
+    if (!ev.text.trim()) continue;
+    let o: unknown;
+    try {
+      o = JSON.parse(ev.text);
+    } catch (e) {
+      throw bad(file, ev.line, `not JSON: ${(e as Error).message}`);
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(file, ev.line, 'expected a JSON object');
+    out.push(pick(o as Record<string, unknown>, ev.line));
+  }
+  return out;
+}
+
+function findFile(dir: string, ...names: string[]): string {
+  for (const n of names) {
+    const f = path.join(dir, n);
+    if (fs.existsSync(f)) return f;
+  }
+  throw new AppError('INGEST_BAD_FILE', `${dir} is not a BEIR folder: none of ${names.join(', ')} found`);
+}
+
+/**
+ * @example const set = await loadBeir('../shared/eval/scifact', 'train')
+ */
+export async function loadBeir(dir: string, split: string): Promise<BeirSet> {
+  if (!/^[a-z0-9_-]+$/i.test(split)) throw new AppError('USAGE', `--split must be a plain name such as train or test (got ${JSON.stringify(split)})`);
+  const corpusFile = findFile(dir, 'corpus.jsonl', 'corpus.jsonl.gz');
+  const queriesFile = findFile(dir, 'queries.jsonl', 'queries.jsonl.gz');
+  const qrelsFile = findFile(path.join(dir, 'qrels'), `${split}.tsv`);
+  const str = (o: Record<string, unknown>, k: string, file: string, line: number, required: boolean): string => {
+    const v = o[k];
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return String(v);
+    if (required || v !== undefined) throw bad(file, line, `field ${k} must be a string`);
+    return '';
+  };
+  const corpus = await readJsonl(corpusFile, (o, line) => ({
+    id: str(o, '_id', corpusFile, line, true),
+    title: str(o, 'title', corpusFile, line, false),
+    text: str(o, 'text', corpusFile, line, false),
+  }));
+  const queries = new Map(
+    (await readJsonl(queriesFile, (o, line) => [str(o, '_id', queriesFile, line, true), str(o, 'text', queriesFile, line, true)] as const)),
+  );
+  const qrels = new Map<string, Qrels>();
+  let lineNo = 0;
+  for await (const ev of readLines(qrelsFile)) {
+    lineNo = ev.line;
+    if (ev.kind === 'error') throw bad(qrelsFile, ev.line, ev.reason);
+    const cols = ev.text.split('\t');
+    if (!ev.text.trim() || (ev.line === 1 && cols[0] === 'query-id')) continue;
+    if (cols.length < 3 || !/^-?\d+$/.test(cols[2]!.trim())) throw bad(qrelsFile, ev.line, 'expected query-id<TAB>corpus-id<TAB>score');
+    const [qid, did, score] = [cols[0]!, cols[1]!, Number(cols[2])];
+    if (!qrels.has(qid)) qrels.set(qid, new Map());
+    qrels.get(qid)!.set(did, score);
+  }
+  if (lineNo === 0 || qrels.size === 0) throw new AppError('INGEST_BAD_FILE', `${qrelsFile}: no judgements`);
+  return { corpus, queries, qrels };
+}

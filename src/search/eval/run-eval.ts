@@ -1,0 +1,82 @@
+/**
+ * Evaluates search on a BEIR set in a throwaway index: the same index, query parser and ranking the
+ * product uses, so the numbers describe the product, not a lab copy of it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError } from '../../errors.ts';
+import { words, type ParsedQuery } from '../query.ts';
+import { openSearchIndex, DEFAULT_WEIGHTS } from '../search-index.ts';
+import type { SearchMode } from '../search.service.ts';
+import { loadBeir } from './beir.ts';
+import { mrrAt, ndcgAt, percentile, recallAt } from './metrics.ts';
+
+export interface EvalResult {
+  mode: SearchMode;
+  split: string;
+  queries: number;
+  'ndcg@10': number;
+  'recall@100': number;
+  'mrr@10': number;
+  p50_ms: number;
+  p95_ms: number;
+}
+
+export interface EvalOptions {
+  dir: string;
+  split: string;
+  modes: SearchMode[];
+  weights?: typeof DEFAULT_WEIGHTS;
+  onProgress?: (line: string) => void;
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** A claim or question is text, not query syntax: its words, nothing else. */
+function textQuery(text: string): ParsedQuery {
+  return { terms: words(text).slice(0, 64), phrases: [], excluded: [], authors: [], categories: [], year: null, after: null, before: null, sort: null };
+}
+
+export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
+  const set = await loadBeir(o.dir, o.split);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-eval-'));
+  try {
+    const started = performance.now();
+    const index = openSearchIndex(tmp, o.weights);
+    const docs = set.corpus.map((d, i) => ({
+      id: i + 1, arxivId: d.id, title: d.title, abstract: d.text, authors: [], categories: [],
+      publishedAt: null, dailyDate: null, upvotes: 0, seq: i + 1,
+    }));
+    for (let i = 0; i < docs.length; i += 5000) index.apply(docs.slice(i, i + 5000));
+    o.onProgress?.(`indexed ${docs.length} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const results: EvalResult[] = [];
+    for (const mode of o.modes) {
+      if (mode !== 'keyword') throw new AppError('USAGE', `--mode ${mode} is not available yet: no embedder is built into this version; use --mode keyword`);
+      const sums = { ndcg: 0, recall: 0, mrr: 0 };
+      const times: number[] = [];
+      let n = 0;
+      for (const [qid, rel] of set.qrels) {
+        const text = set.queries.get(qid);
+        if (text === undefined) continue;
+        const t0 = performance.now();
+        const ranked = index.search(textQuery(text), { limit: 100 }).hits.map((h) => h.arxivId);
+        times.push(performance.now() - t0);
+        sums.ndcg += ndcgAt(ranked, rel, 10);
+        sums.recall += recallAt(ranked, rel, 100);
+        sums.mrr += mrrAt(ranked, rel, 10);
+        n++;
+      }
+      if (n === 0) throw new AppError('INGEST_BAD_FILE', `no query in queries.jsonl has judgements in qrels/${o.split}.tsv`);
+      results.push({
+        mode, split: o.split, queries: n,
+        'ndcg@10': round(sums.ndcg / n), 'recall@100': round(sums.recall / n), 'mrr@10': round(sums.mrr / n),
+        p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)),
+      });
+    }
+    index.close();
+    return results;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

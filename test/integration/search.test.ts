@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../src/app.ts';
+import type { PaperInput } from '../../src/catalog/paper.ts';
+import { upsertPapers } from '../../src/catalog/papers.repo.ts';
+import { createTestServer } from '../helpers/server.ts';
+import { describeEngines } from '../helpers/stores.ts';
+
+const p = (id: string, title: string, abstract: string, extra: Partial<PaperInput> = {}): PaperInput => ({
+  arxivId: id, title, abstract, authors: ['Thomas Kipf', 'Max Welling'], categories: ['cs.LG'],
+  publishedAt: '2024-03-01T00:00:00.000Z', source: 'test', ...extra,
+});
+
+const PAPERS = [
+  p('2403.00001', 'Graph neural networks for molecules', 'We apply message passing graph networks to molecular property prediction.', { upvotes: 3 }),
+  p('2403.00002', 'A survey of graph neural networks', 'A survey of graph neural network architectures.', { upvotes: 30, categories: ['cs.AI'] }),
+  p('2403.00003', 'Diffusion models for video', 'Video diffusion with temporal attention.', { authors: ['Jonathan Ho'], publishedAt: '2023-05-01T00:00:00.000Z' }),
+];
+
+/** A random string from a hostile alphabet: FTS5 operators, quotes, emoji, control bytes, long runs. */
+function fuzzString(rand: () => number): string {
+  const pieces = ['"', "'", '-', '+', '*', '^', ':', '(', ')', 'NEAR(', 'AND', 'OR', 'NOT', 'author:', 'cat:', 'year:', 'after:', 'sort:', '\\', '\0', '\u0001', '🚀', '中文', 'é', '  ', 'graph', 'neural', '%', '_', '{', '}', '[', ']', '\uE000', '\n', '\t', '<script>'];
+  const n = Math.floor(rand() * 12);
+  let s = '';
+  for (let i = 0; i < n; i++) s += rand() < 0.7 ? pieces[Math.floor(rand() * pieces.length)] : String.fromCharCode(Math.floor(rand() * 0xffff));
+  return s;
+}
+
+describeEngines('search', (ctx) => {
+  let server: FastifyInstance;
+  let app: App;
+  let close: () => Promise<void>;
+  before(async () => {
+    ({ server, app, close } = await createTestServer(ctx.url, PAPERS));
+  });
+  after(async () => close());
+
+  it('finds papers with highlighted snippets, and honours filters and sort', async () => {
+    const r = await server.inject('/api/search?q=graph%20neural');
+    assert.equal(r.statusCode, 200);
+    const body = r.json();
+    const ids = (b: { hits: Array<{ paper: { id: string } }> }) => b.hits.map((h) => h.paper.id);
+    // The shared fixture holds one more graph paper (2405.12345, 120 upvotes).
+    assert.deepEqual(ids(body).sort(), ['2403.00001', '2403.00002', '2405.12345']);
+    assert.match(body.hits[0].highlight.title, /<mark>[Gg]raph<\/mark> <mark>[Nn]eural<\/mark>/);
+    const byVotes = (await server.inject('/api/search?q=graph%20neural&sort=upvotes')).json();
+    assert.deepEqual(ids(byVotes), ['2405.12345', '2403.00002', '2403.00001']);
+    assert.deepEqual(ids((await server.inject('/api/search?q=graph%20cat:cs.AI')).json()), ['2403.00002']);
+    assert.ok(!ids((await server.inject('/api/search?q=graph%20-survey')).json()).includes('2403.00002'));
+    assert.equal((await server.inject('/api/search?q=author:ho%20year:2023')).json().hits[0].paper.id, '2403.00003');
+    const hf = (await server.inject('/api/papers/search?q=diffusion')).json();
+    assert.equal(hf[0].paper.id, '2403.00003');
+    assert.equal(hf[0].title, 'Diffusion models for video');
+  });
+
+  it('the results page escapes paper text and marks matches', async () => {
+    await upsertPapers(app.store, [p('2403.00004', '<img src=x onerror=alert(1)> graph attacks', 'Adversarial graph attacks.')]);
+    await app.search.syncOnce();
+    const r = await server.inject('/search?q=graph%20attacks');
+    assert.equal(r.statusCode, 200);
+    assert.ok(!r.body.includes('<img src=x'), 'paper text is escaped');
+    assert.match(r.body, /&lt;img src=x onerror=alert\(1\)&gt; <mark>graph<\/mark> <mark>attacks<\/mark>/);
+  });
+
+  it('a paper ingested while the server runs is searchable within 5 s', async () => {
+    app.search.start(200);
+    try {
+      const started = Date.now();
+      await upsertPapers(app.store, [p('2403.00099', 'Quasicrystal tilings revisited', 'Penrose tilings and quasicrystals.')]);
+      let found = false;
+      while (!found && Date.now() - started < 5000) {
+        found = (await server.inject('/api/search?q=quasicrystal')).json().total === 1;
+        if (!found) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(found, 'found within 5 s');
+    } finally {
+      await app.search.stop();
+    }
+  });
+
+  it('fuzz: thousands of hostile queries give results or a clear 400, never a 500', async () => {
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const queries = Array.from({ length: 2500 }, () => fuzzString(rand));
+    queries.push('x'.repeat(10_000), '"'.repeat(500), 'NEAR('.repeat(300), '🚀'.repeat(1000), `${'a '.repeat(1000)}`);
+    const counts = { ok: 0, bad: 0 };
+    // Lone surrogates cannot be percent-encoded as UTF-8; raw invalid bytes test the server's decoding.
+    const enc = (q: string) => encodeURIComponent(q.replace(/[\uD800-\uDFFF]/g, '')) + (q.length % 7 === 0 ? '%FF%FE%ED%A0%80' : q.length % 11 === 0 ? '%E0%A4%A' : '');
+    for (const q of queries) {
+      const url = `/api/search?q=${enc(q)}`;
+      const r = await server.inject(url);
+      assert.ok(r.statusCode === 200 || r.statusCode === 400, `${r.statusCode} for ${JSON.stringify(q.slice(0, 80))}: ${r.body.slice(0, 200)}`);
+      if (r.statusCode === 400) assert.ok(typeof r.json().error === 'string' && r.json().error.length > 0);
+      counts[r.statusCode === 200 ? 'ok' : 'bad']++;
+    }
+    for (const q of queries.slice(0, 300)) {
+      const r = await server.inject(`/search?q=${enc(q)}`);
+      assert.ok(r.statusCode === 200 || r.statusCode === 400, `page ${r.statusCode} for ${JSON.stringify(q.slice(0, 80))}`);
+    }
+    assert.ok(counts.ok > 1000, `most random queries search (${JSON.stringify(counts)})`);
+  });
+
+  it('rebuilds after the index folder is deleted', async () => {
+    const dir = path.join(app.config.dataDir, 'index');
+    const n = await app.search.rebuild();
+    assert.ok(fs.existsSync(dir));
+    assert.equal(n, (await app.search.status()).indexed);
+    assert.equal((await app.search.status()).lag, 0);
+    assert.equal((await server.inject('/api/search?q=quasicrystal')).json().total, 1);
+  });
+});
