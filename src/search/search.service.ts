@@ -53,6 +53,8 @@ export interface SearchService {
   start(pollMs: number): void;
   stop(): Promise<void>;
   status(): Promise<IndexStatus>;
+  /** True once the index has caught up with the catalog at least once since this process started. */
+  caughtUp(): boolean;
   /** Drop the index and rebuild it from the whole catalog. */
   rebuild(): Promise<number>;
   close(): void;
@@ -65,15 +67,18 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = false;
+  let caughtUp = false;
 
   const sync = async (): Promise<number> => {
     let applied = 0;
     for (;;) {
       const docs = await opts.feed.since(index.lastSeq(), BATCH);
-      if (docs.length === 0) return applied;
       index.apply(docs);
       applied += docs.length;
-      if (docs.length < BATCH) return applied;
+      if (docs.length < BATCH) {
+        caughtUp = true;
+        return applied;
+      }
     }
   };
   // One sync at a time: the poller and an explicit syncOnce() share the same run.
@@ -91,6 +96,7 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
       return { query, mode, total, hits, tookMs: performance.now() - started };
     },
     syncOnce,
+    caughtUp: () => caughtUp,
     start(pollMs) {
       stopped = false;
       const tick = async () => {

@@ -16,6 +16,9 @@ export const metricsRoutes: FastifyPluginAsync = async (server) => {
       return cached.value;
     };
     metrics.gauge('paperboy_catalog_seq', 'Latest change sequence of the catalog (derived state follows it)', async () => (await stats()).maxSeq);
+    const app = server.app;
+    metrics.gauge('paperboy_search_index_lag', 'Change sequences the search index of this node is behind the catalog', async () => (await app.search.status()).lag);
+    metrics.gauge('paperboy_search_index_papers', 'Papers in the search index of this node', async () => (await app.search.status()).indexed);
     metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
   }
 
