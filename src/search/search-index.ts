@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
+import { DEFAULT_PRF, expansionTerms, type PrfOptions } from './prf.ts';
+import { ALL_WORDS_UP_TO, hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
+import { STOP_WORDS } from './stop-words.ts';
 
 /** What the index needs of a paper. */
 export interface IndexDoc {
@@ -70,7 +72,7 @@ export interface SearchIndex {
  * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
  * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
  */
-export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS): SearchIndex {
+export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS, prf: PrfOptions | null = DEFAULT_PRF): SearchIndex {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'search.db');
   let db = new SQLite(file);
@@ -112,6 +114,54 @@ export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS): SearchI
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const w = weights;
+  const BM25 = `bm25(fts, ${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion})`;
+
+  type Ranked = { id: number; arxivId: string; score: number };
+  const topScores = (match: string, from: string, params: unknown[], n: number) =>
+    (db.prepare(`SELECT d.id, d.arxiv_id, -${BM25} AS score ${from} ORDER BY ${BM25} LIMIT ?`).all(match, ...params, n) as Array<{ id: number; arxiv_id: string; score: number }>).map(
+      (r): Ranked => ({ id: r.id, arxivId: r.arxiv_id, score: r.score }),
+    );
+
+  /** RM3-style: a second run on the feedback words, interpolated with the first at max-normalized scores. */
+  function rankWithFeedback(match: string, from: string, params: unknown[], queryWords: Set<string>, need: number): Ranked[] {
+    const depth = Math.max(need, 200);
+    const first = topScores(match, from, params, depth);
+    const fbDocs = first.slice(0, prf!.docs);
+    const texts = db.prepare(`SELECT rowid AS id, title || ' ' || abstract AS text FROM fts WHERE rowid IN (${fbDocs.map(() => '?').join(',')})`).all(...fbDocs.map((d) => d.id)) as Array<{ id: number; text: string }>;
+    const byId = new Map(texts.map((t) => [t.id, t.text]));
+    const terms = expansionTerms(fbDocs.map((d) => ({ text: byId.get(d.id) ?? '', score: d.score })), queryWords, prf!.terms);
+    if (terms.length === 0) return first;
+    const second = topScores(`(${terms.map((t) => `"${t}"`).join(' OR ')})`, from, params, depth);
+    const max1 = first[0]?.score || 1;
+    const max2 = second[0]?.score || 1;
+    const fused = new Map<number, Ranked>();
+    for (const r of first) fused.set(r.id, { ...r, score: (1 - prf!.weight) * (r.score / max1) });
+    for (const r of second) {
+      const prev = fused.get(r.id);
+      const add = prf!.weight * (r.score / max2);
+      fused.set(r.id, prev ? { ...prev, score: prev.score + add } : { ...r, score: add });
+    }
+    return [...fused.values()].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, need);
+  }
+
+  /** Highlighted title and snippet for a page of hits (plain text where the query words do not occur). */
+  function decorate(match: string, page: Ranked[]): KeywordHit[] {
+    if (page.length === 0) return [];
+    const ids = page.map((r) => r.id);
+    const marks = db
+      .prepare(
+        `SELECT rowid AS id, highlight(fts, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(fts, 1, '${MARK_START}', '${MARK_END}', '…', 40) AS s
+         FROM fts WHERE fts MATCH ? AND rowid IN (${ids.map(() => '?').join(',')})`,
+      )
+      .all(match, ...ids) as Array<{ id: number; t: string; s: string }>;
+    const marked = new Map(marks.map((m) => [m.id, m]));
+    const missing = ids.filter((id) => !marked.has(id));
+    const plain = missing.length
+      ? (db.prepare(`SELECT rowid AS id, title AS t, substr(abstract, 1, 300) AS s FROM fts WHERE rowid IN (${missing.map(() => '?').join(',')})`).all(...missing) as Array<{ id: number; t: string; s: string }>)
+      : [];
+    for (const p of plain) marked.set(p.id, p);
+    return page.map((r) => ({ ...r, titleMarked: marked.get(r.id)?.t ?? '', snippetMarked: marked.get(r.id)?.s ?? '' }));
+  }
 
   const applyTx = db.transaction((docs: IndexDoc[]) => {
     let maxSeq = Number((getMeta.get('last_seq') as { value: string }).value);
@@ -170,17 +220,18 @@ export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS): SearchI
       const offset = Math.max(0, opts.offset ?? 0);
       if (match) {
         const from = `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}`;
-        const rows = db
-          .prepare(
-            `SELECT d.id, d.arxiv_id, bm25(fts, ${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion}) AS score,
-               highlight(fts, 0, '${MARK_START}', '${MARK_END}') AS title_marked,
-               snippet(fts, 1, '${MARK_START}', '${MARK_END}', '…', 40) AS snippet_marked
-             ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
-          )
-          .all(match, ...params, limit, offset) as Array<{ id: number; arxiv_id: string; score: number; title_marked: string; snippet_marked: string }>;
         const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(match, ...params) as { n: number }).n;
+        const content = q.terms.filter((t) => !STOP_WORDS.has(t));
+        // Feedback only for long, ranked queries: short ones are precise already and should stay fast.
+        if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) {
+          const ranked = rankWithFeedback(match, from, params, new Set(content), Math.min(offset + limit, 1000));
+          return { total, hits: decorate(match, ranked.slice(offset, offset + limit)) };
+        }
+        const rows = db
+          .prepare(`SELECT d.id, d.arxiv_id, ${BM25} AS score ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+          .all(match, ...params, limit, offset) as Array<{ id: number; arxiv_id: string; score: number }>;
         // bm25() is lower-is-better; expose higher-is-better scores.
-        return { total, hits: rows.map((r) => ({ id: r.id, arxivId: r.arxiv_id, score: -r.score, titleMarked: r.title_marked, snippetMarked: r.snippet_marked })) };
+        return { total, hits: decorate(match, rows.map((r) => ({ id: r.id, arxivId: r.arxiv_id, score: -r.score }))) };
       }
       const from = `FROM docs d JOIN fts ON fts.rowid = d.id WHERE 1 = 1${filter}`;
       const rows = db

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
 import { words, type ParsedQuery } from '../query.ts';
+import { DEFAULT_PRF, type PrfOptions } from '../prf.ts';
 import { openSearchIndex, DEFAULT_WEIGHTS } from '../search-index.ts';
 import type { SearchMode } from '../search.service.ts';
 import { loadBeir } from './beir.ts';
@@ -28,6 +29,8 @@ export interface EvalOptions {
   split: string;
   modes: SearchMode[];
   weights?: typeof DEFAULT_WEIGHTS;
+  /** Pseudo-relevance feedback settings; null turns it off; absent means the product's default. */
+  prf?: PrfOptions | null;
   onProgress?: (line: string) => void;
 }
 
@@ -43,7 +46,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-eval-'));
   try {
     const started = performance.now();
-    const index = openSearchIndex(tmp, o.weights);
+    const index = openSearchIndex(tmp, o.weights, o.prf === undefined ? DEFAULT_PRF : o.prf);
     const docs = set.corpus.map((d, i) => ({
       id: i + 1, arxivId: d.id, title: d.title, abstract: d.text, authors: [], categories: [],
       publishedAt: null, dailyDate: null, upvotes: 0, seq: i + 1,
