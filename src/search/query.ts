@@ -94,6 +94,12 @@ export function parseQuery(input: string): ParsedQuery {
   return q;
 }
 
+/** The query's content words: what ranking works with. */
+export function contentWords(q: ParsedQuery): string[] {
+  const content = q.terms.filter((t) => !STOP_WORDS.has(t));
+  return [...new Set(content.length ? content : q.terms)];
+}
+
 /** True when the query asks for text matches (not only filters). */
 export function hasText(q: ParsedQuery): boolean {
   return q.terms.length > 0 || q.phrases.length > 0;
@@ -101,22 +107,20 @@ export function hasText(q: ParsedQuery): boolean {
 
 const quote = (w: string) => `"${w.replace(/"/g, '""')}"`;
 
-/** Up to this many content words, every word must match; longer queries match any word. */
+/** Up to this many content words, papers with every word rank before papers with some (see search-index). */
 export const ALL_WORDS_UP_TO = 4;
 
 /**
- * Build the FTS5 MATCH expression. Short queries ("graph neural") require every word, as people
- * expect of a search box; longer ones (a pasted abstract, a claim) OR their words and let BM25 rank
- * documents matching more of them higher. Phrases are required, exclusions NOT-ed, authors matched
- * in the authors column only. Every word is quoted, so no FTS5 syntax survives.
- * Returns null when nothing is left to match.
+ * Build the FTS5 MATCH expression. Free words are OR-ed (`words: 'any'`, BM25 ranks papers matching
+ * more of them higher; a pasted abstract still finds papers) or AND-ed (`words: 'all'`). Phrases are
+ * required, exclusions NOT-ed, authors matched in the authors column only. Every word is quoted, so
+ * no FTS5 syntax survives. Returns null when nothing is left to match.
  */
-export function toFtsMatch(q: ParsedQuery): string | null {
-  const content = q.terms.filter((t) => !STOP_WORDS.has(t));
+export function toFtsMatch(q: ParsedQuery, opts: { words: 'any' | 'all' } = { words: 'any' }): string | null {
   // A query made only of stop words ("the who") still searches for them.
-  const optional = [...new Set(content.length ? content : q.terms)];
+  const optional = contentWords(q);
   const parts: string[] = [];
-  if (optional.length) parts.push(`(${optional.map(quote).join(optional.length <= ALL_WORDS_UP_TO ? ' AND ' : ' OR ')})`);
+  if (optional.length) parts.push(`(${optional.map(quote).join(opts.words === 'all' ? ' AND ' : ' OR ')})`);
   for (const p of q.phrases) parts.push(quote(p.join(' ')));
   for (const a of q.authors) parts.push(`authors : ${quote(a)}`);
   if (parts.length === 0) return null;

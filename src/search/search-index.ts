@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { DEFAULT_PRF, expansionTerms, type PrfOptions } from './prf.ts';
-import { ALL_WORDS_UP_TO, hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
-import { STOP_WORDS } from './stop-words.ts';
+import { ALL_WORDS_UP_TO, contentWords, hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
 
 /** What the index needs of a paper. */
 export interface IndexDoc {
@@ -221,10 +220,19 @@ export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS, prf: Prf
       if (match) {
         const from = `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}`;
         const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(match, ...params) as { n: number }).n;
-        const content = q.terms.filter((t) => !STOP_WORDS.has(t));
+        const content = contentWords(q);
+        const need = Math.min(offset + limit, 1000);
+        if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {
+          // A short query: papers with every word first (what a search box promises), then papers
+          // with some of them, each group by BM25 — no empty page for one unmatched word.
+          const all = topScores(toFtsMatch(q, { words: 'all' })!, from, params, need);
+          const seen = new Set(all.map((r) => r.id));
+          const some = all.length < need ? topScores(match, from, params, need).filter((r) => !seen.has(r.id)) : [];
+          return { total, hits: decorate(match, [...all, ...some].slice(offset, offset + limit)) };
+        }
         // Feedback only for long, ranked queries: short ones are precise already and should stay fast.
         if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) {
-          const ranked = rankWithFeedback(match, from, params, new Set(content), Math.min(offset + limit, 1000));
+          const ranked = rankWithFeedback(match, from, params, new Set(content), need);
           return { total, hits: decorate(match, ranked.slice(offset, offset + limit)) };
         }
         const rows = db

@@ -67,7 +67,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
       schema: {
         summary: 'Search papers with scores, highlighted snippets and the parsed query',
         description:
-          'Query language: words, "quoted phrases", -exclusion, author:, cat:, year:2024, after:/before:YYYY-MM-DD, sort:relevance|date|upvotes. Short queries (up to 4 words) need every word; longer ones any, ranked by BM25.',
+          'Query language: words, "quoted phrases", -exclusion, author:, cat:, year:2024, after:/before:YYYY-MM-DD, sort:relevance|date|upvotes. Papers matching every word of a short query (up to 4 words) come first; longer queries (a pasted abstract) match any word, ranked by BM25 with pseudo-relevance feedback.',
         tags: ['search'],
         querystring: {
           type: 'object',

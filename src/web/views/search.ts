@@ -59,7 +59,7 @@ ${r.results.length
   ? html`<div class="cards results">${r.results.map(({ paper, hit }, n) =>
       paperCard(paper, { rank: start + n + 1, snippet: marked(hit.snippetMarked), titleHtml: marked(hit.titleMarked) }),
     )}</div>`
-  : html`<section class="empty"><p>No papers match. Short queries need every word; try fewer words or check the spelling.</p></section>`}
+  : html`<section class="empty"><p>No papers match. Try other words, or check the spelling and the filters.</p></section>`}
 ${pages > 1
   ? html`<nav class="pager" aria-label="Pages">${Array.from({ length: pages }, (_, k) => k + 1).map((n) =>
       n === i.page ? html`<span class="page current">${n}</span>` : html`<a class="page" href="${href(i.q, i.sort, i.cat, n)}">${n}</a>`,
