@@ -219,27 +219,33 @@ export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS, prf: Prf
       const offset = Math.max(0, opts.offset ?? 0);
       if (match) {
         const from = `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}`;
-        const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(match, ...params) as { n: number }).n;
+        const count = (m: string) => (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n;
         const content = contentWords(q);
         const need = Math.min(offset + limit, 1000);
         if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {
           // A short query: papers with every word first (what a search box promises), then papers
           // with some of them, each group by BM25 — no empty page for one unmatched word.
-          const all = topScores(toFtsMatch(q, { words: 'all' })!, from, params, need);
+          const allMatch = toFtsMatch(q, { words: 'all' })!;
+          const all = topScores(allMatch, from, params, need);
+          if (all.length >= need) {
+            // Enough papers have every word: the total counts those (counting the OR of common
+            // words over a large catalog is the expensive part of a short query).
+            return { total: count(allMatch), hits: decorate(match, all.slice(offset, offset + limit)) };
+          }
           const seen = new Set(all.map((r) => r.id));
-          const some = all.length < need ? topScores(match, from, params, need).filter((r) => !seen.has(r.id)) : [];
-          return { total, hits: decorate(match, [...all, ...some].slice(offset, offset + limit)) };
+          const some = topScores(match, from, params, need).filter((r) => !seen.has(r.id));
+          return { total: count(match), hits: decorate(match, [...all, ...some].slice(offset, offset + limit)) };
         }
         // Feedback only for long, ranked queries: short ones are precise already and should stay fast.
         if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) {
           const ranked = rankWithFeedback(match, from, params, new Set(content), need);
-          return { total, hits: decorate(match, ranked.slice(offset, offset + limit)) };
+          return { total: count(match), hits: decorate(match, ranked.slice(offset, offset + limit)) };
         }
         const rows = db
           .prepare(`SELECT d.id, d.arxiv_id, ${BM25} AS score ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
           .all(match, ...params, limit, offset) as Array<{ id: number; arxiv_id: string; score: number }>;
         // bm25() is lower-is-better; expose higher-is-better scores.
-        return { total, hits: decorate(match, rows.map((r) => ({ id: r.id, arxivId: r.arxiv_id, score: -r.score }))) };
+        return { total: count(match), hits: decorate(match, rows.map((r) => ({ id: r.id, arxivId: r.arxiv_id, score: -r.score }))) };
       }
       const from = `FROM docs d JOIN fts ON fts.rowid = d.id WHERE 1 = 1${filter}`;
       const rows = db

@@ -61,6 +61,8 @@ export interface SearchService {
 }
 
 const BATCH = 2000;
+/** Recent results, keyed by the index's sequence: any change to the index makes old entries unreachable. */
+const RESULT_CACHE_SIZE = 500;
 
 export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?: Logger }): SearchService {
   let index: SearchIndex = openSearchIndex(opts.dir);
@@ -68,6 +70,7 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
   let running: Promise<number> | undefined;
   let stopped = false;
   let caughtUp = false;
+  const cache = new Map<string, Omit<SearchResponse, 'tookMs'>>();
 
   const sync = async (): Promise<number> => {
     let applied = 0;
@@ -91,9 +94,18 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
       if (!SEARCH_MODES.includes(mode)) {
         throw new AppError('INVALID_QUERY', `mode=${mode} is not available yet: this node has no embedder; use mode=keyword`);
       }
-      const query = parseQuery(req.q);
-      const { hits, total } = index.search(query, { limit: req.limit ?? 20, offset: req.offset ?? 0, sort: req.sort });
-      return { query, mode, total, hits, tookMs: performance.now() - started };
+      const key = `${index.lastSeq()}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.q}`;
+      let res = cache.get(key);
+      if (res) {
+        cache.delete(key);
+      } else {
+        const query = parseQuery(req.q);
+        const { hits, total } = index.search(query, { limit: req.limit ?? 20, offset: req.offset ?? 0, sort: req.sort });
+        res = { query, mode, total, hits };
+        if (cache.size >= RESULT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(key, res);
+      return { ...res, tookMs: performance.now() - started };
     },
     syncOnce,
     caughtUp: () => caughtUp,
@@ -131,6 +143,7 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
     async rebuild() {
       await running?.catch(() => 0);
       index.close();
+      cache.clear();
       fs.rmSync(opts.dir, { recursive: true, force: true });
       index = openSearchIndex(opts.dir);
       index.setMeta('built_at', new Date().toISOString());

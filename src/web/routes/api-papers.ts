@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperJson, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../paper-json.ts';
+import { seqCache } from '../seq-cache.ts';
 import { pageNumber, periodFromQuery } from './pages.ts';
 
 interface DailyQuery {
@@ -42,9 +43,11 @@ export const apiPaperRoutes: FastifyPluginAsync = async (server) => {
       const { kind, value } = periodFromQuery(req.query);
       const limit = req.query.limit ?? 50;
       const page = pageNumber(req.query.p, 0) + 1;
-      const listing = await listPeriod(app.store.db, { kind, value, page, pageSize: limit });
       reply.header('cache-control', 'public, max-age=60');
-      return listing.papers.map((p) => hfDailyEntryJson(p, app.config.baseUrl));
+      return seqCache(app).get(`api:daily:${kind}:${value ?? ''}:${page}:${limit}`, async () => {
+        const listing = await listPeriod(app.store.db, { kind, value, page, pageSize: limit });
+        return listing.papers.map((p) => hfDailyEntryJson(p, app.config.baseUrl));
+      });
     },
   );
 

@@ -8,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
 import { paperPage } from '../views/paper-page.ts';
+import { seqCache } from '../seq-cache.ts';
 
 const PAGE_SIZE = 30;
 
@@ -48,20 +49,23 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   const app = server.app;
   const dailyFeeds = feedLinks(FEEDS.daily, FEEDS.trending);
 
-  const list = async (q: ListQuery) => {
+  // A list page is a pure function of the catalog: render it once per change of the catalog's sequence.
+  const list = async (q: ListQuery): Promise<string> => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
-    return listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds);
+    return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
+      listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value,
+    );
   };
 
   server.get('/', { schema: { hide: true } }, async (_req, reply) => {
     reply.header('cache-control', 'public, max-age=60');
-    return reply.type('text/html; charset=utf-8').send((await list({})).value);
+    return reply.type('text/html; charset=utf-8').send(await list({}));
   });
 
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
     reply.header('cache-control', 'public, max-age=60');
-    return reply.type('text/html; charset=utf-8').send((await list(req.query)).value);
+    return reply.type('text/html; charset=utf-8').send(await list(req.query));
   });
 
   // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
