@@ -31,3 +31,11 @@ export async function findPapers(db: Kysely<Database>, search: SearchService, re
   });
   return { query: res.query, mode: res.mode, total: res.total, tookMs: res.tookMs, results };
 }
+
+/** Papers like `paper`, by the words of its title and abstract, loaded from the catalog. */
+export async function similarPapers(db: Kysely<Database>, search: SearchService, paper: Paper, limit: number): Promise<Paper[]> {
+  const hits = search.similar(paper.id, limit);
+  const rows = await getPaperRows(db, hits.map((h) => h.arxivId));
+  const byId = new Map(rows.map((r) => [r.arxiv_id, toPaper(r)]));
+  return hits.flatMap((h) => byId.get(h.arxivId) ?? []);
+}

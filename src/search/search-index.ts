@@ -61,6 +61,8 @@ export interface SearchIndex {
   apply(docs: IndexDoc[]): void;
   remove(ids: number[]): void;
   search(q: ParsedQuery, opts: SearchOptions): KeywordResult;
+  /** The text of an indexed paper (title, abstract), or null. */
+  textOf(id: number): { title: string; abstract: string } | null;
   meta(key: string): string | null;
   setMeta(key: string, value: string): void;
   sizeBytes(): number;
@@ -186,6 +188,7 @@ export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS, prf: Prf
         deleteDoc.run(id);
       }
     }) as (ids: number[]) => void,
+    textOf: (id) => (db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?').get(id) as { title: string; abstract: string } | undefined) ?? null,
     meta: (key) => (getMeta.get(key) as { value: string } | undefined)?.value ?? null,
     setMeta: (key, value) => void putMeta.run(key, value),
     sizeBytes: () => [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0),

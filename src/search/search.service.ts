@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
-import { parseQuery, type ParsedQuery, type SortOrder } from './query.ts';
+import { parseQuery, words, type ParsedQuery, type SortOrder } from './query.ts';
 import { openSearchIndex, type IndexDoc, type KeywordHit, type SearchIndex } from './search-index.ts';
 
 export interface ChangeFeed {
@@ -47,6 +47,8 @@ export interface IndexStatus {
 
 export interface SearchService {
   search(req: SearchRequest): SearchResponse;
+  /** Papers like an indexed one ("more like this"): its title and abstract as a long query. */
+  similar(id: number, limit: number): KeywordHit[];
   /** Apply pending catalog changes now; returns how many documents were applied. */
   syncOnce(): Promise<number>;
   /** Follow the change feed every `pollMs` until stop(). */
@@ -71,6 +73,7 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
   let stopped = false;
   let caughtUp = false;
   const cache = new Map<string, Omit<SearchResponse, 'tookMs'>>();
+  const similarCache = new Map<string, KeywordHit[]>();
 
   const sync = async (): Promise<number> => {
     let applied = 0;
@@ -106,6 +109,19 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
       }
       cache.set(key, res);
       return { ...res, tookMs: performance.now() - started };
+    },
+    similar(id, limit) {
+      const key = `${index.lastSeq()}\u0000similar\u0000${id}\u0000${limit}`;
+      const cached = similarCache.get(key);
+      if (cached) return cached;
+      const text = index.textOf(id);
+      if (!text) return [];
+      // The title twice: it says what the paper is about more densely than the abstract does.
+      const query = { ...parseQuery(''), terms: [...new Set(words(`${text.title} ${text.title} ${text.abstract}`))].slice(0, 64) };
+      const hits = index.search(query, { limit: limit + 1 }).hits.filter((h) => h.id !== id).slice(0, limit);
+      if (similarCache.size >= RESULT_CACHE_SIZE) similarCache.delete(similarCache.keys().next().value!);
+      similarCache.set(key, hits);
+      return hits;
     },
     syncOnce,
     caughtUp: () => caughtUp,
@@ -144,6 +160,7 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
       await running?.catch(() => 0);
       index.close();
       cache.clear();
+      similarCache.clear();
       fs.rmSync(opts.dir, { recursive: true, force: true });
       index = openSearchIndex(opts.dir);
       index.setMeta('built_at', new Date().toISOString());

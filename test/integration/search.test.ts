@@ -105,6 +105,14 @@ describeEngines('search', (ctx) => {
     assert.ok(counts.ok > 1000, `most random queries search (${JSON.stringify(counts)})`);
   });
 
+  it('the paper page lists similar papers (more like this)', async () => {
+    const r = await server.inject('/papers/2403.00001');
+    assert.equal(r.statusCode, 200);
+    const similar = r.body.slice(r.body.indexOf('Similar papers'));
+    assert.match(similar, /href="\/papers\/2403.00002"/, 'the other graph neural network paper is similar');
+    assert.ok(!similar.includes('href="/papers/2403.00001"'), 'a paper is not similar to itself');
+  });
+
   it('rebuilds after the index folder is deleted', async () => {
     const dir = path.join(app.config.dataDir, 'index');
     const n = await app.search.rebuild();

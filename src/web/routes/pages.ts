@@ -7,7 +7,8 @@ import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
-import { paperPage } from '../views/paper-page.ts';
+import { paperPage, similarSection } from '../views/paper-page.ts';
+import { similarPapers } from '../../catalog/paper-search.ts';
 import { seqCache } from '../seq-cache.ts';
 
 const PAGE_SIZE = 30;
@@ -73,6 +74,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
     reply.header('cache-control', 'public, max-age=300');
     const head = paper.primaryCategory ? feedLinks(FEEDS.category(paper.primaryCategory)) : undefined;
-    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head }).value);
+    const similar = await similarPapers(app.store.db, app.search, paper, 6);
+    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarSection(similar) }).value);
   });
 };

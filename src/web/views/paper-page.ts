@@ -39,3 +39,11 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
 </article>`;
   return layout({ title: p.title, head: extra.head, body });
 }
+
+/** "More like this": papers that share this one's vocabulary, ranked by BM25. */
+export function similarSection(papers: Paper[]): Html {
+  if (papers.length === 0) return html``;
+  return html`<section class="similar"><h2>Similar papers</h2><ul>${papers.map(
+    (p) => html`<li><a href="/papers/${p.arxivId}">${p.title}</a> <span class="muted">${p.authors.slice(0, 2).join(', ')}${p.authors.length > 2 ? ' et al.' : ''}</span></li>`,
+  )}</ul></section>`;
+}
