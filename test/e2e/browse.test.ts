@@ -37,6 +37,7 @@ describe('browsing in Chromium', { skip: skip ?? false }, () => {
   after(async () => close?.());
 
   it('opens the daily page, follows a paper and sees its abstract', async () => {
+    await app.search.syncOnce();
     const page = await browser.newPage();
     const res = await page.goto(`${base}/`);
     assert.equal(res?.status(), 200);
@@ -54,6 +55,8 @@ describe('browsing in Chromium', { skip: skip ?? false }, () => {
     // The stylesheet loaded: cards and buttons are styled, not default blue links on white.
     const radius = await page.locator('.paper').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopLeftRadius: string } }).getComputedStyle(el).borderTopLeftRadius);
     assert.equal(radius, '12px');
+    // The small client script swaps in the similar papers (a plain link without JavaScript).
+    await page.locator('section.similar ul li a, section.similar p.muted').first().waitFor({ timeout: 10_000 });
     await page.close();
   });
 

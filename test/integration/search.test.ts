@@ -106,11 +106,17 @@ describeEngines('search', (ctx) => {
   });
 
   it('the paper page lists similar papers (more like this)', async () => {
-    const r = await server.inject('/papers/2403.00001');
+    const page = await server.inject('/papers/2403.00001');
+    assert.match(page.body, /data-similar="\/similar\?id=2403.00001&amp;fragment=1"/);
+    assert.match(page.body, /href="\/similar\?id=2403.00001"/, 'a plain link without JavaScript');
+    const r = await server.inject('/similar?id=2403.00001');
     assert.equal(r.statusCode, 200);
     const similar = r.body.slice(r.body.indexOf('Similar papers'));
     assert.match(similar, /href="\/papers\/2403.00002"/, 'the other graph neural network paper is similar');
     assert.ok(!similar.includes('href="/papers/2403.00001"'), 'a paper is not similar to itself');
+    const fragment = await server.inject('/similar?id=2403.00001&fragment=1');
+    assert.match(fragment.body, /^<section class="similar">/);
+    assert.equal((await server.inject('/similar?id=2601.99999')).statusCode, 404);
   });
 
   it('rebuilds after the index folder is deleted', async () => {

@@ -7,7 +7,7 @@ import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
-import { paperPage, similarSection } from '../views/paper-page.ts';
+import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { similarPapers } from '../../catalog/paper-search.ts';
 import { seqCache } from '../seq-cache.ts';
 
@@ -69,12 +69,24 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     return reply.type('text/html; charset=utf-8').send(await list(req.query));
   });
 
+  server.get<{ Querystring: { id: string; fragment?: string } }>(
+    '/similar',
+    { schema: { hide: true, querystring: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 300 }, fragment: { type: 'string', maxLength: 5 } } } } },
+    async (req, reply) => {
+      const paper = await getPaper(app.store.db, req.query.id);
+      const similar = await similarPapers(app.store.db, app.search, paper, 8);
+      reply.header('cache-control', 'public, max-age=300');
+      const section = similarSection(similar);
+      return reply.type('text/html; charset=utf-8').send(req.query.fragment ? section.value : similarPage(paper, section).value);
+    },
+  );
+
   // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
     const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
     reply.header('cache-control', 'public, max-age=300');
     const head = paper.primaryCategory ? feedLinks(FEEDS.category(paper.primaryCategory)) : undefined;
-    const similar = await similarPapers(app.store.db, app.search, paper, 6);
-    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarSection(similar) }).value);
+    // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
+    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarPlaceholder(paper) }).value);
   });
 };

@@ -20,6 +20,7 @@ export function layout(o: LayoutOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · Paperboy</title>
 <link rel="stylesheet" href="/static/paperboy.css">
+<script src="/static/paperboy.js" defer></script>
 ${o.head}
 </head>
 <body>

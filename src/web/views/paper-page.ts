@@ -40,9 +40,20 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
   return layout({ title: p.title, head: extra.head, body });
 }
 
+/** Where similar papers appear: filled by /static/paperboy.js, a plain link without JavaScript. */
+export function similarPlaceholder(p: Paper): Html {
+  const href = `/similar?id=${encodeURIComponent(p.arxivId)}`;
+  return html`<section class="similar" data-similar="${href}&amp;fragment=1"><h2>Similar papers</h2><p><a href="${href}">Find papers like this one →</a></p></section>`;
+}
+
+/** The similar papers of one paper as a page of its own. */
+export function similarPage(p: Paper, section: Html): Html {
+  return layout({ title: `Papers like ${p.title}`, body: html`<article class="paper"><p class="crumbs"><a href="/papers/${p.arxivId}">‹ ${p.title}</a></p>${section}</article>` });
+}
+
 /** "More like this": papers that share this one's vocabulary, ranked by BM25. */
 export function similarSection(papers: Paper[]): Html {
-  if (papers.length === 0) return html``;
+  if (papers.length === 0) return html`<section class="similar"><h2>Similar papers</h2><p class="muted">None found yet.</p></section>`;
   return html`<section class="similar"><h2>Similar papers</h2><ul>${papers.map(
     (p) => html`<li><a href="/papers/${p.arxivId}">${p.title}</a> <span class="muted">${p.authors.slice(0, 2).join(', ')}${p.authors.length > 2 ? ' et al.' : ''}</span></li>`,
   )}</ul></section>`;
