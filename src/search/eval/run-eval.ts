@@ -10,6 +10,9 @@ import { words, type ParsedQuery } from '../query.ts';
 import { DEFAULT_PRF, type PrfOptions } from '../prf.ts';
 import { openSearchIndex, DEFAULT_WEIGHTS } from '../search-index.ts';
 import type { SearchMode } from '../search.service.ts';
+import { embedWithLsa, trainLsa } from '../embedders/lsa.ts';
+import { weightedSum } from '../fusion.ts';
+import { createExactIndex } from '../vectors/exact.ts';
 import { loadBeir } from './beir.ts';
 import { mrrAt, ndcgAt, percentile, recallAt } from './metrics.ts';
 
@@ -32,7 +35,14 @@ export interface EvalOptions {
   /** Pseudo-relevance feedback settings; null turns it off; absent means the product's default. */
   prf?: PrfOptions | null;
   onProgress?: (line: string) => void;
+  /** LSA dimensions for the semantic modes. */
+  lsaDim?: number;
+  /** Semantic weight in hybrid mode. */
+  hybridWeight?: number;
 }
+
+/** Semantic weight of the hybrid mode, chosen on SciFact train (docs/search-quality.md). */
+export const DEFAULT_HYBRID_WEIGHT = 0.2;
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
@@ -53,9 +63,24 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
     }));
     for (let i = 0; i < docs.length; i += 5000) index.apply(docs.slice(i, i + 5000));
     o.onProgress?.(`indexed ${docs.length} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // Semantic modes: the built-in LSA embedder trained on this corpus, exact scan over its vectors.
+    let semantic: ((text: string) => Array<{ key: string; score: number }>) | null = null;
+    if (o.modes.some((m) => m !== 'keyword')) {
+      const t0 = performance.now();
+      const model = trainLsa(set.corpus.map((d) => `${d.title} ${d.text}`), { dim: o.lsaDim ?? 128 });
+      const vectors = createExactIndex(model.dim);
+      set.corpus.forEach((d, i) => vectors.upsert(i, embedWithLsa(model, `${d.title} ${d.text}`)));
+      o.onProgress?.(`trained LSA (${model.dim} dims, ${model.vocab.size} words) and embedded ${vectors.size} documents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      semantic = (text) => vectors.search(embedWithLsa(model, text), 100).map((h) => ({ key: set.corpus[h.key]!.id, score: h.score }));
+    }
+    const keyword = (text: string) => index.search(textQuery(text), { limit: 100 }).hits.map((h) => ({ key: h.arxivId, score: h.score }));
+    const rankers: Record<SearchMode, (text: string) => string[]> = {
+      keyword: (text) => keyword(text).map((h) => h.key),
+      semantic: (text) => semantic!(text).map((h) => h.key),
+      hybrid: (text) => weightedSum(keyword(text), semantic!(text), o.hybridWeight ?? DEFAULT_HYBRID_WEIGHT).map((h) => h.key),
+    };
     const results: EvalResult[] = [];
     for (const mode of o.modes) {
-      if (mode !== 'keyword') throw new AppError('USAGE', `--mode ${mode} is not available yet: no embedder is built into this version; use --mode keyword`);
       const sums = { ndcg: 0, recall: 0, mrr: 0 };
       const times: number[] = [];
       let n = 0;
@@ -63,7 +88,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
         const text = set.queries.get(qid);
         if (text === undefined) continue;
         const t0 = performance.now();
-        const ranked = index.search(textQuery(text), { limit: 100 }).hits.map((h) => h.arxivId);
+        const ranked = rankers[mode](text);
         times.push(performance.now() - t0);
         sums.ndcg += ndcgAt(ranked, rel, 10);
         sums.recall += recallAt(ranked, rel, 100);

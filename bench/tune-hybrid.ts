@@ -1,0 +1,11 @@
+/**
+ * Sweeps the hybrid mode's semantic weight (built-in LSA + keyword) on a BEIR TRAIN split.
+ * Usage: npx tsx bench/tune-hybrid.ts [../shared/eval/scifact]
+ */
+import { runEval } from '../src/search/eval/run-eval.ts';
+
+const dir = process.argv[2] ?? '../shared/eval/scifact';
+for (const w of [0.05, 0.1, 0.2, 0.3]) {
+  const [r] = await runEval({ dir, split: 'train', modes: ['hybrid'], hybridWeight: w });
+  console.log(`hybrid, semantic weight ${w}: nDCG@10 ${r!['ndcg@10']}  Recall@100 ${r!['recall@100']}  MRR@10 ${r!['mrr@10']}`);
+}

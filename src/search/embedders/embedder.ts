@@ -1,0 +1,11 @@
+/**
+ * One interface for every way of turning text into vectors: the built-in LSA model trained on the
+ * catalog, and (later) ONNX models and OpenAI-compatible endpoints.
+ */
+export interface Embedder {
+  /** Provider, model, dimensions and version: an index records it and re-embeds when it changes. */
+  readonly id: string;
+  readonly dim: number;
+  /** Unit-length vectors, one per text. */
+  embed(texts: string[], kind: 'query' | 'document'): Promise<Float32Array[]>;
+}

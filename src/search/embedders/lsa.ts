@@ -1,0 +1,167 @@
+/**
+ * The built-in embedder: latent semantic analysis trained on the catalog's own text — TF-IDF, then a
+ * randomized truncated SVD (Halko, Martinsson & Tropp 2011) in plain TypeScript. No download, no
+ * network, deterministic for a seed. Dimensions come in order of singular value, so a prefix of a
+ * vector is itself a (coarser) embedding.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { words } from '../query.ts';
+import { STOP_WORDS } from '../stop-words.ts';
+import type { Embedder } from './embedder.ts';
+import { gaussian, orthonormalizeColumns, symmetricEigen } from './linalg.ts';
+
+export interface LsaOptions {
+  dim?: number;
+  oversample?: number;
+  powerIterations?: number;
+  seed?: number;
+  minDf?: number;
+  maxVocab?: number;
+}
+
+export interface LsaModel {
+  dim: number;
+  vocab: Map<string, number>;
+  idf: Float32Array;
+  /** V×dim, row-major: a term's coordinates scaled by the singular values. */
+  weights: Float32Array;
+  docsTrained: number;
+}
+
+function tokens(text: string): string[] {
+  return words(text).filter((w) => w.length > 1 && !STOP_WORDS.has(w) && !/^\d+$/.test(w));
+}
+
+/** Sparse TF-IDF row of a text: sublinear tf, L2-normalized. */
+function tfidf(text: string, vocab: Map<string, number>, idf: Float32Array): { idx: number[]; val: number[] } {
+  const tf = new Map<number, number>();
+  for (const t of tokens(text)) {
+    const i = vocab.get(t);
+    if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+  }
+  const idx = [...tf.keys()];
+  const val = idx.map((i) => (1 + Math.log(tf.get(i)!)) * idf[i]!);
+  const norm = Math.sqrt(val.reduce((s, v) => s + v * v, 0)) || 1;
+  return { idx, val: val.map((v) => v / norm) };
+}
+
+/**
+ * Train on a corpus.
+ * @example const model = trainLsa(papers.map((p) => `${p.title} ${p.abstract}`), { dim: 128 })
+ */
+export function trainLsa(texts: string[], o: LsaOptions = {}): LsaModel {
+  const dim = o.dim ?? 128;
+  const l = dim + (o.oversample ?? 16);
+  const df = new Map<string, number>();
+  for (const text of texts) for (const t of new Set(tokens(text))) df.set(t, (df.get(t) ?? 0) + 1);
+  const kept = [...df.entries()]
+    .filter(([, n]) => n >= (o.minDf ?? 2) && n < texts.length * 0.5)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, o.maxVocab ?? 50_000);
+  const vocab = new Map(kept.map(([t], i) => [t, i]));
+  const V = vocab.size;
+  const n = texts.length;
+  const idf = Float32Array.from(kept, ([, d]) => Math.log((n + 1) / (d + 1)) + 1);
+  const rows = texts.map((t) => tfidf(t, vocab, idf));
+
+  // A·M (n×l) and Aᵀ·M (V×l) for the sparse A held as rows.
+  const times = (m: Float64Array): Float64Array => {
+    const out = new Float64Array(n * l);
+    rows.forEach((r, i) => {
+      for (let k = 0; k < r.idx.length; k++) {
+        const base = r.idx[k]! * l;
+        const v = r.val[k]!;
+        for (let j = 0; j < l; j++) out[i * l + j]! += v * m[base + j]!;
+      }
+    });
+    return out;
+  };
+  const timesT = (m: Float64Array): Float64Array => {
+    const out = new Float64Array(V * l);
+    rows.forEach((r, i) => {
+      for (let k = 0; k < r.idx.length; k++) {
+        const base = r.idx[k]! * l;
+        const v = r.val[k]!;
+        for (let j = 0; j < l; j++) out[base + j]! += v * m[i * l + j]!;
+      }
+    });
+    return out;
+  };
+
+  const rand = gaussian(o.seed ?? 7);
+  const omega = Float64Array.from({ length: V * l }, rand);
+  let y = times(omega);
+  orthonormalizeColumns(y, n, l);
+  for (let q = 0; q < (o.powerIterations ?? 2); q++) {
+    const z = timesT(y);
+    orthonormalizeColumns(z, V, l);
+    y = times(z);
+    orthonormalizeColumns(y, n, l);
+  }
+  // Bᵀ = Aᵀ·Q (V×l); the SVD of B comes from the eigen-decomposition of B·Bᵀ (l×l).
+  const bt = timesT(y);
+  const c = new Float64Array(l * l);
+  for (let t = 0; t < V; t++) {
+    for (let i = 0; i < l; i++) {
+      const bi = bt[t * l + i]!;
+      if (bi === 0) continue;
+      for (let j = i; j < l; j++) c[i * l + j]! += bi * bt[t * l + j]!;
+    }
+  }
+  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) c[i * l + j] = c[j * l + i]!;
+  const { vectors } = symmetricEigen(c, l);
+  // Term coordinates Bᵀ·U_B = V·Σ: a document's embedding is then x·V·Σ (= its row of U·Σ).
+  const weights = new Float32Array(V * dim);
+  for (let t = 0; t < V; t++) {
+    for (let j = 0; j < dim; j++) {
+      let s = 0;
+      for (let m = 0; m < l; m++) s += bt[t * l + m]! * vectors[m * l + j]!;
+      weights[t * dim + j] = s;
+    }
+  }
+  return { dim, vocab, idf, weights, docsTrained: n };
+}
+
+/** Embed one text with a trained model: a unit vector (all zeros for text with no known word). */
+export function embedWithLsa(m: LsaModel, text: string, dims = m.dim): Float32Array {
+  const { idx, val } = tfidf(text, m.vocab, m.idf);
+  const out = new Float32Array(dims);
+  for (let k = 0; k < idx.length; k++) {
+    const base = idx[k]! * m.dim;
+    for (let j = 0; j < dims; j++) out[j]! += val[k]! * m.weights[base + j]!;
+  }
+  let norm = 0;
+  for (let j = 0; j < dims; j++) norm += out[j]! ** 2;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let j = 0; j < dims; j++) out[j]! /= norm;
+  return out;
+}
+
+/** The model as an Embedder; `dims` below the trained dimension uses a Matryoshka-style prefix. */
+export function lsaEmbedder(m: LsaModel, dims = m.dim): Embedder {
+  return {
+    id: `builtin-lsa:${dims}:${m.docsTrained}:${m.vocab.size}`,
+    dim: dims,
+    embed: async (texts) => texts.map((t) => embedWithLsa(m, t, dims)),
+  };
+}
+
+/** True when the corpus has more than doubled since training: time to retrain. */
+export function needsRetraining(m: LsaModel, corpusSize: number): boolean {
+  return corpusSize > 2 * m.docsTrained;
+}
+
+export function saveLsa(m: LsaModel, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'lsa.json'), JSON.stringify({ dim: m.dim, docsTrained: m.docsTrained, vocab: [...m.vocab.keys()], idf: [...m.idf] }));
+  fs.writeFileSync(path.join(dir, 'lsa.f32'), Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength));
+}
+
+export function loadLsa(dir: string): LsaModel {
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'lsa.json'), 'utf8')) as { dim: number; docsTrained: number; vocab: string[]; idf: number[] };
+  const buf = fs.readFileSync(path.join(dir, 'lsa.f32'));
+  const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  if (weights.length !== meta.vocab.length * meta.dim) throw new Error(`${dir}/lsa.f32 does not match lsa.json (${weights.length} ≠ ${meta.vocab.length}×${meta.dim})`);
+  return { dim: meta.dim, docsTrained: meta.docsTrained, vocab: new Map(meta.vocab.map((t, i) => [t, i])), idf: Float32Array.from(meta.idf), weights };
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { embedWithLsa, loadLsa, lsaEmbedder, needsRetraining, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
+import { symmetricEigen } from '../../src/search/embedders/linalg.ts';
+import { reciprocalRankFusion, weightedSum } from '../../src/search/fusion.ts';
+import { createExactIndex } from '../../src/search/vectors/exact.ts';
+import { tempDir } from '../helpers/stores.ts';
+
+// Two topics with synonyms that never share a document: LSA must learn they are related.
+const CORPUS = [
+  ...Array.from({ length: 20 }, (_, i) => `protein folding structure prediction amino acid chain ${i % 2 ? 'residue' : 'peptide'}`),
+  ...Array.from({ length: 20 }, (_, i) => `galaxy telescope star cluster redshift survey ${i % 2 ? 'nebula' : 'quasar'}`),
+  'peptide residue bonds',
+  'quasar nebula emission',
+];
+const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+
+describe('built-in LSA embedder', () => {
+  const model = trainLsa(CORPUS, { dim: 4, seed: 3, minDf: 1 });
+
+  it('puts texts about the same topic close and different topics apart', () => {
+    const protein = embedWithLsa(model, 'amino acid peptide');
+    const protein2 = embedWithLsa(model, 'residue structure');
+    const space = embedWithLsa(model, 'telescope quasar');
+    assert.ok(cos(protein, protein2) > 0.7, `same topic ${cos(protein, protein2)}`);
+    assert.ok(cos(protein, space) < 0.3, `different topics ${cos(protein, space)}`);
+    assert.ok(Math.abs(cos(protein, protein) - 1) < 1e-5, 'unit length');
+  });
+
+  it('is deterministic, persists, and its prefixes are embeddings too', async () => {
+    const again = trainLsa(CORPUS, { dim: 4, seed: 3, minDf: 1 });
+    assert.deepEqual(again.weights, model.weights);
+    const dir = tempDir();
+    saveLsa(model, dir);
+    const loaded = loadLsa(dir);
+    assert.deepEqual(embedWithLsa(loaded, 'galaxy survey'), embedWithLsa(model, 'galaxy survey'));
+    const short = lsaEmbedder(model, 2);
+    const [v] = await short.embed(['galaxy survey'], 'query');
+    assert.equal(v!.length, 2);
+    assert.match(short.id, /^builtin-lsa:2:/);
+    assert.equal(needsRetraining(model, CORPUS.length * 2), false);
+    assert.equal(needsRetraining(model, CORPUS.length * 2 + 1), true);
+  });
+
+  it('unknown words embed to the zero vector, not NaN', () => {
+    assert.ok(embedWithLsa(model, 'zzzz qqqq').every((x) => x === 0));
+  });
+});
+
+describe('linear algebra, vectors and fusion', () => {
+  it('eigen-decomposes a symmetric matrix', () => {
+    const { values } = symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2);
+    assert.ok(Math.abs(values[0]! - 3) < 1e-9 && Math.abs(values[1]! - 1) < 1e-9);
+  });
+
+  it('exact index: top-k by dot product, updates and removals', () => {
+    const idx = createExactIndex(2);
+    idx.upsert(1, Float32Array.from([1, 0]));
+    idx.upsert(2, Float32Array.from([0, 1]));
+    idx.upsert(3, Float32Array.from([0.6, 0.8]));
+    assert.deepEqual(idx.search(Float32Array.from([1, 0]), 2).map((h) => h.key), [1, 3]);
+    idx.upsert(1, Float32Array.from([0, -1]));
+    idx.remove(3);
+    assert.equal(idx.size, 2);
+    assert.deepEqual(idx.search(Float32Array.from([1, 0.1]), 5).map((h) => h.key), [2, 1]);
+    assert.throws(() => idx.upsert(9, Float32Array.from([1, 2, 3])), /dimensions/);
+  });
+
+  it('fuses ranked lists', () => {
+    const a = [{ key: 'x', score: 10 }, { key: 'y', score: 5 }];
+    const b = [{ key: 'y', score: 0.9 }, { key: 'z', score: 0.8 }];
+    assert.equal(reciprocalRankFusion([a, b])[0]!.key, 'y');
+    assert.deepEqual(weightedSum(a, b, 0.2).map((h) => h.key), ['x', 'y', 'z']);
+    assert.deepEqual(weightedSum(a, b, 0.9).map((h) => h.key)[0], 'y');
+  });
+});
