@@ -21,6 +21,8 @@ export interface IndexDoc {
   dailyDate: string | null;
   upvotes: number;
   seq: number;
+  /** Extra words for the low-weight expansion column (document expansion), if any. */
+  expansion?: string;
 }
 
 export interface SearchOptions {
@@ -73,7 +75,7 @@ export interface SearchIndex {
  * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
  * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
  */
-export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS, prf: PrfOptions | null = DEFAULT_PRF): SearchIndex {
+export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = DEFAULT_WEIGHTS, prf: PrfOptions | null = DEFAULT_PRF): SearchIndex {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'search.db');
   let db = new SQLite(file);
@@ -169,7 +171,7 @@ export function openSearchIndex(dir: string, weights = DEFAULT_WEIGHTS, prf: Prf
     for (const d of docs) {
       upsertDoc.run(d.id, d.arxivId, ` ${d.categories.join(' ')} `, d.publishedAt, d.dailyDate, d.upvotes);
       deleteFts.run(d.id);
-      insertFts.run(d.id, d.title, d.abstract, d.authors.join(', '), '');
+      insertFts.run(d.id, d.title, d.abstract, d.authors.join(', '), d.expansion ?? '');
       if (d.seq > maxSeq) maxSeq = d.seq;
     }
     putMeta.run('last_seq', String(maxSeq));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { embedWithLsa, loadLsa, lsaEmbedder, needsRetraining, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
+import { embedWithLsa, expansionWords, loadLsa, lsaEmbedder, needsRetraining, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
 import { symmetricEigen } from '../../src/search/embedders/linalg.ts';
 import { reciprocalRankFusion, weightedSum } from '../../src/search/fusion.ts';
 import { createExactIndex } from '../../src/search/vectors/exact.ts';
@@ -40,6 +40,13 @@ describe('built-in LSA embedder', () => {
     assert.match(short.id, /^builtin-lsa:2:/);
     assert.equal(needsRetraining(model, CORPUS.length * 2), false);
     assert.equal(needsRetraining(model, CORPUS.length * 2 + 1), true);
+  });
+
+  it('expands a document with its neighbours’ words that it lacks', () => {
+    const texts = ['peptide residue bonds', ...CORPUS.slice(0, 20), 'quasar nebula emission'];
+    const [first] = expansionWords(model, texts, { neighbours: 3, words: 5 });
+    assert.ok(first!.some((w) => ['protein', 'folding', 'structure', 'amino', 'acid', 'chain', 'prediction'].includes(w)), first!.join(' '));
+    assert.ok(!first!.includes('peptide') && !first!.includes('quasar'));
   });
 
   it('unknown words embed to the zero vector, not NaN', () => {

@@ -165,3 +165,35 @@ export function loadLsa(dir: string): LsaModel {
   if (weights.length !== meta.vocab.length * meta.dim) throw new Error(`${dir}/lsa.f32 does not match lsa.json (${weights.length} ≠ ${meta.vocab.length}×${meta.dim})`);
   return { dim: meta.dim, docsTrained: meta.docsTrained, vocab: new Map(meta.vocab.map((t, i) => [t, i])), idf: Float32Array.from(meta.idf), weights };
 }
+
+/**
+ * Document expansion: for each document, the words that characterize its nearest neighbours under
+ * the LSA vectors but that it does not use itself — vocabulary a relevant query may use.
+ * @example expansionWords(model, texts, { neighbours: 5, words: 10 })[0] // ['kinase', …]
+ */
+export function expansionWords(m: LsaModel, texts: string[], o: { neighbours: number; words: number }): string[][] {
+  const vecs = texts.map((t) => embedWithLsa(m, t));
+  const rows = texts.map((t) => tfidf(t, m.vocab, m.idf));
+  const terms = [...m.vocab.keys()];
+  return vecs.map((v, i) => {
+    const best: Array<{ j: number; s: number }> = [];
+    for (let j = 0; j < vecs.length; j++) {
+      if (j === i) continue;
+      let s = 0;
+      const u = vecs[j]!;
+      for (let d = 0; d < m.dim; d++) s += v[d]! * u[d]!;
+      if (best.length < o.neighbours || s > best[best.length - 1]!.s) {
+        best.push({ j, s });
+        best.sort((a, b) => b.s - a.s);
+        if (best.length > o.neighbours) best.pop();
+      }
+    }
+    const own = new Set(rows[i]!.idx);
+    const score = new Map<number, number>();
+    for (const { j, s } of best) {
+      const r = rows[j]!;
+      for (let k = 0; k < r.idx.length; k++) if (!own.has(r.idx[k]!)) score.set(r.idx[k]!, (score.get(r.idx[k]!) ?? 0) + s * r.val[k]!);
+    }
+    return [...score.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.words).map(([t]) => terms[t]!);
+  });
+}

@@ -10,7 +10,7 @@ import { words, type ParsedQuery } from '../query.ts';
 import { DEFAULT_PRF, type PrfOptions } from '../prf.ts';
 import { openSearchIndex, DEFAULT_WEIGHTS } from '../search-index.ts';
 import type { SearchMode } from '../search.service.ts';
-import { embedWithLsa, trainLsa } from '../embedders/lsa.ts';
+import { embedWithLsa, expansionWords, trainLsa } from '../embedders/lsa.ts';
 import { weightedSum } from '../fusion.ts';
 import { createExactIndex } from '../vectors/exact.ts';
 import { loadBeir } from './beir.ts';
@@ -37,6 +37,8 @@ export interface EvalOptions {
   onProgress?: (line: string) => void;
   /** LSA dimensions for the semantic modes. */
   lsaDim?: number;
+  /** Document expansion from LSA neighbours (experimental; off unless given). */
+  expansion?: { neighbours: number; words: number };
   /** Semantic weight in hybrid mode. */
   hybridWeight?: number;
 }
@@ -57,9 +59,15 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
   try {
     const started = performance.now();
     const index = openSearchIndex(tmp, o.weights, o.prf === undefined ? DEFAULT_PRF : o.prf);
+    let expansion: string[][] | null = null;
+    if (o.expansion) {
+      const texts = set.corpus.map((d) => `${d.title} ${d.text}`);
+      expansion = expansionWords(trainLsa(texts, { dim: o.lsaDim ?? 128 }), texts, o.expansion);
+      o.onProgress?.(`expanded ${texts.length} documents from their ${o.expansion.neighbours} nearest LSA neighbours`);
+    }
     const docs = set.corpus.map((d, i) => ({
       id: i + 1, arxivId: d.id, title: d.title, abstract: d.text, authors: [], categories: [],
-      publishedAt: null, dailyDate: null, upvotes: 0, seq: i + 1,
+      publishedAt: null, dailyDate: null, upvotes: 0, seq: i + 1, expansion: expansion?.[i]!.join(' '),
     }));
     for (let i = 0; i < docs.length; i += 5000) index.apply(docs.slice(i, i + 5000));
     o.onProgress?.(`indexed ${docs.length} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
