@@ -9,3 +9,12 @@ export interface Embedder {
   /** Unit-length vectors, one per text. */
   embed(texts: string[], kind: 'query' | 'document'): Promise<Float32Array[]>;
 }
+
+/** Scale to unit length in place (a zero vector stays zero). */
+export function normalize(v: Float32Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
+  n = Math.sqrt(n);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i]! /= n;
+  return v;
+}

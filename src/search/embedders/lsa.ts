@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { words } from '../query.ts';
 import { STOP_WORDS } from '../stop-words.ts';
-import type { Embedder } from './embedder.ts';
+import { normalize, type Embedder } from './embedder.ts';
 import { gaussian, orthonormalizeColumns, symmetricEigen } from './linalg.ts';
 
 export interface LsaOptions {
@@ -131,11 +131,7 @@ export function embedWithLsa(m: LsaModel, text: string, dims = m.dim): Float32Ar
     const base = idx[k]! * m.dim;
     for (let j = 0; j < dims; j++) out[j]! += val[k]! * m.weights[base + j]!;
   }
-  let norm = 0;
-  for (let j = 0; j < dims; j++) norm += out[j]! ** 2;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let j = 0; j < dims; j++) out[j]! /= norm;
-  return out;
+  return normalize(out);
 }
 
 /** The model as an Embedder; `dims` below the trained dimension uses a Matryoshka-style prefix. */
