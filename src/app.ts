@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import path from 'node:path';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
 import { createSearchService, type SearchService } from './search/search.service.ts';
+import { createEmbedderProvider } from './search/embedders/factory.ts';
 
 export interface App {
   config: Config;
@@ -43,7 +44,10 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     metrics: createMetrics(),
     get search() {
       if (!search) {
-        const s = createSearchService({ dir: path.join(config.dataDir, 'index'), feed: catalogChangeFeed(store.db), log: log.child({ component: 'search' }) });
+        const dir = path.join(config.dataDir, 'index');
+        const searchLog = log.child({ component: 'search' });
+        const embedder = createEmbedderProvider(config, { dir, log: searchLog });
+        const s = createSearchService({ dir, feed: catalogChangeFeed(store.db), log: searchLog, embedder });
         closers.push(async () => {
           await s.stop();
           s.close();

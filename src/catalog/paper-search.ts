@@ -22,7 +22,7 @@ export interface PaperSearchResult extends Omit<SearchResponse, 'hits'> {
  * the index last synced is dropped rather than shown stale.
  */
 export async function findPapers(db: Kysely<Database>, search: SearchService, req: SearchRequest): Promise<PaperSearchResult> {
-  const res = search.search(req);
+  const res = await search.search(req);
   const rows = await getPaperRows(db, res.hits.map((h) => h.arxivId));
   const byId = new Map(rows.map((r) => [r.arxiv_id, toPaper(r)]));
   const results = res.hits.flatMap((hit) => {
@@ -34,7 +34,7 @@ export async function findPapers(db: Kysely<Database>, search: SearchService, re
 
 /** Papers like `paper`, by the words of its title and abstract, loaded from the catalog. */
 export async function similarPapers(db: Kysely<Database>, search: SearchService, paper: Paper, limit: number): Promise<Paper[]> {
-  const hits = search.similar(paper.id, limit);
+  const hits = await search.similar(paper.id, limit);
   const rows = await getPaperRows(db, hits.map((h) => h.arxivId));
   const byId = new Map(rows.map((r) => [r.arxiv_id, toPaper(r)]));
   return hits.flatMap((h) => byId.get(h.arxivId) ?? []);

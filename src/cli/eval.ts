@@ -8,8 +8,8 @@ const MODES: SearchMode[] = ['keyword', 'semantic', 'hybrid'];
 export const evalCmd: Command = {
   name: 'eval',
   summary: 'measure search quality and speed on a BEIR data set',
-  usage: 'paperboy eval --beir DIR [--split train|test] [--mode keyword|semantic|hybrid] [--json]',
-  options: { beir: { type: 'string' }, split: { type: 'string' }, mode: { type: 'string', multiple: true } },
+  usage: 'paperboy eval --beir DIR [--split train|test] [--mode keyword|semantic|hybrid]… [--embedder builtin|onnx:<model>|openai:<url>] [--json]',
+  options: { beir: { type: 'string' }, split: { type: 'string' }, mode: { type: 'string', multiple: true }, embedder: { type: 'string' } },
   async run({ values, out }) {
     const dir = values.beir as string | undefined;
     if (!dir) throw new AppError('USAGE', 'eval needs --beir DIR (a folder with corpus.jsonl, queries.jsonl and qrels/)');
@@ -17,7 +17,7 @@ export const evalCmd: Command = {
       if (!MODES.includes(m as SearchMode)) throw new AppError('USAGE', `--mode must be keyword, semantic or hybrid (got ${JSON.stringify(m)})`);
       return m as SearchMode;
     });
-    const results = await runEval({ dir, split: (values.split as string | undefined) ?? 'test', modes, onProgress: out.info });
+    const results = await runEval({ dir, split: (values.split as string | undefined) ?? 'test', modes, embedder: values.embedder as string | undefined, onProgress: out.info });
     if (out.json) {
       // Exactly one JSON object per mode, one per line.
       for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);

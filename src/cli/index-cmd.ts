@@ -5,7 +5,7 @@ import type { Command } from './command.ts';
 
 export const indexCmd: Command = {
   name: 'index',
-  summary: 'the search index: status, or rebuild it from the catalog',
+  summary: 'the search index: status (papers, lag, embedder, vectors, size), or rebuild it from the catalog',
   usage: 'paperboy index status|rebuild [--json]',
   async run({ positionals, env, out }) {
     const action = positionals[0];
@@ -15,8 +15,14 @@ export const indexCmd: Command = {
       if (action === 'rebuild') {
         const started = performance.now();
         const applied = await app.search.rebuild();
+        // Then the vectors: wait for the embedder (training the built-in one if due) and embed everything.
+        await app.search.settled();
+        await app.search.syncOnce();
+        const s = await app.search.status();
         const seconds = (performance.now() - started) / 1000;
-        out.data({ rebuilt: applied, seconds }, () => `indexed ${applied} papers in ${seconds.toFixed(1)} s`);
+        out.data({ rebuilt: applied, vectors: s.vectors, embedder: s.embedder, embedderState: s.embedderState, seconds }, () =>
+          `indexed ${applied} papers and embedded ${s.vectors} with ${s.embedder} (${s.embedderState}) in ${seconds.toFixed(1)} s`,
+        );
         return;
       }
       // Status reports what is on disk now; it does not sync (a running server does that).
@@ -26,7 +32,8 @@ export const indexCmd: Command = {
           `index file   ${s.file}`,
           `papers       ${s.indexed}`,
           `applied seq  ${s.lastSeq} of ${s.catalogSeq} (lag ${s.lag})`,
-          `embedder     ${s.embedder}`,
+          `embedder     ${s.embedder} (${s.embedderState})`,
+          `vectors      ${s.vectors}${s.vectorsPending ? ` (${s.vectorsPending} waiting to be embedded)` : ''}`,
           `size on disk ${(s.sizeBytes / 1048576).toFixed(1)} MiB`,
         ].join('\n'),
       );

@@ -29,6 +29,8 @@ export interface SearchOptions {
   limit: number;
   offset?: number;
   sort?: SortOrder;
+  /** Skip highlighting (a ranked list for fusion; the final page is decorated once). */
+  plain?: boolean;
 }
 
 export interface KeywordHit {
@@ -54,7 +56,7 @@ export const MARK_END = '\uE001';
  * terms. Measured on SciFact train: see docs/search-quality.md.
  */
 export const DEFAULT_WEIGHTS = { title: 3.0, abstract: 1.0, authors: 1.0, expansion: 0.3 };
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 export interface SearchIndex {
   readonly file: string;
@@ -65,11 +67,41 @@ export interface SearchIndex {
   search(q: ParsedQuery, opts: SearchOptions): KeywordResult;
   /** The text of an indexed paper (title, abstract), or null. */
   textOf(id: number): { title: string; abstract: string } | null;
+  /** Keep the ids (in their order) that pass the query's filters, phrases, authors and exclusions. */
+  filterIds(q: ParsedQuery, ids: number[]): number[];
+  /** Highlighted titles and snippets for hits ranked elsewhere (semantic, fused). */
+  decorate(q: ParsedQuery, ranked: Array<{ id: number; score: number }>): KeywordHit[];
+  /** Vectors, stored beside the text; `embedder` names what made them. */
+  vectors: VectorStore;
   meta(key: string): string | null;
   setMeta(key: string, value: string): void;
   sizeBytes(): number;
   close(): void;
 }
+
+export interface VectorStore {
+  /** The embedder the stored vectors came from, or null. */
+  embedder(): string | null;
+  /** Forget every vector and record the embedder that will make the new ones. */
+  reset(embedder: string | null): void;
+  /** Papers that have text but no vector yet (new, changed, or after a reset). */
+  pending(limit: number): Array<{ id: number; text: string }>;
+  pendingCount(): number;
+  count(): number;
+  /** Store vectors made by `embedder`; ignored if the store was reset to another embedder meanwhile. */
+  put(embedder: string, rows: Array<{ id: number; v: Float32Array }>): boolean;
+  get(id: number): Float32Array | null;
+  /** Every stored vector, in id order (loading the in-memory index). */
+  all(): IterableIterator<{ id: number; v: Float32Array }>;
+  /** Every indexed text (training the built-in embedder). */
+  texts(): IterableIterator<string>;
+}
+
+/** The text an embedder sees for a paper. */
+export const embedText = (title: string, abstract: string) => `${title}. ${abstract}`;
+
+const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 /**
  * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
@@ -99,6 +131,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL, categories TEXT NOT NULL,
       published TEXT, daily_date TEXT, upvotes INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, v BLOB NOT NULL);
     CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
       title, abstract, authors, expansion,
       tokenize = 'porter unicode61 remove_diacritics 2'
@@ -114,6 +147,8 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   const deleteFts = db.prepare('DELETE FROM fts WHERE rowid = ?');
   const insertFts = db.prepare('INSERT INTO fts (rowid, title, abstract, authors, expansion) VALUES (?, ?, ?, ?, ?)');
   const deleteDoc = db.prepare('DELETE FROM docs WHERE id = ?');
+  const deleteVector = db.prepare('DELETE FROM vectors WHERE id = ?');
+  const oldText = db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?');
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const w = weights;
@@ -148,10 +183,10 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   }
 
   /** Highlighted title and snippet for a page of hits (plain text where the query words do not occur). */
-  function decorate(match: string, page: Ranked[]): KeywordHit[] {
+  function decorate(match: string | null, page: Ranked[]): KeywordHit[] {
     if (page.length === 0) return [];
     const ids = page.map((r) => r.id);
-    const marks = db
+    const marks = !match ? [] : db
       .prepare(
         `SELECT rowid AS id, highlight(fts, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(fts, 1, '${MARK_START}', '${MARK_END}', '…', 40) AS s
          FROM fts WHERE fts MATCH ? AND rowid IN (${ids.map(() => '?').join(',')})`,
@@ -166,9 +201,36 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     return page.map((r) => ({ ...r, titleMarked: marked.get(r.id)?.t ?? '', snippetMarked: marked.get(r.id)?.s ?? '' }));
   }
 
+  /** SQL conditions on `docs d` for the query's filters (categories, year, dates). */
+  function filterSql(q: ParsedQuery): { where: string[]; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const c of q.categories) {
+      // Categories are stored space-padded, so a LIKE on ` cs.CL ` matches whole names only.
+      where.push(`d.categories LIKE ? ESCAPE '\\'`);
+      params.push(`% ${c.replace(/[%_\\]/g, '\\$&')} %`);
+    }
+    if (q.year !== null) {
+      where.push('d.published >= ? AND d.published < ?');
+      params.push(`${q.year}`, `${q.year + 1}`);
+    }
+    if (q.after) {
+      where.push('d.published >= ?');
+      params.push(q.after);
+    }
+    if (q.before) {
+      where.push('d.published < ?');
+      params.push(q.before);
+    }
+    return { where, params };
+  }
+
   const applyTx = db.transaction((docs: IndexDoc[]) => {
     let maxSeq = Number((getMeta.get('last_seq') as { value: string }).value);
     for (const d of docs) {
+      // A changed text needs a new vector; an upvote or category change does not.
+      const old = oldText.get(d.id) as { title: string; abstract: string } | undefined;
+      if (!old || old.title !== d.title || old.abstract !== d.abstract) deleteVector.run(d.id);
       upsertDoc.run(d.id, d.arxivId, ` ${d.categories.join(' ')} `, d.publishedAt, d.dailyDate, d.upvotes);
       deleteFts.run(d.id);
       insertFts.run(d.id, d.title, d.abstract, d.authors.join(', '), d.expansion ?? '');
@@ -176,6 +238,37 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     }
     putMeta.run('last_seq', String(maxSeq));
   });
+
+  const vectorsPending = db.prepare(
+    'SELECT f.rowid AS id, f.title, f.abstract FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid) LIMIT ?',
+  );
+  const putVector = db.prepare('INSERT INTO vectors (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v');
+  const vectors: VectorStore = {
+    embedder: () => (getMeta.get('embedder') as { value: string } | undefined)?.value || null,
+    reset: db.transaction((embedder: string | null) => {
+      db.exec('DELETE FROM vectors');
+      putMeta.run('embedder', embedder ?? '');
+    }) as (embedder: string | null) => void,
+    pending: (limit) => (vectorsPending.all(limit) as Array<{ id: number; title: string; abstract: string }>).map((r) => ({ id: r.id, text: embedText(r.title, r.abstract) })),
+    pendingCount: () => (db.prepare('SELECT count(*) AS n FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid)').get() as { n: number }).n,
+    count: () => (db.prepare('SELECT count(*) AS n FROM vectors').get() as { n: number }).n,
+    put: db.transaction((embedder: string, rows: Array<{ id: number; v: Float32Array }>) => {
+      if (vectors.embedder() !== embedder) return false;
+      // Only for papers still indexed: one removed while its vector was being computed stays removed.
+      for (const r of rows) if (oldText.get(r.id)) putVector.run(r.id, toBlob(r.v));
+      return true;
+    }) as (embedder: string, rows: Array<{ id: number; v: Float32Array }>) => boolean,
+    get: (id) => {
+      const r = db.prepare('SELECT v FROM vectors WHERE id = ?').get(id) as { v: Buffer } | undefined;
+      return r ? fromBlob(r.v) : null;
+    },
+    *all() {
+      for (const r of db.prepare('SELECT id, v FROM vectors ORDER BY id').iterate() as IterableIterator<{ id: number; v: Buffer }>) yield { id: r.id, v: fromBlob(r.v) };
+    },
+    *texts() {
+      for (const r of db.prepare('SELECT title, abstract FROM fts ORDER BY rowid').iterate() as IterableIterator<{ title: string; abstract: string }>) yield embedText(r.title, r.abstract);
+    },
+  };
 
   return {
     file,
@@ -188,33 +281,43 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       for (const id of ids) {
         deleteFts.run(id);
         deleteDoc.run(id);
+        deleteVector.run(id);
       }
     }) as (ids: number[]) => void,
     textOf: (id) => (db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?').get(id) as { title: string; abstract: string } | undefined) ?? null,
+    filterIds(q, ids) {
+      if (ids.length === 0) return [];
+      const { where, params } = filterSql(q);
+      const must = toFtsMatch({ ...q, terms: [], excluded: [] });
+      if (must) {
+        where.push('d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)');
+        params.push(must);
+      }
+      if (q.excluded.length) {
+        where.push('d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)');
+        params.push(q.excluded.map((w) => `"${w}"`).join(' OR '));
+      }
+      if (where.length === 0) return ids;
+      const kept = new Set(
+        (db.prepare(`SELECT d.id FROM docs d WHERE d.id IN (SELECT value FROM json_each(?)) AND ${where.join(' AND ')}`).all(JSON.stringify(ids), ...params) as Array<{ id: number }>).map((r) => r.id),
+      );
+      return ids.filter((id) => kept.has(id));
+    },
+    decorate(q, ranked) {
+      if (ranked.length === 0) return [];
+      const arxiv = new Map(
+        (db.prepare('SELECT id, arxiv_id FROM docs WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ranked.map((r) => r.id))) as Array<{ id: number; arxiv_id: string }>).map((r) => [r.id, r.arxiv_id]),
+      );
+      const page = ranked.flatMap((r) => (arxiv.has(r.id) ? [{ id: r.id, arxivId: arxiv.get(r.id)!, score: r.score }] : []));
+      return decorate(hasText(q) ? toFtsMatch({ ...q, excluded: [] }) : null, page);
+    },
+    vectors,
     meta: (key) => (getMeta.get(key) as { value: string } | undefined)?.value ?? null,
     setMeta: (key, value) => void putMeta.run(key, value),
     sizeBytes: () => [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0),
     close: () => db.close(),
     search(q, opts) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      for (const c of q.categories) {
-        // Categories are stored space-padded, so a LIKE on ` cs.CL ` matches whole names only.
-        where.push(`d.categories LIKE ? ESCAPE '\\'`);
-        params.push(`% ${c.replace(/[%_\\]/g, '\\$&')} %`);
-      }
-      if (q.year !== null) {
-        where.push('d.published >= ? AND d.published < ?');
-        params.push(`${q.year}`, `${q.year + 1}`);
-      }
-      if (q.after) {
-        where.push('d.published >= ?');
-        params.push(q.after);
-      }
-      if (q.before) {
-        where.push('d.published < ?');
-        params.push(q.before);
-      }
+      const { where, params } = filterSql(q);
       const match = hasText(q) || q.authors.length ? toFtsMatch(q) : null;
       const sort = opts.sort ?? q.sort ?? (match ? 'relevance' : 'date');
       const order =
@@ -223,6 +326,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       const limit = Math.max(0, Math.min(opts.limit, 1000));
       const offset = Math.max(0, opts.offset ?? 0);
       if (match) {
+        const finish = (page: Ranked[]): KeywordHit[] => (opts.plain ? page.map((r) => ({ ...r, titleMarked: '', snippetMarked: '' })) : decorate(match, page));
         const from = `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}`;
         const count = (m: string) => (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n;
         const content = contentWords(q);
@@ -235,22 +339,22 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
           if (all.length >= need) {
             // Enough papers have every word: the total counts those (counting the OR of common
             // words over a large catalog is the expensive part of a short query).
-            return { total: count(allMatch), hits: decorate(match, all.slice(offset, offset + limit)) };
+            return { total: count(allMatch), hits: finish(all.slice(offset, offset + limit)) };
           }
           const seen = new Set(all.map((r) => r.id));
           const some = topScores(match, from, params, need).filter((r) => !seen.has(r.id));
-          return { total: count(match), hits: decorate(match, [...all, ...some].slice(offset, offset + limit)) };
+          return { total: count(match), hits: finish([...all, ...some].slice(offset, offset + limit)) };
         }
         // Feedback only for long, ranked queries: short ones are precise already and should stay fast.
         if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) {
           const ranked = rankWithFeedback(match, from, params, new Set(content), need);
-          return { total: count(match), hits: decorate(match, ranked.slice(offset, offset + limit)) };
+          return { total: count(match), hits: finish(ranked.slice(offset, offset + limit)) };
         }
         const rows = db
           .prepare(`SELECT d.id, d.arxiv_id, ${BM25} AS score ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
           .all(match, ...params, limit, offset) as Array<{ id: number; arxiv_id: string; score: number }>;
         // bm25() is lower-is-better; expose higher-is-better scores.
-        return { total: count(match), hits: decorate(match, rows.map((r) => ({ id: r.id, arxivId: r.arxiv_id, score: -r.score }))) };
+        return { total: count(match), hits: finish(rows.map((r) => ({ id: r.id, arxivId: r.arxiv_id, score: -r.score }))) };
       }
       const from = `FROM docs d JOIN fts ON fts.rowid = d.id WHERE 1 = 1${filter}`;
       const rows = db

@@ -1,13 +1,20 @@
 /**
- * The search service: keeps the node's index following the catalog's change feed, and answers
- * queries. Fed through a small ChangeFeed interface so the search core never touches catalog tables.
+ * The search service: keeps the node's index following the catalog's change feed, embeds what it
+ * indexes, and answers keyword, semantic and hybrid queries. Fed through a small ChangeFeed interface
+ * so the search core never touches catalog tables.
  */
 import fs from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
-import { parseQuery, words, type ParsedQuery, type SortOrder } from './query.ts';
+import { parseQuery, words, hasText, type ParsedQuery, type SortOrder } from './query.ts';
 import { STOP_WORDS } from './stop-words.ts';
-import { openSearchIndex, type IndexDoc, type KeywordHit, type SearchIndex } from './search-index.ts';
+import { openSearchIndex, DEFAULT_WEIGHTS, type IndexDoc, type KeywordHit, type SearchIndex } from './search-index.ts';
+import { DEFAULT_PRF, type PrfOptions } from './prf.ts';
+import type { EmbedderProvider } from './embedders/factory.ts';
+import type { Embedder } from './embedders/embedder.ts';
+import { weightedSum } from './fusion.ts';
+import { createExactIndex, type ExactIndex } from './vectors/exact.ts';
 
 export interface ChangeFeed {
   /** Documents changed after `seq`, in sequence order, at most `limit`. */
@@ -17,8 +24,11 @@ export interface ChangeFeed {
 }
 
 export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
-export const SEARCH_MODES: SearchMode[] = ['keyword'];
+export const SEARCH_MODES: SearchMode[] = ['keyword', 'semantic', 'hybrid'];
+/** Chosen by measurement on SciFact train (docs/search-quality.md): hybrid does not beat keyword yet. */
 export const DEFAULT_MODE: SearchMode = 'keyword';
+/** Semantic weight of the hybrid mode's normalized weighted sum (docs/search-quality.md). */
+export const DEFAULT_HYBRID_WEIGHT = 0.2;
 
 export interface SearchRequest {
   q: string;
@@ -30,6 +40,7 @@ export interface SearchRequest {
 
 export interface SearchResponse {
   query: ParsedQuery;
+  /** The mode that answered: a text-less query (filters only) or a date/upvote sort is a keyword listing. */
   mode: SearchMode;
   total: number;
   hits: KeywordHit[];
@@ -41,16 +52,22 @@ export interface IndexStatus {
   lastSeq: number;
   catalogSeq: number;
   lag: number;
+  /** The embedder's id (or the configured spec while it has none yet). */
   embedder: string;
+  /** ready, training…, waiting for papers…, none (keyword only). */
+  embedderState: string;
+  vectors: number;
+  /** Papers indexed for keywords but not embedded yet (new, changed, or re-embedding after a change of embedder). */
+  vectorsPending: number;
   sizeBytes: number;
   file: string;
 }
 
 export interface SearchService {
-  search(req: SearchRequest): SearchResponse;
-  /** Papers like an indexed one ("more like this"): its title and abstract as a long query. */
-  similar(id: number, limit: number): KeywordHit[];
-  /** Apply pending catalog changes now; returns how many documents were applied. */
+  search(req: SearchRequest): Promise<SearchResponse>;
+  /** Papers like an indexed one ("more like this"): nearest by vector, or by its title's words. */
+  similar(id: number, limit: number): Promise<KeywordHit[]>;
+  /** Apply pending catalog changes now (and embed them); returns how many documents were applied. */
   syncOnce(): Promise<number>;
   /** Follow the change feed every `pollMs` until stop(). */
   start(pollMs: number): void;
@@ -58,23 +75,86 @@ export interface SearchService {
   status(): Promise<IndexStatus>;
   /** True once the index has caught up with the catalog at least once since this process started. */
   caughtUp(): boolean;
+  /** Wait until any embedder training now running has finished (tests, eval, `index rebuild`). */
+  settled(): Promise<void>;
   /** Drop the index and rebuild it from the whole catalog. */
   rebuild(): Promise<number>;
   close(): void;
 }
 
+export interface SearchServiceOptions {
+  dir: string;
+  feed: ChangeFeed;
+  log?: Logger | undefined;
+  /** Where vectors come from; without one the node serves keyword search only. */
+  embedder?: EmbedderProvider | undefined;
+  weights?: typeof DEFAULT_WEIGHTS;
+  prf?: PrfOptions | null;
+  hybridWeight?: number;
+}
+
 const BATCH = 2000;
-/** Recent results, keyed by the index's sequence: any change to the index makes old entries unreachable. */
+/** Papers embedded per step: small enough that a step never holds the event loop for long. */
+const EMBED_BATCH = 128;
+/** Candidates each side contributes to hybrid fusion, and the most a semantic query ranks. */
+const FUSION_DEPTH = 100;
+const MAX_SEMANTIC_DEPTH = 2000;
+/** Recent results, keyed by the index's state: any change to the index makes old entries unreachable. */
 const RESULT_CACHE_SIZE = 500;
 
-export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?: Logger }): SearchService {
-  let index: SearchIndex = openSearchIndex(opts.dir);
+export function createSearchService(opts: SearchServiceOptions): SearchService {
+  const open = () => openSearchIndex(opts.dir, opts.weights ?? DEFAULT_WEIGHTS, opts.prf === undefined ? DEFAULT_PRF : opts.prf);
+  let index: SearchIndex = open();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  let training: Promise<void> = Promise.resolve();
   let stopped = false;
   let caughtUp = false;
+  /** In-memory nearest-neighbour index over the stored vectors of `vectorsOf`. */
+  let vectors: ExactIndex | null = null;
+  let vectorsOf: string | null = null;
   const cache = new Map<string, Omit<SearchResponse, 'tookMs'>>();
   const similarCache = new Map<string, KeywordHit[]>();
+  const hybridWeight = opts.hybridWeight ?? DEFAULT_HYBRID_WEIGHT;
+  const log = opts.log;
+
+  /** The embedder and its vectors, when semantic search can run. */
+  const semanticReady = (): { e: Embedder; v: ExactIndex } | null => {
+    const e = opts.embedder?.current();
+    return e && vectors && vectorsOf === e.id && vectors.size > 0 ? { e, v: vectors } : null;
+  };
+
+  /** Embed what the index holds without a vector; re-embed everything after a change of embedder. */
+  const embedPending = async (): Promise<void> => {
+    const provider = opts.embedder;
+    if (!provider) return;
+    // Training can take a minute on a large catalog: it runs in a worker, and the next sync picks it up.
+    training = provider
+      .maintain({ count: index.count(), texts: () => [...index.vectors.texts()] })
+      .catch((e) => log?.warn({ err: e }, 'embedder training failed; keyword search is unaffected'));
+    const e = provider.current();
+    if (!e) return;
+    if (index.vectors.embedder() !== e.id) {
+      log?.info({ from: index.vectors.embedder(), to: e.id }, 'embedder changed: re-embedding every paper');
+      index.vectors.reset(e.id);
+      vectors = null;
+    }
+    if (!vectors || vectorsOf !== e.id) {
+      const v = createExactIndex(e.dim);
+      for (const r of index.vectors.all()) v.upsert(r.id, r.v);
+      vectors = v;
+      vectorsOf = e.id;
+    }
+    for (;;) {
+      const batch = index.vectors.pending(EMBED_BATCH);
+      if (batch.length === 0) return;
+      const vs = await e.embed(batch.map((b) => b.text), 'document');
+      const rows = batch.map((b, i) => ({ id: b.id, v: vs[i]! }));
+      if (!index.vectors.put(e.id, rows)) return;
+      for (const r of rows) vectors.upsert(r.id, r.v);
+      await yieldToEventLoop();
+    }
+  };
 
   const sync = async (): Promise<number> => {
     let applied = 0;
@@ -82,61 +162,120 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
       const docs = await opts.feed.since(index.lastSeq(), BATCH);
       index.apply(docs);
       applied += docs.length;
-      if (docs.length < BATCH) {
-        caughtUp = true;
-        return applied;
-      }
+      if (docs.length < BATCH) break;
     }
+    caughtUp = true;
+    try {
+      await embedPending();
+    } catch (e) {
+      log?.warn({ err: e }, 'embedding failed; will retry on the next sync');
+    }
+    return applied;
   };
   // One sync at a time: the poller and an explicit syncOnce() share the same run.
   const syncOnce = () => (running ??= sync().finally(() => (running = undefined)));
 
+  /** Nearest papers to a vector that pass the query's filters, best first. */
+  const nearest = (v: ExactIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number) => {
+    let depth = Math.max(need * 2, 50);
+    for (;;) {
+      const found = v.search(qv, depth).filter((h) => h.key !== exclude);
+      const kept = new Set(index.filterIds(query, found.map((h) => h.key)));
+      const hits = found.filter((h) => kept.has(h.key)).map((h) => ({ id: h.key, score: h.score }));
+      if (hits.length >= need || found.length < depth || depth >= MAX_SEMANTIC_DEPTH) return hits.slice(0, need);
+      depth *= 4;
+    }
+  };
+
+  const run = async (req: SearchRequest, query: ParsedQuery): Promise<Omit<SearchResponse, 'tookMs'>> => {
+    const limit = Math.max(0, Math.min(req.limit ?? 20, 1000));
+    const offset = Math.max(0, req.offset ?? 0);
+    const requested = req.mode ?? DEFAULT_MODE;
+    const sort = req.sort ?? query.sort ?? 'relevance';
+    const keyword = () => {
+      const { hits, total } = index.search(query, { limit, offset, sort: req.sort });
+      return { query, mode: 'keyword' as const, total, hits };
+    };
+    // Meaning ranks text; a filter-only listing or a date/upvote order is the same in every mode.
+    if (requested === 'keyword' || !hasText(query) || sort !== 'relevance') return keyword();
+    const ready = semanticReady();
+    if (!ready) {
+      const why = opts.embedder && opts.embedder.spec !== 'none' ? `the embedder is ${opts.embedder.state()}` : 'this node has no embedder (EMBEDDER=none)';
+      if (requested === 'hybrid') return keyword(); // degrade to keyword; the response says so
+      throw new AppError('INDEX_NOT_READY', `semantic search is not available on this node yet: ${why}; use mode=keyword or mode=hybrid`);
+    }
+    const text = [...query.terms, ...query.phrases.flat()].join(' ');
+    const [qv] = await ready.e.embed([text], 'query');
+    const need = Math.min(offset + limit, 1000);
+    if (requested === 'semantic') {
+      const ranked = nearest(ready.v, qv!, query, need);
+      return { query, mode: 'semantic', total: ranked.length, hits: index.decorate(query, ranked.slice(offset, offset + limit)) };
+    }
+    const depth = Math.max(need, FUSION_DEPTH);
+    const kw = index.search(query, { limit: depth, plain: true });
+    const sem = nearest(ready.v, qv!, query, depth);
+    const fused = weightedSum(
+      kw.hits.map((h) => ({ key: String(h.id), score: h.score })),
+      sem.map((h) => ({ key: String(h.id), score: h.score })),
+      hybridWeight,
+    );
+    const page = fused.slice(offset, offset + limit).map((h) => ({ id: Number(h.key), score: h.score }));
+    return { query, mode: 'hybrid', total: Math.max(kw.total, fused.length), hits: index.decorate(query, page) };
+  };
+
   const service: SearchService = {
-    search(req) {
+    async search(req) {
       const started = performance.now();
       const mode = req.mode ?? DEFAULT_MODE;
-      if (!SEARCH_MODES.includes(mode)) {
-        throw new AppError('INVALID_QUERY', `mode=${mode} is not available yet: this node has no embedder; use mode=keyword`);
-      }
-      const key = `${index.lastSeq()}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.q}`;
+      if (!SEARCH_MODES.includes(mode)) throw new AppError('INVALID_QUERY', `mode must be one of ${SEARCH_MODES.join(', ')} (got ${JSON.stringify(String(mode).slice(0, 20))})`);
+      const state = `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}`;
+      const key = `${state}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.q}`;
       let res = cache.get(key);
-      if (res) {
-        cache.delete(key);
-      } else {
-        const query = parseQuery(req.q);
-        const { hits, total } = index.search(query, { limit: req.limit ?? 20, offset: req.offset ?? 0, sort: req.sort });
-        res = { query, mode, total, hits };
+      if (res) cache.delete(key);
+      else {
+        res = await run(req, parseQuery(req.q));
         if (cache.size >= RESULT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       }
       cache.set(key, res);
       return { ...res, tookMs: performance.now() - started };
     },
-    similar(id, limit) {
-      const key = `${index.lastSeq()}\u0000similar\u0000${id}\u0000${limit}`;
+    async similar(id, limit) {
+      const key = `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}\u0000${id}\u0000${limit}`;
       const cached = similarCache.get(key);
       if (cached) return cached;
-      const text = index.textOf(id);
-      if (!text) return [];
-      // The title's words: they say what the paper is about, and a dozen words keep this cheap on a
-      // large catalog (the whole abstract as an OR query scores most of the index: ~0.3 s at 80k).
-      const titleWords = words(text.title).filter((w) => !STOP_WORDS.has(w) && w.length > 1);
-      const terms = [...new Set(titleWords.length >= 3 ? titleWords : words(`${text.title} ${text.abstract}`).filter((w) => !STOP_WORDS.has(w)))].slice(0, 12);
-      const query = { ...parseQuery(''), terms };
-      const hits = index.search(query, { limit: limit + 1 }).hits.filter((h) => h.id !== id).slice(0, limit);
+      const empty = parseQuery('');
+      const ready = semanticReady();
+      const own = ready ? index.vectors.get(id) : null;
+      let hits: KeywordHit[];
+      if (ready && own && own.length === ready.v.dim) {
+        hits = index.decorate(empty, nearest(ready.v, own, empty, limit, id));
+      } else {
+        const text = index.textOf(id);
+        if (!text) return [];
+        // The title's words: they say what the paper is about, and a dozen words keep this cheap on a
+        // large catalog (the whole abstract as an OR query scores most of the index: ~0.3 s at 80k).
+        const titleWords = words(text.title).filter((w) => !STOP_WORDS.has(w) && w.length > 1);
+        const terms = [...new Set(titleWords.length >= 3 ? titleWords : words(`${text.title} ${text.abstract}`).filter((w) => !STOP_WORDS.has(w)))].slice(0, 12);
+        hits = index.search({ ...empty, terms }, { limit: limit + 1 }).hits.filter((h) => h.id !== id).slice(0, limit);
+      }
       if (similarCache.size >= RESULT_CACHE_SIZE) similarCache.delete(similarCache.keys().next().value!);
       similarCache.set(key, hits);
       return hits;
     },
     syncOnce,
     caughtUp: () => caughtUp,
+    settled: async () => {
+      await running?.catch(() => 0);
+      await training;
+    },
     start(pollMs) {
       stopped = false;
       const tick = async () => {
         try {
           const n = await syncOnce();
-          if (n) opts.log?.debug({ applied: n, lastSeq: index.lastSeq() }, 'search index caught up');
+          if (n) log?.debug({ applied: n, lastSeq: index.lastSeq() }, 'search index caught up');
         } catch (e) {
-          opts.log?.warn({ err: e }, 'search index sync failed; will retry');
+          log?.warn({ err: e }, 'search index sync failed; will retry');
         }
         if (!stopped) timer = setTimeout(tick, pollMs);
       };
@@ -150,12 +289,16 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
     async status() {
       const catalogSeq = await opts.feed.head();
       const lastSeq = index.lastSeq();
+      const e = opts.embedder?.current();
       return {
         indexed: index.count(),
         lastSeq,
         catalogSeq,
         lag: Math.max(0, catalogSeq - lastSeq),
-        embedder: index.meta('embedder') ?? 'none (keyword only)',
+        embedder: e?.id ?? opts.embedder?.spec ?? 'none',
+        embedderState: opts.embedder?.state() ?? 'none (keyword only)',
+        vectors: index.vectors.count(),
+        vectorsPending: e ? index.vectors.pendingCount() : 0,
         sizeBytes: index.sizeBytes(),
         file: index.file,
       };
@@ -165,8 +308,11 @@ export function createSearchService(opts: { dir: string; feed: ChangeFeed; log?:
       index.close();
       cache.clear();
       similarCache.clear();
-      fs.rmSync(opts.dir, { recursive: true, force: true });
-      index = openSearchIndex(opts.dir);
+      vectors = null;
+      vectorsOf = null;
+      // The index file only: a trained embedder model beside it stays (it is not derived from one sync).
+      for (const f of [index.file, `${index.file}-wal`, `${index.file}-shm`]) fs.rmSync(f, { force: true });
+      index = open();
       index.setMeta('built_at', new Date().toISOString());
       return syncOnce();
     },

@@ -14,9 +14,9 @@ import { tempDir } from './stores.ts';
 
 export const FIXTURE = path.resolve('test/fixtures/papers.jsonl');
 
-/** Build a server on `databaseUrl` with the fixture and `extra` papers in the catalog. */
-export async function createTestServer(databaseUrl: string, extra: PaperInput[] = []): Promise<{ app: App; server: FastifyInstance; close: () => Promise<void> }> {
-  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', BASE_URL: 'https://papers.example.org' }));
+/** Build a server on `databaseUrl` with the fixture and `extra` papers in the catalog (`env`: more configuration). */
+export async function createTestServer(databaseUrl: string, extra: PaperInput[] = [], env: Record<string, string> = {}): Promise<{ app: App; server: FastifyInstance; close: () => Promise<void> }> {
+  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', BASE_URL: 'https://papers.example.org', ...env }));
   await ingest(app.store, 'jsonl', readJsonl([FIXTURE]));
   if (extra.length) await upsertPapers(app.store, extra);
   // The search index follows the catalog; catch it up so search-backed routes see the fixture.

@@ -178,11 +178,10 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
   };
 }
 
-/** Until the search service is merged, feeds search by substring (see lists.repo.ts). */
 /** The search feed ranks by the node's search index; papers come from the catalog, in hit order. */
 export const feedRoutes = createFeedRoutes({
   searchPapers: async (q, limit, app) => {
-    const res = app.search.search({ q, limit });
+    const res = await app.search.search({ q, limit });
     const rows = await getPaperRows(app.store.db, res.hits.map((h) => h.arxivId));
     const byId = new Map(rows.map((r) => [r.arxiv_id, r]));
     return res.hits.flatMap((h) => byId.get(h.arxivId) ?? []);

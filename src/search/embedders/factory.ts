@@ -1,0 +1,166 @@
+/**
+ * Which embedder a node uses, from one configuration string:
+ *   none                      keyword search only
+ *   builtin                   LSA trained on this node's own index (the default; no download)
+ *   onnx:<folder or hub id>   a transformers.js / ONNX model
+ *   openai:<base url>         an OpenAI-compatible /v1/embeddings endpoint (EMBEDDER_MODEL names the model)
+ * The built-in model depends on the corpus, so a provider also trains it when there is enough text
+ * and retrains it when the corpus has doubled.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { AppError, messageOf } from '../../errors.ts';
+import type { Embedder } from './embedder.ts';
+import { loadLsa, lsaEmbedder, needsRetraining, saveLsa, type LsaModel, type LsaOptions } from './lsa.ts';
+import { createOpenAIEmbedder } from './openai.ts';
+
+export interface EmbedderProvider {
+  readonly spec: string;
+  /** The embedder for queries and documents now, or null while none is available yet. */
+  current(): Embedder | null;
+  /** What the provider is doing, for `index status` (e.g. "training LSA on 74,728 papers"). */
+  state(): string;
+  /**
+   * Called after the index has synced. For the built-in model: train once the corpus is big enough,
+   * retrain when it has doubled. Resolves when the (re)trained model is in place.
+   */
+  maintain(corpus: { count: number; texts: () => string[] }): Promise<void>;
+}
+
+export interface EmbedderConfig {
+  embedder: string;
+  embedderApiKey?: string | undefined;
+  embedderModel?: string | undefined;
+  embedderDim?: number | undefined;
+}
+
+/** Fewer papers than this teach LSA nothing useful: keyword search only until then. */
+export const LSA_MIN_DOCS = 200;
+export const LSA_DIM = 128;
+
+/**
+ * Check the configuration now (a bad spec fails at start-up); models load on first use.
+ * @example createEmbedderProvider({ embedder: 'builtin' }, { dir: 'data/index' })
+ */
+export function createEmbedderProvider(c: EmbedderConfig, o: { dir: string; log?: Logger | undefined; lsa?: LsaOptions; minDocs?: number }): EmbedderProvider {
+  const spec = c.embedder.trim();
+  if (spec === 'none') return { spec, current: () => null, state: () => 'none (keyword only)', maintain: async () => {} };
+  if (spec === 'builtin' || spec === 'lsa') return builtin(spec, o);
+  const colon = spec.indexOf(':');
+  const kind = colon > 0 ? spec.slice(0, colon) : spec;
+  const arg = colon > 0 ? spec.slice(colon + 1) : '';
+  if (kind === 'openai') {
+    if (!arg) throw new AppError('CONFIG_INVALID', 'EMBEDDER=openai:<base url> needs the endpoint, e.g. openai:http://localhost:11434');
+    if (!c.embedderModel) throw new AppError('CONFIG_INVALID', 'EMBEDDER=openai:… needs EMBEDDER_MODEL (e.g. text-embedding-3-small, nomic-embed-text)');
+    if (!/^https?:\/\//.test(arg)) throw new AppError('CONFIG_INVALID', `EMBEDDER=openai:<base url> needs an http(s) URL (got ${JSON.stringify(arg)})`);
+    const model = c.embedderModel;
+    return loaded(spec, o.log, () => createOpenAIEmbedder({ baseUrl: arg, model, apiKey: c.embedderApiKey, dim: c.embedderDim }));
+  }
+  if (kind === 'onnx') {
+    if (!arg) throw new AppError('CONFIG_INVALID', 'EMBEDDER=onnx:<model folder or hub id> needs the model');
+    return loaded(spec, o.log, async () => {
+      // Imported here so that nodes that never use ONNX never load onnxruntime.
+      const { createOnnxEmbedder } = await import('./onnx.ts');
+      return createOnnxEmbedder({ model: arg, cacheDir: path.join(o.dir, '..', 'models'), dims: c.embedderDim });
+    });
+  }
+  throw new AppError('CONFIG_INVALID', `EMBEDDER=${JSON.stringify(spec)} is not one of none, builtin, onnx:<model>, openai:<base url>`);
+}
+
+/** An embedder that does not depend on the corpus: loaded once, on first use; a failure is retried a minute later. */
+function loaded(spec: string, log: Logger | undefined, load: () => Promise<Embedder>): EmbedderProvider {
+  let e: Embedder | null = null;
+  let state = 'not loaded yet';
+  let loading: Promise<void> | undefined;
+  let failedAt = 0;
+  return {
+    spec,
+    current: () => e,
+    state: () => state,
+    maintain() {
+      if (e || Date.now() - failedAt < 60_000) return Promise.resolve();
+      loading ??= (async () => {
+        state = 'loading';
+        try {
+          e = await load();
+          state = 'ready';
+          log?.info({ embedder: e.id, dim: e.dim }, 'embedder loaded');
+        } catch (err) {
+          failedAt = Date.now();
+          state = `failed to load: ${messageOf(err)}`;
+          throw err;
+        } finally {
+          loading = undefined;
+        }
+      })();
+      return loading;
+    },
+  };
+}
+
+function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?: LsaOptions; minDocs?: number }): EmbedderProvider {
+  const modelDir = path.join(o.dir, 'lsa');
+  const minDocs = o.minDocs ?? LSA_MIN_DOCS;
+  let model: LsaModel | null = null;
+  let embedder: Embedder | null = null;
+  let state = 'waiting for papers';
+  let training: Promise<void> | undefined;
+  if (fs.existsSync(path.join(modelDir, 'lsa.json'))) {
+    try {
+      model = loadLsa(modelDir);
+      embedder = lsaEmbedder(model);
+      state = 'ready';
+    } catch (e) {
+      o.log?.warn({ err: e }, 'the saved LSA model is unreadable; it will be retrained');
+    }
+  }
+  const train = async (texts: string[]) => {
+    const t0 = performance.now();
+    state = `training LSA on ${texts.length.toLocaleString('en')} papers`;
+    o.log?.info({ papers: texts.length }, 'training the built-in LSA embedder');
+    const dim = Math.min(o.lsa?.dim ?? LSA_DIM, Math.floor(texts.length / 3));
+    const next = await trainInWorker(texts, { ...o.lsa, dim });
+    // Written beside, then swapped in, so a crash never leaves half a model.
+    const tmp = `${modelDir}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    saveLsa(next, tmp);
+    fs.rmSync(modelDir, { recursive: true, force: true });
+    fs.renameSync(tmp, modelDir);
+    model = next;
+    embedder = lsaEmbedder(next);
+    state = 'ready';
+    o.log?.info({ papers: texts.length, dim: next.dim, vocabulary: next.vocab.size, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'LSA embedder trained');
+  };
+  return {
+    spec,
+    current: () => embedder,
+    state: () => state,
+    maintain(corpus) {
+      if (training) return training;
+      const due = model ? needsRetraining(model, corpus.count) : corpus.count >= minDocs;
+      if (!due) {
+        if (!model) state = `waiting for papers (${corpus.count} of the ${minDocs} needed to train LSA)`;
+        return Promise.resolve();
+      }
+      training = train(corpus.texts())
+        .catch((e) => {
+          state = `training failed: ${messageOf(e)}`;
+          throw e;
+        })
+        .finally(() => (training = undefined));
+      return training;
+    },
+  };
+}
+
+/** Run trainLsa in a worker thread; the model comes back as transferable typed arrays. */
+export function trainInWorker(texts: string[], options: LsaOptions): Promise<LsaModel> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./lsa-train.worker.mjs', import.meta.url), { workerData: { texts, options } });
+    w.once('message', (m: LsaModel) => resolve(m));
+    w.once('error', reject);
+    w.once('exit', (code) => code !== 0 && reject(new Error(`the LSA training worker exited with code ${code}`)));
+  });
+}

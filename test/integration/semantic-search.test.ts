@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../src/app.ts';
+import type { PaperInput } from '../../src/catalog/paper.ts';
+import { upsertPapers } from '../../src/catalog/papers.repo.ts';
+import { catalogChangeFeed } from '../../src/catalog/search-feed.ts';
+import { DEMO_BUNDLE } from '../../src/ingest/demo.ts';
+import { readJsonl } from '../../src/ingest/jsonl.ts';
+import { ingest } from '../../src/ingest/pipeline.ts';
+import { normalize, type Embedder } from '../../src/search/embedders/embedder.ts';
+import { createSearchService } from '../../src/search/search.service.ts';
+import { createTestServer } from '../helpers/server.ts';
+import { describeEngines } from '../helpers/stores.ts';
+import path from 'node:path';
+
+type Hit = { score: number; paper: { id: string; title: string; summary: string } };
+const ids = (b: { hits: Hit[] }) => b.hits.map((h) => h.paper.id);
+
+describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
+  let server: FastifyInstance;
+  let app: App;
+  let close: () => Promise<void>;
+  before(async () => {
+    ({ server, app, close } = await createTestServer(ctx.url));
+    const s0 = await app.search.status();
+    assert.match(s0.embedderState, /waiting for papers/, 'a handful of papers is too few to train on');
+    // Semantic mode is refused clearly until there is a model; hybrid answers as keyword search.
+    const early = await server.inject('/api/search?q=graph&mode=semantic');
+    assert.equal(early.statusCode, 503);
+    assert.match(early.json().error, /semantic search is not available on this node yet: the embedder is waiting for papers/);
+    assert.equal((await server.inject('/api/search?q=graph&mode=hybrid')).json().mode, 'keyword');
+    // The demo bundle: 1,256 real papers, enough for LSA.
+    await ingest(app.store, 'jsonl', readJsonl([DEMO_BUNDLE]));
+    await app.search.syncOnce(); // indexes, starts training in a worker
+    await app.search.settled();
+    await app.search.syncOnce(); // embeds with the trained model
+  });
+  after(async () => close());
+
+  it('trains the built-in embedder on the catalog, embeds every paper, and reports it', async () => {
+    const s = await app.search.status();
+    assert.match(s.embedder, /^builtin-lsa:128:\d+:\d+$/);
+    assert.equal(s.embedderState, 'ready');
+    assert.equal(s.vectors, s.indexed);
+    assert.equal(s.vectorsPending, 0);
+  });
+
+  it('a pasted abstract finds its paper first in semantic and hybrid modes', async () => {
+    const page = (await server.inject('/api/search?q=diffusion&limit=5')).json() as { hits: Hit[] };
+    const target = page.hits[2]!.paper;
+    for (const mode of ['semantic', 'hybrid']) {
+      const q = encodeURIComponent(target.summary.slice(0, 1500));
+      const r = await server.inject(`/api/search?q=${q}&mode=${mode}&limit=10`);
+      assert.equal(r.statusCode, 200, r.body);
+      const body = r.json();
+      assert.equal(body.mode, mode);
+      assert.equal(ids(body)[0], target.id, `${mode}: the paper itself comes first`);
+      assert.ok(body.hits[0].score >= body.hits[1].score);
+    }
+  });
+
+  it('semantic results honour filters and exclusions, and highlight the query words', async () => {
+    const body = (await server.inject('/api/search?q=language%20model%20reasoning%20cat:cs.CV&mode=semantic&limit=20')).json();
+    assert.ok(body.hits.length > 0);
+    const rows = await app.store.db.selectFrom('papers').select(['arxiv_id', 'categories']).where('arxiv_id', 'in', ids(body)).execute();
+    for (const r of rows) assert.match(String(r.categories), /cs\.CV/, `${r.arxiv_id} is in cs.CV`);
+    const excluded = (await server.inject('/api/search?q=video%20generation%20-video&mode=semantic&limit=30')).json() as { hits: Hit[] };
+    for (const h of excluded.hits) assert.ok(!/\bvideo\b/i.test(`${h.paper.title} ${h.paper.summary}`), `${h.paper.id} mentions the excluded word`);
+    const hl = (await server.inject('/api/search?q=reinforcement%20learning&mode=semantic&limit=10')).json();
+    assert.ok(hl.hits.some((h: { highlight: { title: string; abstract: string } }) => /<mark>/.test(h.highlight.title + h.highlight.abstract)));
+  });
+
+  it('similar papers come from the vectors and exclude the paper itself', async () => {
+    const [paper] = await app.store.db.selectFrom('papers').select(['id', 'arxiv_id']).where('title', 'like', '%Diffusion%').limit(1).execute();
+    const hits = await app.search.similar(paper!.id, 5);
+    assert.equal(hits.length, 5);
+    assert.ok(!hits.some((h) => h.id === paper!.id));
+    assert.ok(hits[0]!.score > 0.2 && hits[0]!.score <= 1.0001, 'cosine similarities');
+  });
+
+  it('a paper ingested while the server runs is found by meaning within 5 s; a changed abstract is re-embedded', async () => {
+    app.search.start(200);
+    try {
+      const started = Date.now();
+      const paper: PaperInput = {
+        // Words the model knows (LSA only knows its training vocabulary) in an unusual combination.
+        arxivId: '2611.00042', title: 'Protein folding benchmarks for robot grasping policies', abstract: 'We transfer protein structure prediction to robotic grasp planning and evaluate on tabletop manipulation.',
+        authors: ['A. Chemist'], categories: ['physics.chem-ph'], publishedAt: '2026-11-01T00:00:00.000Z', source: 'test',
+      };
+      await upsertPapers(app.store, [paper]);
+      let found = false;
+      while (!found && Date.now() - started < 5000) {
+        const q = encodeURIComponent(`${paper.title} ${paper.abstract}`);
+        const r = (await server.inject(`/api/search?q=${q}&mode=semantic&limit=3`)).json();
+        found = r.hits?.[0]?.paper.id === '2611.00042';
+        if (!found) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(found, 'found semantically within 5 s');
+      const [row] = await app.store.db.selectFrom('papers').select('id').where('arxiv_id', '=', '2611.00042').execute();
+      const before = (await app.search.similar(row!.id, 3)).map((h) => h.id);
+      await upsertPapers(app.store, [{ ...paper, abstract: 'We train large language models to follow instructions with reinforcement learning from human feedback.', version: 2 }]);
+      let changed = false;
+      while (!changed && Date.now() - started < 10_000) {
+        changed = JSON.stringify((await app.search.similar(row!.id, 3)).map((h) => h.id)) !== JSON.stringify(before);
+        if (!changed) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(changed, 'the new abstract gave the paper a new vector');
+    } finally {
+      await app.search.stop();
+    }
+  });
+
+  it('re-embeds every paper when the embedder changes, and reports progress', async () => {
+    await app.search.stop();
+    // A second service on the same index folder with another embedder (a deterministic word hash):
+    // the stored vectors were made by LSA, so all must be redone.
+    const hashing: Embedder = {
+      id: 'test-hash:16',
+      dim: 16,
+      embed: async (texts) => texts.map((t) => {
+        const v = new Float32Array(16);
+        for (const w of t.toLowerCase().split(/\W+/)) if (w) v[[...w].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 16, 7)]! += 1;
+        return normalize(v);
+      }),
+    };
+    const other = createSearchService({
+      dir: path.join(app.config.dataDir, 'index'),
+      feed: catalogChangeFeed(app.store.db),
+      embedder: { spec: 'test', current: () => hashing, state: () => 'ready', maintain: async () => {} },
+    });
+    try {
+      await other.syncOnce();
+      const s = await other.status();
+      assert.equal(s.embedder, 'test-hash:16');
+      assert.equal(s.vectors, s.indexed);
+      assert.equal(s.vectorsPending, 0);
+      const r = await other.search({ q: 'diffusion models', mode: 'semantic', limit: 5 });
+      assert.equal(r.hits.length, 5);
+    } finally {
+      other.close();
+    }
+  });
+});
+
+describeEngines('semantic search with EMBEDDER=none', (ctx) => {
+  let server: FastifyInstance;
+  let close: () => Promise<void>;
+  before(async () => {
+    ({ server, close } = await createTestServer(ctx.url, [], { EMBEDDER: 'none' }));
+  });
+  after(async () => close());
+
+  it('refuses semantic mode with a clear 503 and answers hybrid as keyword', async () => {
+    const r = await server.inject('/api/search?q=graph&mode=semantic');
+    assert.equal(r.statusCode, 503);
+    assert.match(r.json().error, /no embedder \(EMBEDDER=none\)/);
+    const h = (await server.inject('/api/search?q=graph&mode=hybrid')).json();
+    assert.equal(h.mode, 'keyword');
+    assert.ok(h.hits.length > 0);
+    assert.equal((await server.inject('/api/search?q=graph&mode=fuzzy')).statusCode, 400);
+  });
+});
