@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -129,6 +131,47 @@ describe('ONNX embedder on a tiny BERT built by the test', () => {
     assert.equal(e.id, 'onnx:test-org/tiny-bert:mean:8');
     const [v] = await e.embed(['Graph networks.'], 'document');
     assertClose(v!, meanPooled(mean, ['graph', 'networks', '.']), 'cached hub model');
+  });
+});
+
+describe('ONNX embedder downloads a hub id into cacheDir', () => {
+  test('from a local server speaking the hub URL layout, then loads offline; a missing repo is a clear error', async () => {
+    const served = writeTinyModel(path.join(root, 'served'), { stPooling: 'cls' });
+    const requested: string[] = [];
+    // GET /<owner>/<name>/resolve/main/<file>, as https://huggingface.co answers it.
+    const server = http.createServer((req, res) => {
+      requested.push(req.url!);
+      const m = /^\/test-org\/served\/resolve\/main\/(.+)$/.exec(req.url!);
+      const file = m && path.join(served.dir, decodeURIComponent(m[1]!));
+      if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        res.writeHead(404).end('Entry not found');
+        return;
+      }
+      res.writeHead(200, { 'content-length': fs.statSync(file).size }).end(fs.readFileSync(file));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cacheDir = path.join(root, 'download-cache');
+    try {
+      const e = await createOnnxEmbedder({ model: 'test-org/served', cacheDir, hubUrl });
+      assert.equal(e.id, 'onnx:test-org/served:cls:8');
+      for (const f of ['config.json', 'tokenizer.json', 'onnx/model.onnx', 'modules.json', '1_Pooling/config.json']) {
+        assert.ok(fs.existsSync(path.join(cacheDir, 'test-org', 'served', f)), `${f} was saved`);
+        assert.ok(requested.includes(`/test-org/served/resolve/main/${f}`), `${f} was requested`);
+      }
+      await assert.rejects(
+        createOnnxEmbedder({ model: 'test-org/missing', cacheDir, hubUrl }),
+        (err) => isAppError(err, 'EMBEDDER_FAILED') && err.message.includes(`model test-org/missing is not in ${cacheDir} and could not be downloaded (HTTP 404 for ${hubUrl}/test-org/missing/resolve/main/config.json)`),
+      );
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    requested.length = 0;
+    const offline = await createOnnxEmbedder({ model: 'test-org/served', cacheDir, hubUrl, allowRemote: false });
+    assert.equal(offline.id, 'onnx:test-org/served:cls:8');
+    const [v] = await offline.embed(['Graph networks.'], 'document');
+    assertClose(v!, unit(served.state(served.vocab.get('[CLS]')!)), 'downloaded model');
+    assert.deepEqual(requested, []);
   });
 });
 

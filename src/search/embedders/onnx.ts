@@ -27,6 +27,8 @@ export interface OnnxEmbedderOptions {
   maxLength?: number | undefined;
   /** Overrides the pooling read from the folder's sentence-transformers files (default there: mean). */
   pooling?: Pooling | undefined;
+  /** Hub to download from (default https://huggingface.co; a mirror works too). */
+  hubUrl?: string | undefined;
 }
 
 /** File suffixes transformers.js uses per dtype (utils/dtypes.js), in the order we prefer them. */
@@ -131,6 +133,12 @@ export async function createOnnxEmbedder(o: OnnxEmbedderOptions): Promise<Embedd
   };
 }
 
+/** fetch() says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND, …) is in its cause. */
+function reason(e: unknown): string {
+  const cause = e instanceof Error && e.cause !== undefined ? messageOf(e.cause) : '';
+  return cause && !messageOf(e).includes(cause) ? `${messageOf(e)}: ${cause}` : messageOf(e);
+}
+
 function truncate(row: number[], max: number, special: Set<number>): number[] {
   if (row.length <= max) return row;
   const last = row[row.length - 1]!;
@@ -195,23 +203,31 @@ async function load(o: OnnxEmbedderOptions): Promise<{ tokenizer: PreTrainedToke
   // the same <owner>/<name>/ layout, so one folder serves both: a copied-in model and a download.
   env.localModelPath = cacheDir;
   env.cacheDir = cacheDir;
-  if (fs.existsSync(path.join(folder, 'config.json'))) {
-    const located = inspectFolder(folder, o.model);
-    env.allowRemoteModels = false;
-    return { ...(await fromPretrained(o.model, located, o.model, { local_files_only: true, cache_dir: cacheDir })), located };
-  }
   const fix = `put the model folder at ${folder} or use a local path`;
+  let incomplete: unknown;
+  if (fs.existsSync(folder)) {
+    try {
+      const located = inspectFolder(folder, o.model);
+      env.allowRemoteModels = false;
+      return { ...(await fromPretrained(o.model, located, o.model, { local_files_only: true, cache_dir: cacheDir })), located };
+    } catch (e) {
+      // A folder left by an interrupted download is completed below when downloads are allowed.
+      if (o.allowRemote === false) throw e;
+      incomplete = e;
+    }
+  }
   if (o.allowRemote === false) {
     throw new AppError('CONFIG_INVALID', `model ${o.model} is not in ${cacheDir} and downloads are disabled; ${fix}`);
   }
   env.allowRemoteModels = true;
+  env.remoteHost = (o.hubUrl ?? 'https://huggingface.co').replace(/\/*$/, '/');
   try {
+    await fetchSmallFiles(o.model, folder);
     const loaded = await fromPretrained(o.model, { dir: folder, subfolder: 'onnx', dtype: 'fp32' }, o.model, { cache_dir: cacheDir });
-    await fetchStFiles(o.model, folder);
     return { ...loaded, located: inspectFolder(folder, o.model) };
   } catch (e) {
-    if (e instanceof AppError) throw e;
-    throw new AppError('EMBEDDER_FAILED', `model ${o.model} is not in ${cacheDir} and could not be downloaded (${messageOf(e)}); ${fix}`, { cause: e });
+    const why = incomplete ? `${reason(e)}; the folder there is incomplete: ${messageOf(incomplete)}` : reason(e);
+    throw new AppError('EMBEDDER_FAILED', `model ${o.model} is not in ${cacheDir} and could not be downloaded (${why}); ${fix}`, { cause: e });
   } finally {
     env.allowRemoteModels = false;
   }
@@ -234,23 +250,38 @@ async function fromPretrained(
 }
 
 /**
- * transformers.js downloads only what it runs; the pooling lives in sentence-transformers files, so
- * fetch them into the same folder (absent ones are fine: mean pooling is the default).
+ * Fetches config.json first, so a wrong or private repo fails with its HTTP status rather than deep in
+ * transformers.js; then the sentence-transformers files, which transformers.js never downloads but
+ * which name the pooling (absent ones are fine: mean pooling is the default).
  */
-async function fetchStFiles(model: string, folder: string): Promise<void> {
-  const get = async (file: string): Promise<string | undefined> => {
-    const res = await fetch(`${env.remoteHost.replace(/\/+$/, '')}/${model}/resolve/main/${file}`, { signal: AbortSignal.timeout(30_000) });
-    if (res.status === 404 || res.status === 401) return undefined;
-    if (!res.ok) throw new Error(`HTTP ${res.status} for ${file}`);
+async function fetchSmallFiles(model: string, folder: string): Promise<void> {
+  const get = async (file: string, required: boolean): Promise<string | undefined> => {
+    const url = `${env.remoteHost.replace(/\/+$/, '')}/${model}/resolve/main/${file}`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      if (!required && (res.status === 404 || res.status === 401)) return undefined;
+      throw new Error(`HTTP ${res.status} for ${url}`);
+    }
     const text = await res.text();
     fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
     fs.writeFileSync(path.join(folder, file), text);
     return text;
   };
-  const modules = await get('modules.json');
-  const poolingPath =
-    (modules && (JSON.parse(modules) as { path?: string; type?: string }[]).find((m) => m.type?.endsWith('.Pooling'))?.path) || '1_Pooling';
-  await get(`${poolingPath}/config.json`);
+  await get('config.json', true);
+  const modules = await get('modules.json', false);
+  let poolingPath = '1_Pooling';
+  try {
+    poolingPath = (modules && (JSON.parse(modules) as StModule[]).find((m) => m.type?.endsWith('.Pooling'))?.path) || poolingPath;
+  } catch {
+    // readStPooling reports a malformed modules.json with its path.
+  }
+  await get(`${poolingPath}/config.json`, false);
+}
+
+interface StModule {
+  path?: string;
+  type?: string;
 }
 
 // env is global to transformers.js and read during loading: one load at a time keeps the settings of
