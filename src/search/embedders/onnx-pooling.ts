@@ -9,7 +9,8 @@ import { AppError, messageOf } from '../../errors.ts';
 export type Pooling = 'mean' | 'cls' | 'lasttoken' | 'max';
 export const POOLINGS: readonly Pooling[] = ['mean', 'cls', 'lasttoken', 'max'];
 
-interface StModule {
+/** One entry of a sentence-transformers modules.json. */
+export interface StModule {
   path?: string;
   type?: string;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { AutoModel, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { AppError, messageOf } from '../../errors.ts';
 import { normalize, type Embedder } from './embedder.ts';
-import { pool, POOLINGS, readStPooling, type Pooling } from './onnx-pooling.ts';
+import { pool, POOLINGS, readStPooling, type Pooling, type StModule } from './onnx-pooling.ts';
 
 export interface OnnxEmbedderOptions {
   /** A local model folder (absolute or relative path) or a Hugging Face hub id like "Xenova/bge-small-en-v1.5". */
@@ -62,6 +62,7 @@ export async function createOnnxEmbedder(o: OnnxEmbedderOptions): Promise<Embedd
   const batchSize = o.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new AppError('CONFIG_INVALID', `ONNX embedder batchSize must be a positive integer, got ${o.batchSize}`);
   if (o.dims !== undefined && (!Number.isInteger(o.dims) || o.dims < 1)) throw new AppError('CONFIG_INVALID', `ONNX embedder dims must be a positive integer, got ${o.dims}`);
+  if (o.maxLength !== undefined && (!Number.isInteger(o.maxLength) || o.maxLength < 2)) throw new AppError('CONFIG_INVALID', `ONNX embedder maxLength must be an integer of at least 2, got ${o.maxLength}`);
   if (o.pooling !== undefined && !POOLINGS.includes(o.pooling)) throw new AppError('CONFIG_INVALID', `ONNX embedder pooling must be one of ${POOLINGS.join(', ')}, got ${o.pooling}`);
 
   const { tokenizer, model, located } = await serialized(() => load(o));
@@ -277,11 +278,6 @@ async function fetchSmallFiles(model: string, folder: string): Promise<void> {
     // readStPooling reports a malformed modules.json with its path.
   }
   await get(`${poolingPath}/config.json`, false);
-}
-
-interface StModule {
-  path?: string;
-  type?: string;
 }
 
 // env is global to transformers.js and read during loading: one load at a time keeps the settings of
