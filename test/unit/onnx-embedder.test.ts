@@ -198,6 +198,12 @@ describe('ONNX embedder errors name the model and the folder', () => {
     await assert.rejects(createOnnxEmbedder({ model: m.dir }), (err) => isAppError(err, 'CONFIG_INVALID') && err.message.includes('onnx/model.onnx') && err.message.includes(m.dir));
   });
 
+  test('folder without tokenizer_config.json', async () => {
+    const m = writeTinyModel(path.join(root, 'no-tokenizer-config'));
+    fs.rmSync(path.join(m.dir, 'tokenizer_config.json'));
+    await assert.rejects(createOnnxEmbedder({ model: m.dir }), (err) => isAppError(err, 'CONFIG_INVALID') && err.message.includes(`tokenizer_config.json is missing from ${m.dir}`));
+  });
+
   test('a quantized-only folder is picked up and named in the id', async () => {
     const m = writeTinyModel(path.join(root, 'q8'));
     fs.renameSync(path.join(m.dir, 'onnx', 'model.onnx'), path.join(m.dir, 'onnx', 'model_quantized.onnx'));

@@ -169,7 +169,8 @@ function readConfig(dir: string): Record<string, unknown> {
 function inspectFolder(dir: string, model: string): Located {
   if (!fs.existsSync(dir)) throw new AppError('CONFIG_INVALID', `ONNX model ${model}: folder ${dir} does not exist`);
   if (!fs.statSync(dir).isDirectory()) throw new AppError('CONFIG_INVALID', `ONNX model ${model}: ${dir} is not a folder`);
-  for (const f of ['config.json', 'tokenizer.json']) {
+  // transformers.js needs tokenizer_config.json too, and without it fails with a TypeError.
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
     if (!fs.existsSync(path.join(dir, f))) throw new AppError('CONFIG_INVALID', `ONNX model ${model}: ${f} is missing from ${dir}`);
   }
   readConfig(dir);
