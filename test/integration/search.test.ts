@@ -65,6 +65,13 @@ describeEngines('search', (ctx) => {
     assert.equal(r.statusCode, 200);
     assert.ok(!r.body.includes('<img src=x'), 'paper text is escaped');
     assert.match(r.body, /&lt;img src=x onerror=alert\(1\)&gt; <mark>graph<\/mark> <mark>attacks<\/mark>/);
+    assert.match(r.body, /<select name="mode" aria-label="Match by"><option value="keyword" selected>/);
+    // Too few papers here to train the built-in embedder: the page answers with keyword matches and says so.
+    const semantic = await server.inject('/search?q=graph%20attacks&mode=semantic');
+    assert.equal(semantic.statusCode, 200);
+    assert.match(semantic.body, /class="notice" role="status">Search by meaning is not available on this server yet/);
+    assert.match(semantic.body, /<option value="semantic" selected>/);
+    assert.match(semantic.body, /<mark>graph<\/mark> <mark>attacks<\/mark>/);
   });
 
   it('a paper ingested while the server runs is searchable within 5 s', async () => {

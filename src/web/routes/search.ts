@@ -4,9 +4,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { findPapers } from '../../catalog/paper-search.ts';
 import { AppError } from '../../errors.ts';
-import { MAX_QUERY_LENGTH, type SortOrder } from '../../search/query.ts';
+import { hasText, MAX_QUERY_LENGTH, type SortOrder } from '../../search/query.ts';
 import { MARK_END, MARK_START } from '../../search/search-index.ts';
-import type { SearchMode } from '../../search/search.service.ts';
+import { DEFAULT_MODE, type SearchMode } from '../../search/search.service.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../paper-json.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
@@ -37,11 +37,22 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
       const page = Math.max(1, pageNumber(req.query.p, 1));
       const s = req.query.sort ?? 'relevance';
       const cat = req.query.cat ?? '';
-      const result = text || cat
-        ? await findPapers(app.store.db, app.search, { q: withFilters(text, cat), sort: s, mode: req.query.mode, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
-        : null;
+      const mode = req.query.mode ?? DEFAULT_MODE;
+      const find = (m: SearchMode) => findPapers(app.store.db, app.search, { q: withFilters(text, cat), sort: s, mode: m, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+      let result = null;
+      let notice: string | undefined;
+      if (text || cat) {
+        try {
+          result = await find(mode);
+        } catch (e) {
+          // The page degrades where the API answers 503: keyword results, and why.
+          if (!(e instanceof AppError && e.code === 'INDEX_NOT_READY')) throw e;
+          result = await find('keyword');
+        }
+        if (result.mode !== mode && s === 'relevance' && hasText(result.query)) notice = `Search by meaning is not available on this server yet, so these are keyword matches.`;
+      }
       const head = text ? feedLinks(FEEDS.search(text)) : undefined;
-      return reply.type('text/html; charset=utf-8').send(searchPage({ q: text, sort: s, cat, result, page, pageSize: PAGE_SIZE, head }).value);
+      return reply.type('text/html; charset=utf-8').send(searchPage({ q: text, sort: s, cat, mode, result, notice, page, pageSize: PAGE_SIZE, head }).value);
     },
   );
 
