@@ -135,7 +135,7 @@ describe('ONNX embedder on a tiny BERT built by the test', () => {
 });
 
 describe('ONNX embedder downloads a hub id into cacheDir', () => {
-  test('from a local server speaking the hub URL layout, then loads offline; a missing repo is a clear error', async () => {
+  test('from a local server speaking the hub URL layout, completing a partial folder, then loads offline; a missing repo is a clear error', async () => {
     const served = writeTinyModel(path.join(root, 'served'), { stPooling: 'cls' });
     const requested: string[] = [];
     // GET /<owner>/<name>/resolve/main/<file>, as https://huggingface.co answers it.
@@ -152,6 +152,9 @@ describe('ONNX embedder downloads a hub id into cacheDir', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const cacheDir = path.join(root, 'download-cache');
+    // What an interrupted download leaves behind: the folder with config.json and nothing else.
+    fs.mkdirSync(path.join(cacheDir, 'test-org', 'served'), { recursive: true });
+    fs.copyFileSync(path.join(served.dir, 'config.json'), path.join(cacheDir, 'test-org', 'served', 'config.json'));
     try {
       const e = await createOnnxEmbedder({ model: 'test-org/served', cacheDir, hubUrl });
       assert.equal(e.id, 'onnx:test-org/served:cls:8');

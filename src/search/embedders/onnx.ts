@@ -208,14 +208,19 @@ async function load(o: OnnxEmbedderOptions): Promise<{ tokenizer: PreTrainedToke
   const fix = `put the model folder at ${folder} or use a local path`;
   let incomplete: unknown;
   if (fs.existsSync(folder)) {
+    let located: Located | undefined;
     try {
-      const located = inspectFolder(folder, o.model);
-      env.allowRemoteModels = false;
-      return { ...(await fromPretrained(o.model, located, o.model, { local_files_only: true, cache_dir: cacheDir })), located };
+      located = inspectFolder(folder, o.model);
     } catch (e) {
       // A folder left by an interrupted download is completed below when downloads are allowed.
       if (o.allowRemote === false) throw e;
       incomplete = e;
+    }
+    if (located) {
+      // Complete but unloadable (a corrupt file) is reported as it is: downloading again would not help,
+      // transformers.js would serve the same cached file.
+      env.allowRemoteModels = false;
+      return { ...(await fromPretrained(o.model, located, o.model, { local_files_only: true, cache_dir: cacheDir })), located };
     }
   }
   if (o.allowRemote === false) {
