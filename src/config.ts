@@ -29,6 +29,10 @@ const schema = z.object({
   EMBEDDER_API_KEY: z.string().optional(),
   EMBEDDER_MODEL: z.string().optional(),
   EMBEDDER_DIM: z.coerce.number().int().min(1).max(8192).optional(),
+  /** ONNX models: text put before queries / papers (e5: "query: " / "passage: "), and a pooling override. */
+  EMBEDDER_QUERY_PREFIX: z.string().optional(),
+  EMBEDDER_DOCUMENT_PREFIX: z.string().optional(),
+  EMBEDDER_POOLING: z.enum(['mean', 'cls', 'max', 'lasttoken']).optional(),
   /** arXiv OAI-PMH endpoint and politeness delay between requests (ms). */
   OAI_URL: z.string().url().default('https://oaipmh.arxiv.org/oai'),
   ARXIV_API_URL: z.string().url().default('https://export.arxiv.org/api/query'),
@@ -51,6 +55,9 @@ export type Config = Readonly<{
   embedderApiKey: string | undefined;
   embedderModel: string | undefined;
   embedderDim: number | undefined;
+  embedderQueryPrefix: string | undefined;
+  embedderDocumentPrefix: string | undefined;
+  embedderPooling: 'mean' | 'cls' | 'max' | 'lasttoken' | undefined;
   oaiUrl: string;
   arxivApiUrl: string;
   arxivDelayMs: number;
@@ -94,6 +101,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embedderApiKey: e.EMBEDDER_API_KEY,
     embedderModel: e.EMBEDDER_MODEL,
     embedderDim: e.EMBEDDER_DIM,
+    embedderQueryPrefix: e.EMBEDDER_QUERY_PREFIX,
+    embedderDocumentPrefix: e.EMBEDDER_DOCUMENT_PREFIX,
+    embedderPooling: e.EMBEDDER_POOLING,
     oaiUrl: e.OAI_URL,
     arxivApiUrl: e.ARXIV_API_URL,
     arxivDelayMs: e.ARXIV_DELAY_MS,

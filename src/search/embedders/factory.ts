@@ -34,6 +34,9 @@ export interface EmbedderConfig {
   embedderApiKey?: string | undefined;
   embedderModel?: string | undefined;
   embedderDim?: number | undefined;
+  embedderQueryPrefix?: string | undefined;
+  embedderDocumentPrefix?: string | undefined;
+  embedderPooling?: 'mean' | 'cls' | 'max' | 'lasttoken' | undefined;
 }
 
 /** Fewer papers than this teach LSA nothing useful: keyword search only until then. */
@@ -63,7 +66,10 @@ export function createEmbedderProvider(c: EmbedderConfig, o: { dir: string; log?
     return loaded(spec, o.log, async () => {
       // Imported here so that nodes that never use ONNX never load onnxruntime.
       const { createOnnxEmbedder } = await import('./onnx.ts');
-      return createOnnxEmbedder({ model: arg, cacheDir: path.join(o.dir, '..', 'models'), dims: c.embedderDim });
+      return createOnnxEmbedder({
+        model: arg, cacheDir: path.join(o.dir, '..', 'models'), dims: c.embedderDim,
+        queryPrefix: c.embedderQueryPrefix, documentPrefix: c.embedderDocumentPrefix, pooling: c.embedderPooling,
+      });
     });
   }
   throw new AppError('CONFIG_INVALID', `EMBEDDER=${JSON.stringify(spec)} is not one of none, builtin, onnx:<model>, openai:<base url>`);
