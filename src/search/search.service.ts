@@ -13,7 +13,7 @@ import { openSearchIndex, DEFAULT_WEIGHTS, type IndexDoc, type KeywordHit, type 
 import { DEFAULT_PRF, type PrfOptions } from './prf.ts';
 import type { EmbedderProvider } from './embedders/factory.ts';
 import type { Embedder } from './embedders/embedder.ts';
-import { weightedSum } from './fusion.ts';
+import { reciprocalRankFusion, weightedSum } from './fusion.ts';
 import { createExactIndex, type ExactIndex } from './vectors/exact.ts';
 
 export interface ChangeFeed {
@@ -91,6 +91,8 @@ export interface SearchServiceOptions {
   weights?: typeof DEFAULT_WEIGHTS;
   prf?: PrfOptions | null;
   hybridWeight?: number;
+  /** How hybrid mode combines its two lists: normalized weighted sum (default, measured) or reciprocal-rank fusion. */
+  hybridFusion?: 'weighted' | 'rrf';
 }
 
 const BATCH = 2000;
@@ -214,11 +216,9 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     const depth = Math.max(need, FUSION_DEPTH);
     const kw = index.search(query, { limit: depth, plain: true });
     const sem = nearest(ready.v, qv!, query, depth);
-    const fused = weightedSum(
-      kw.hits.map((h) => ({ key: String(h.id), score: h.score })),
-      sem.map((h) => ({ key: String(h.id), score: h.score })),
-      hybridWeight,
-    );
+    const kwList = kw.hits.map((h) => ({ key: String(h.id), score: h.score }));
+    const semList = sem.map((h) => ({ key: String(h.id), score: h.score }));
+    const fused = opts.hybridFusion === 'rrf' ? reciprocalRankFusion([kwList, semList]) : weightedSum(kwList, semList, hybridWeight);
     const page = fused.slice(offset, offset + limit).map((h) => ({ id: Number(h.key), score: h.score }));
     return { query, mode: 'hybrid', total: Math.max(kw.total, fused.length), hits: index.decorate(query, page) };
   };

@@ -40,6 +40,7 @@ export interface EvalOptions {
   expansion?: { neighbours: number; words: number };
   /** Semantic weight in hybrid mode. */
   hybridWeight?: number;
+  hybridFusion?: 'weighted' | 'rrf';
   /** EMBEDDER spec for the semantic modes (default builtin). */
   embedder?: string;
 }
@@ -66,7 +67,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
     const feed: ChangeFeed = { since: async (seq, limit) => docs.slice(seq, seq + limit), head: async () => docs.length };
     const semantic = o.modes.some((m) => m !== 'keyword');
     const embedder = createEmbedderProvider({ embedder: semantic ? o.embedder ?? 'builtin' : 'none' }, { dir: tmp, lsa: { dim: o.lsaDim ?? 128 }, minDocs: 1 });
-    service = createSearchService({ dir: tmp, feed, embedder, weights: o.weights, prf: o.prf, hybridWeight: o.hybridWeight });
+    service = createSearchService({ dir: tmp, feed, embedder, weights: o.weights, prf: o.prf, hybridWeight: o.hybridWeight, hybridFusion: o.hybridFusion });
     await service.syncOnce();
     o.onProgress?.(`indexed ${docs.length} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (semantic) {
