@@ -147,6 +147,17 @@ describe('vector index', () => {
     assert.equal(idx.search(vecs[1499]!, 1)[0]!.key, keys[1499]);
   });
 
+  it('reads query and stored vectors that are views into a larger buffer (usearch ignores byteOffset)', () => {
+    for (const o of [{ kind: 'exact' }, { kind: 'hnsw' }, { kind: 'exact', quantization: 'i8' }] as VectorIndexOptions[]) {
+      const idx = createVectorIndex(DIM, o);
+      idx.upsertMany(keys.slice(0, 500), keys.slice(0, 500).map((_, i) => data.subarray(i * DIM, (i + 1) * DIM)));
+      const view = queries.subarray(7 * DIM, 8 * DIM);
+      assert.notEqual(view.byteOffset, 0);
+      assert.deepEqual(idx.search(view, 10), idx.search(qs[7]!, 10));
+      assert.equal(idx.search(data.subarray(300 * DIM, 301 * DIM), 1)[0]!.key, keys[300]);
+    }
+  });
+
   it('rejects bad input with clear errors', () => {
     const idx = createVectorIndex(DIM, { kind: 'exact' });
     assert.deepEqual(idx.search(qs[0]!, 5), []);

@@ -134,8 +134,12 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
   };
   const wantsHnsw = (n: number): boolean => r.kind === 'hnsw' || (r.kind === 'auto' && n >= r.hnswFrom);
   let stage: Stage & { save?(file: string): void };
-  if (hnswFile) stage = createHnswStage(rows, r.stage, hnswFile);
-  else if (wantsHnsw(size)) {
+  if (hnswFile) {
+    const loaded = createHnswStage(rows, r.stage, hnswFile);
+    const n = loaded.index.size();
+    if (n !== size) throw new Error(`vector index graph ${hnswFile} holds ${n} vectors, its header ${size}; delete it to rebuild from the catalog`);
+    stage = loaded;
+  } else if (wantsHnsw(size)) {
     stage = createHnswStage(rows, r.stage);
     stage.setMany(0);
   } else {
