@@ -1,0 +1,335 @@
+/**
+ * Search latency at catalog scale: keyword (FTS5), semantic (exact JS loop, usearch exactSearch,
+ * HNSW f32/i8, Matryoshka funnel) and hybrid, on synthetic catalogs and on the real arXiv sample.
+ *
+ *   npm run bench:search -- [--sizes 100000,1000000] [--queries 500] [--skip-arxiv] [--arxiv DIR]
+ *
+ * Synthetic catalogs are deterministic: titles of ~10 and abstracts of 150–200 words from a Zipfian
+ * vocabulary of 50k words, and 384-d unit vectors around 1,000 cluster centres (bench/synthetic.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import usearch from 'usearch';
+import { readKaggle, isKaggleFile } from '../src/ingest/kaggle.ts';
+import { listInputFiles } from '../src/ingest/files.ts';
+import { embedWithLsa, trainLsa } from '../src/search/embedders/lsa.ts';
+import { DEFAULT_HYBRID_WEIGHT } from '../src/search/eval/run-eval.ts';
+import { weightedSum } from '../src/search/fusion.ts';
+import { parseQuery, words } from '../src/search/query.ts';
+import { openSearchIndex, type IndexDoc, type SearchIndex } from '../src/search/search-index.ts';
+import { createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOptions } from '../src/search/vectors/vector-index.ts';
+import { rng, vectorSpace, zipfVocabulary, type VectorSpace } from './synthetic.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000,1000000' },
+    queries: { type: 'string', default: '500' },
+    'skip-arxiv': { type: 'boolean', default: false },
+    arxiv: { type: 'string', default: '/work/shared/data/arxiv' },
+  },
+});
+const SIZES = values.sizes!.split(',').map((s) => Number(s.trim()));
+const QUERIES = Number(values.queries);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1000) || !Number.isInteger(QUERIES) || QUERIES < 10) {
+  throw new Error('--sizes takes integers ≥ 1000 separated by commas; --queries an integer ≥ 10');
+}
+const DIM = 384;
+const HYBRID_K = 100;
+const PAGE = 20;
+/** The JS loop costs ~250 ms a query at 1M: above this size it runs on fewer queries (reported). */
+const JS_LOOP_FULL_UP_TO = 200_000;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+const rssMb = (): number => {
+  gc();
+  return Math.round(process.memoryUsage().rss / 2 ** 20);
+};
+/**
+ * Free what the previous configuration held: usearch's native memory is released by a finalizer
+ * that only runs once the event loop turns, so a synchronous loop would carry every index along.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+const log = (s: string): void => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+interface Row {
+  dataset: string;
+  method: string;
+  buildS: number | null;
+  queries: number;
+  p50: number;
+  p95: number;
+  recall: number | null;
+  rssMb: number | null;
+}
+const rows: Row[] = [];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+function timeQueries<T>(n: number, run: (i: number) => T): { p50: number; p95: number; results: T[] } {
+  const ms: number[] = [];
+  const results: T[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    results.push(run(i));
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), results };
+}
+function recallAt10(truth: number[][], got: number[][]): number {
+  let hit = 0;
+  let all = 0;
+  got.forEach((g, i) => {
+    const s = new Set(g);
+    for (const k of truth[i]!) if (s.has(k)) hit++;
+    all += truth[i]!.length;
+  });
+  return hit / all;
+}
+function record(r: Row): void {
+  rows.push(r);
+  log(`${r.dataset} ${r.method}: build ${r.buildS?.toFixed(1) ?? '-'} s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, recall ${r.recall?.toFixed(3) ?? '-'}, rss ${r.rssMb ?? '-'} MB`);
+}
+
+/** The plain alternative: a JS dot-product loop with a top-k insertion list (as in exact.ts). */
+function jsLoopTop10(data: Float32Array, n: number, q: Float32Array): number[] {
+  const top: { key: number; score: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    const base = i * DIM;
+    for (let j = 0; j < DIM; j++) dot += q[j]! * data[base + j]!;
+    if (top.length < 10 || dot > top[top.length - 1]!.score) {
+      if (top.length === 10) top.pop();
+      let pos = top.length;
+      while (pos > 0 && top[pos - 1]!.score < dot) pos--;
+      top.splice(pos, 0, { key: i, score: dot });
+    }
+  }
+  return top.map((h) => h.key);
+}
+
+/** Everything one dataset needs: the FTS index, the query texts and vectors, and a vector source. */
+interface Dataset {
+  name: string;
+  dim: number;
+  n: number;
+  fts: SearchIndex;
+  ftsDir: string;
+  ftsBuildS: number;
+  keywordQueries: string[];
+  vectorQueries: Float32Array[];
+  /** Write vectors i..i+count into `out` (row-major); the same rows every call. */
+  fill(from: number, count: number, out: Float32Array): void;
+  /** Catalog key of row i. */
+  key(i: number): number;
+}
+
+// The recommended configuration first (hybrid runs on it), the slow-to-build f32 graph last.
+const CONFIGS: { label: string; o: VectorIndexOptions }[] = [
+  { label: 'semantic HNSW i8', o: { kind: 'hnsw', quantization: 'i8' } },
+  { label: 'semantic HNSW i8 funnel 64→all', o: { kind: 'hnsw', quantization: 'i8', funnelDims: 64 } },
+  { label: 'semantic HNSW f32', o: { kind: 'hnsw', quantization: 'f32' } },
+];
+const HYBRID_CONFIG = 0;
+
+async function benchDataset(ds: Dataset, configs: typeof CONFIGS, hybridConfig: number): Promise<void> {
+  const Q = ds.vectorQueries.length;
+  record({ dataset: ds.name, method: 'keyword (FTS5)', buildS: ds.ftsBuildS, queries: Q, rssMb: rssMb(), recall: null, ...timeQueries(Q, (i) => ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: PAGE })) });
+
+  // Exact: one dense array, scanned by the JS loop and by usearch's SIMD exactSearch.
+  let data: Float32Array | null = new Float32Array(ds.n * ds.dim);
+  let t = performance.now();
+  ds.fill(0, ds.n, data);
+  const fillS = (performance.now() - t) / 1000;
+  log(`${ds.name}: ${ds.n} vectors generated in ${fillS.toFixed(1)} s`);
+  const exact = timeQueries(Q, (i) => {
+    const m = usearch.exactSearch(data!, ds.vectorQueries[i]!, ds.dim, 10, usearch.MetricKind.IP, 0);
+    return Array.from(m.keys, (k) => ds.key(Number(k)));
+  });
+  const truth = exact.results;
+  const jsQ = ds.n <= JS_LOOP_FULL_UP_TO ? Q : Math.min(Q, 100);
+  const js = timeQueries(jsQ, (i) => jsLoopTop10(data!, ds.n, ds.vectorQueries[i]!).map((r) => ds.key(r)));
+  record({ dataset: ds.name, method: 'semantic exact, JS loop', buildS: 0, queries: jsQ, rssMb: rssMb(), recall: recallAt10(truth, js.results), p50: js.p50, p95: js.p95 });
+  record({ dataset: ds.name, method: 'semantic exact, usearch exactSearch', buildS: 0, queries: Q, rssMb: rssMb(), recall: 1, p50: exact.p50, p95: exact.p95 });
+  data = null;
+
+  for (const [ci, c] of configs.entries()) {
+    await settle();
+    let idx: VectorIndex | null = createVectorIndex(ds.dim, c.o);
+    const chunk = 100_000;
+    const buf = new Float32Array(chunk * ds.dim);
+    let buildMs = 0;
+    for (let s = 0; s < ds.n; s += chunk) {
+      const m = Math.min(chunk, ds.n - s);
+      ds.fill(s, m, buf);
+      const keys = Array.from({ length: m }, (_, i) => ds.key(s + i));
+      const vs = keys.map((_, i) => buf.subarray(i * ds.dim, (i + 1) * ds.dim));
+      t = performance.now();
+      idx.upsertMany(keys, vs);
+      buildMs += performance.now() - t;
+    }
+    const rss = rssMb();
+    const r = timeQueries(Q, (i) => idx!.search(ds.vectorQueries[i]!, 10).map((h) => h.key));
+    record({ dataset: ds.name, method: `${c.label} (${idx.kind})`, buildS: buildMs / 1000, queries: Q, rssMb: rss, recall: recallAt10(truth, r.results), p50: r.p50, p95: r.p95 });
+    if (ci === hybridConfig) {
+      const h = timeQueries(Q, (i) => {
+        const kw = ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: HYBRID_K }).hits.map((x) => ({ key: String(x.id), score: x.score }));
+        const sem = idx!.search(ds.vectorQueries[i]!, HYBRID_K).map((x) => ({ key: String(x.key), score: x.score }));
+        return weightedSum(kw, sem, DEFAULT_HYBRID_WEIGHT).slice(0, PAGE);
+      });
+      record({ dataset: ds.name, method: `hybrid: keyword + ${idx.kind} + weightedSum`, buildS: ds.ftsBuildS + buildMs / 1000, queries: Q, rssMb: rssMb(), recall: null, p50: h.p50, p95: h.p95 });
+    }
+    idx = null;
+  }
+  ds.fts.close();
+  fs.rmSync(ds.ftsDir, { recursive: true, force: true });
+}
+
+function doc(id: number, arxivId: string, title: string, abstract: string, authors: string[], categories: string[]): IndexDoc {
+  return { id, arxivId, title, abstract, authors, categories, publishedAt: null, dailyDate: null, upvotes: 0, seq: id };
+}
+
+function syntheticDataset(n: number): Dataset {
+  const name = `synthetic ${n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`}`;
+  const vocab = zipfVocabulary(50_000, 11);
+  const rand = rng(12);
+  const ftsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
+  const fts = openSearchIndex(ftsDir);
+  const phrase = (len: number): string => Array.from({ length: len }, () => vocab.draw(rand)).join(' ');
+  let applyMs = 0;
+  const batch = 20_000;
+  const t0 = performance.now();
+  for (let s = 0; s < n; s += batch) {
+    const docs: IndexDoc[] = [];
+    for (let i = s; i < Math.min(n, s + batch); i++) {
+      docs.push(doc(i + 1, `syn.${i}`, phrase(8 + Math.floor(rand() * 5)), phrase(150 + Math.floor(rand() * 51)), ['A. Author', 'B. Author'], ['cs.LG']));
+    }
+    const t = performance.now();
+    fts.apply(docs);
+    applyMs += performance.now() - t;
+    if ((s / batch) % 10 === 9) log(`${name}: FTS ${s + batch} docs, ${(applyMs / 1000).toFixed(0)} s in SQLite`);
+  }
+  log(`${name}: FTS built, ${(applyMs / 1000).toFixed(1)} s in SQLite, ${((performance.now() - t0) / 1000).toFixed(1)} s with text generation`);
+  // Queries of 2–5 words; ranks below 100 are the stop-word-like head of a Zipfian vocabulary.
+  const qr = rng(13);
+  const rank = new Map(vocab.words.map((w, r) => [w, r]));
+  const keywordQueries = Array.from({ length: QUERIES }, () => {
+    const len = 2 + Math.floor(qr() * 4);
+    const ws: string[] = [];
+    while (ws.length < len) {
+      const w = vocab.draw(qr);
+      if (rank.get(w)! >= 100) ws.push(w);
+    }
+    return ws.join(' ');
+  });
+  const space: VectorSpace = vectorSpace(DIM, { seed: 1 });
+  const qbuf = new Float32Array(QUERIES * DIM);
+  const qrand = rng(99);
+  for (let i = 0; i < QUERIES; i++) space.sample(qrand, qbuf, i * DIM);
+  // Row i is drawn from its own seed, so any range of rows can be regenerated in any order.
+  return {
+    name,
+    dim: DIM,
+    n,
+    fts,
+    ftsDir,
+    ftsBuildS: applyMs / 1000,
+    keywordQueries,
+    vectorQueries: Array.from({ length: QUERIES }, (_, i) => qbuf.slice(i * DIM, (i + 1) * DIM)),
+    fill(from, count, out) {
+      for (let i = 0; i < count; i++) space.sample(rng(1_000_003 + from + i), out, i * DIM);
+    },
+    key: (i) => i + 1,
+  };
+}
+
+async function arxivDataset(dir: string): Promise<Dataset> {
+  const papers: { arxivId: string; title: string; abstract: string; authors: string[]; categories: string[] }[] = [];
+  for await (const item of readKaggle(listInputFiles([dir], isKaggleFile))) {
+    if (item.kind !== 'paper') continue;
+    const p = item.paper;
+    papers.push({ arxivId: p.arxivId, title: p.title, abstract: p.abstract ?? '', authors: p.authors ?? [], categories: p.categories ?? [] });
+  }
+  log(`arXiv: ${papers.length} papers read from ${dir}`);
+  const ftsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
+  const fts = openSearchIndex(ftsDir);
+  let t = performance.now();
+  for (let s = 0; s < papers.length; s += 20_000) {
+    fts.apply(papers.slice(s, s + 20_000).map((p, i) => doc(s + i + 1, p.arxivId, p.title, p.abstract, p.authors, p.categories)));
+  }
+  const ftsBuildS = (performance.now() - t) / 1000;
+  t = performance.now();
+  const texts = papers.map((p) => `${p.title} ${p.abstract}`);
+  const model = trainLsa(texts, { dim: 128 });
+  const vectors = new Float32Array(papers.length * 128);
+  texts.forEach((x, i) => vectors.set(embedWithLsa(model, x), i * 128));
+  log(`arXiv: FTS ${ftsBuildS.toFixed(1)} s; LSA 128-d trained and ${papers.length} papers embedded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // Queries: 2–5 content words from the title of a random paper, embedded by the same model.
+  const qr = rng(21);
+  const keywordQueries: string[] = [];
+  while (keywordQueries.length < QUERIES) {
+    const ws = words(papers[Math.floor(qr() * papers.length)]!.title).filter((w) => w.length > 3);
+    if (ws.length < 2) continue;
+    const len = Math.min(ws.length, 2 + Math.floor(qr() * 4));
+    const start = Math.floor(qr() * (ws.length - len + 1));
+    keywordQueries.push(ws.slice(start, start + len).join(' '));
+  }
+  return {
+    name: `arXiv ${(papers.length / 1000).toFixed(1)}k (LSA 128-d)`,
+    dim: 128,
+    n: papers.length,
+    fts,
+    ftsDir,
+    ftsBuildS,
+    keywordQueries,
+    vectorQueries: keywordQueries.map((q) => embedWithLsa(model, q)),
+    fill(from, count, out) {
+      out.set(vectors.subarray(from * 128, (from + count) * 128));
+    },
+    key: (i) => i + 1,
+  };
+}
+
+function table(): string {
+  const head = ['dataset', 'method', 'build s', 'queries', 'p50 ms', 'p95 ms', 'recall@10', 'RSS MB'];
+  const body = rows.map((r) => [r.dataset, r.method, r.buildS === null ? '–' : r.buildS.toFixed(1), String(r.queries), r.p50.toFixed(2), r.p95.toFixed(2), r.recall === null ? '–' : r.recall.toFixed(3), r.rssMb === null ? '–' : String(r.rssMb)]);
+  return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
+}
+
+function goals(): string[] {
+  const biggest = Math.max(...SIZES);
+  const name = `synthetic ${biggest >= 1e6 ? `${biggest / 1e6}M` : `${biggest / 1e3}k`}`;
+  const at = rows.filter((r) => r.dataset === name);
+  const hybrid = at.find((r) => r.method.startsWith('hybrid'));
+  const semantic = at.filter((r) => r.method.startsWith('semantic HNSW') && (r.recall ?? 0) >= 0.95).sort((a, b) => a.p95 - b.p95)[0];
+  const maxRss = Math.max(...at.filter((r) => r.rssMb !== null && !r.method.includes('HNSW f32')).map((r) => r.rssMb!));
+  const mark = (ok: boolean): string => (ok ? 'MET   ' : 'MISSED');
+  return [
+    `Goals at ${name} on ${os.cpus().length} cores:`,
+    `${mark(!!hybrid && hybrid.p95 <= 30)} hybrid p95 ≤ 30 ms: ${hybrid ? `${hybrid.p95.toFixed(1)} ms (${hybrid.method})` : 'not run'}`,
+    `${mark(!!semantic && semantic.p95 <= 10)} semantic p95 ≤ 10 ms at recall@10 ≥ 0.95: ${semantic ? `${semantic.p95.toFixed(2)} ms, recall ${semantic.recall!.toFixed(3)} (${semantic.method})` : 'no HNSW configuration reached recall 0.95'}`,
+    `${mark(!!hybrid && hybrid.buildS! <= 600)} full build (FTS + recommended vector index) ≤ 10 min: ${hybrid ? `${hybrid.buildS!.toFixed(0)} s` : 'not run'}`,
+    `${mark(maxRss <= 2560)} RSS ≤ 2.5 GB with the recommended configurations: max ${maxRss} MB (HNSW f32 stores its vectors twice and is not recommended)`,
+  ];
+}
+
+log(`sizes ${SIZES.join(', ')}, ${QUERIES} queries, HNSW defaults ${JSON.stringify(DEFAULT_HNSW)}, ${os.cpus().length} cores`);
+for (const n of SIZES) {
+  await benchDataset(syntheticDataset(n), CONFIGS, HYBRID_CONFIG);
+  await settle();
+}
+if (!values['skip-arxiv']) await benchDataset(await arxivDataset(values.arxiv!), [CONFIGS[0]!, CONFIGS[2]!], HYBRID_CONFIG);
+console.log(table());
+console.log();
+console.log(goals().join('\n'));

@@ -1,0 +1,377 @@
+/**
+ * The vector index: full-precision unit vectors in one dense array, a cheaper short-list stage in
+ * front of them (exact scan or HNSW, optionally quantized or Matryoshka-truncated), and an exact
+ * re-rank of the short list, so reported scores are always true dot products.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { createExactStage, createHnswStage, type Quantization, type Rows, type Stage, type StageConfig } from './shortlist.ts';
+
+export type { Quantization } from './shortlist.ts';
+
+export interface VectorIndexOptions {
+  /** auto: exact below `hnswFrom` vectors, HNSW from there on (the switch happens once, upwards). */
+  kind: 'exact' | 'hnsw' | 'auto';
+  hnswFrom?: number;
+  /** Precision of the short-list stage only; the re-rank always uses the f32 vectors. */
+  quantization?: Quantization;
+  /** Matryoshka funnel: short-list on the first funnelDims dimensions (re-normalized), re-rank on all. */
+  funnelDims?: number;
+  /** Candidates before the re-rank; default max(4k, 100) (b1: max(10k, 400), bits lose more). */
+  shortlist?: number;
+  connectivity?: number;
+  expansionAdd?: number;
+  expansionSearch?: number;
+}
+
+export interface VectorHit {
+  key: number;
+  score: number;
+}
+
+export interface VectorIndex {
+  readonly dim: number;
+  readonly size: number;
+  /** What is serving now, e.g. "exact-f32", "hnsw-i8-funnel64". */
+  readonly kind: string;
+  upsert(key: number, v: Float32Array): void;
+  upsertMany(keys: number[], vs: Float32Array[]): void;
+  remove(key: number): void;
+  has(key: number): boolean;
+  /** Best first; scores are full-precision dot products. */
+  search(q: Float32Array, k: number): VectorHit[];
+  /** Persist atomically (the main file is renamed into place last). */
+  save(file: string): void;
+}
+
+/**
+ * Defaults measured with `npm run bench:search` (docs/benchmarks.md, "Search"): connectivity 16
+ * and expansionAdd 128 build 1M×384 within the budget; expansionSearch 64 plus the re-ranked
+ * short list of 100 keeps recall@10 above 0.95.
+ */
+export const DEFAULT_HNSW = { connectivity: 16, expansionAdd: 128, expansionSearch: 64 };
+export const DEFAULT_HNSW_FROM = 20_000;
+
+const MAGIC = 'PBVECIDX';
+const FORMAT_VERSION = 1;
+
+interface Header {
+  version: number;
+  dim: number;
+  size: number;
+  crc: number;
+  stage: { kind: 'exact' | 'hnsw'; config: StageConfig; file?: string; bytes?: number; crc?: number };
+}
+
+interface Resolved {
+  kind: VectorIndexOptions['kind'];
+  hnswFrom: number;
+  stage: StageConfig;
+  shortlist: number | undefined;
+}
+
+function resolve(dim: number, o: VectorIndexOptions): Resolved {
+  if (!['exact', 'hnsw', 'auto'].includes(o.kind)) throw new Error(`vector index kind must be exact, hnsw or auto, not ${String(o.kind)}`);
+  const quantization = o.quantization ?? 'f32';
+  if (!['f32', 'i8', 'b1'].includes(quantization)) throw new Error(`quantization must be f32, i8 or b1, not ${String(quantization)}`);
+  const dims = o.funnelDims ?? dim;
+  if (!Number.isInteger(dims) || dims < 1 || dims > dim) throw new Error(`funnelDims must be an integer in 1..${dim}, not ${dims}`);
+  const positive = (name: string, v: number | undefined, d: number): number => {
+    if (v === undefined) return d;
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, not ${v}`);
+    return v;
+  };
+  return {
+    kind: o.kind,
+    hnswFrom: positive('hnswFrom', o.hnswFrom, DEFAULT_HNSW_FROM),
+    shortlist: o.shortlist === undefined ? undefined : positive('shortlist', o.shortlist, 100),
+    stage: {
+      quantization,
+      dims,
+      connectivity: positive('connectivity', o.connectivity, DEFAULT_HNSW.connectivity),
+      expansionAdd: positive('expansionAdd', o.expansionAdd, DEFAULT_HNSW.expansionAdd),
+      expansionSearch: positive('expansionSearch', o.expansionSearch, DEFAULT_HNSW.expansionSearch),
+    },
+  };
+}
+
+function sameConfig(a: StageConfig, b: StageConfig): boolean {
+  return (Object.keys(a) as (keyof StageConfig)[]).every((k) => a[k] === b[k]);
+}
+
+function checkKey(key: number): void {
+  if (!Number.isSafeInteger(key) || key < 0) throw new Error(`vector keys must be non-negative integers, not ${key}`);
+}
+
+/** @example const idx = createVectorIndex(384, { kind: 'auto', quantization: 'i8' }); idx.upsert(7, v); idx.search(q, 10) */
+export function createVectorIndex(dim: number, o: VectorIndexOptions): VectorIndex {
+  if (!Number.isInteger(dim) || dim < 1) throw new Error(`vector dimension must be a positive integer, not ${dim}`);
+  return build(dim, resolve(dim, o), new Float32Array(dim * 1024), new Float64Array(1024), 0, null);
+}
+
+function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Array, size0: number, hnswFile: string | null): VectorIndex {
+  let data = data0;
+  let keys = keys0;
+  let size = size0;
+  const slot = new Map<number, number>();
+  for (let i = 0; i < size; i++) {
+    if (slot.has(keys[i]!)) throw new Error(`vector index holds key ${keys[i]} twice`);
+    slot.set(keys[i]!, i);
+  }
+  const rows: Rows = {
+    dim,
+    get size() {
+      return size;
+    },
+    get data() {
+      return data;
+    },
+    get keys() {
+      return keys;
+    },
+    row: (key) => slot.get(key),
+  };
+  const wantsHnsw = (n: number): boolean => r.kind === 'hnsw' || (r.kind === 'auto' && n >= r.hnswFrom);
+  let stage: Stage & { save?(file: string): void };
+  if (hnswFile) {
+    const loaded = createHnswStage(rows, r.stage, hnswFile);
+    const n = loaded.index.size();
+    if (n !== size) throw new Error(`vector index graph ${hnswFile} holds ${n} vectors, its header ${size}; delete it to rebuild from the catalog`);
+    stage = loaded;
+  } else if (wantsHnsw(size)) {
+    stage = createHnswStage(rows, r.stage);
+    stage.setMany(0);
+  } else {
+    stage = createExactStage(rows, r.stage);
+    stage.setMany(0);
+  }
+  const b1 = r.stage.quantization === 'b1';
+  const funnel = r.stage.dims !== dim;
+
+  function reserve(n: number): void {
+    if (n <= keys.length) return;
+    const cap = Math.max(n, keys.length * 2);
+    const d2 = new Float32Array(cap * dim);
+    d2.set(data.subarray(0, size * dim));
+    data = d2;
+    const k2 = new Float64Array(cap);
+    k2.set(keys.subarray(0, size));
+    keys = k2;
+  }
+  function checkVector(v: Float32Array): void {
+    if (!(v instanceof Float32Array)) throw new Error('vectors must be Float32Array');
+    if (v.length !== dim) throw new Error(`vector has ${v.length} dimensions, the index ${dim}`);
+  }
+  /** auto: the first time the size crosses hnswFrom, build the graph from every stored vector. */
+  function maybeSwitch(): void {
+    if (stage.kind === 'exact' && wantsHnsw(size)) {
+      const next = createHnswStage(rows, r.stage);
+      next.setMany(0);
+      stage = next;
+    }
+  }
+  function shortlistSize(k: number): number {
+    return r.shortlist ?? (b1 ? Math.max(10 * k, 400) : Math.max(4 * k, 100));
+  }
+  function rerank(q: Float32Array, cand: Iterable<number>, k: number): VectorHit[] {
+    const hits: VectorHit[] = [];
+    for (const row of cand) {
+      let dot = 0;
+      const base = row * dim;
+      for (let j = 0; j < dim; j++) dot += q[j]! * data[base + j]!;
+      hits.push({ key: keys[row]!, score: dot });
+    }
+    hits.sort((a, b) => b.score - a.score || a.key - b.key);
+    return hits.slice(0, k);
+  }
+
+  const index: VectorIndex = {
+    dim,
+    get size() {
+      return size;
+    },
+    get kind() {
+      return `${stage.kind}-${r.stage.quantization}${funnel ? `-funnel${r.stage.dims}` : ''}`;
+    },
+    has: (key) => slot.has(key),
+    upsert(key, v) {
+      checkKey(key);
+      checkVector(v);
+      let s = slot.get(key);
+      const replaced = s !== undefined;
+      if (s === undefined) {
+        reserve(size + 1);
+        s = size++;
+        slot.set(key, s);
+        keys[s] = key;
+      }
+      data.set(v, s * dim);
+      if (stage.kind === 'exact' && wantsHnsw(size)) maybeSwitch();
+      else stage.set(s, key, replaced);
+    },
+    upsertMany(ks, vs) {
+      if (ks.length !== vs.length) throw new Error(`${ks.length} keys for ${vs.length} vectors`);
+      const seen = new Set<number>();
+      const fresh: number[] = [];
+      for (let i = 0; i < ks.length; i++) {
+        checkKey(ks[i]!);
+        checkVector(vs[i]!);
+        if (seen.has(ks[i]!)) throw new Error(`key ${ks[i]} appears twice in one batch`);
+        seen.add(ks[i]!);
+        if (!slot.has(ks[i]!)) fresh.push(i);
+      }
+      // Replacements go one by one (usearch has no batch replace); new keys in one batch.
+      for (let i = 0; i < ks.length; i++) if (slot.has(ks[i]!)) index.upsert(ks[i]!, vs[i]!);
+      const from = size;
+      reserve(size + fresh.length);
+      for (const i of fresh) {
+        slot.set(ks[i]!, size);
+        keys[size] = ks[i]!;
+        data.set(vs[i]!, size * dim);
+        size++;
+      }
+      if (stage.kind === 'exact' && wantsHnsw(size)) maybeSwitch();
+      else stage.setMany(from);
+    },
+    remove(key) {
+      const s = slot.get(key);
+      if (s === undefined) return;
+      // Move the last vector into the hole so the scan stays dense.
+      const last = size - 1;
+      if (s !== last) {
+        data.copyWithin(s * dim, last * dim, last * dim + dim);
+        keys[s] = keys[last]!;
+        slot.set(keys[s]!, s);
+      }
+      slot.delete(key);
+      size--;
+      stage.removed(key, last, s);
+    },
+    search(q, k) {
+      checkVector(q);
+      if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, not ${k}`);
+      if (size === 0) return [];
+      if (stage.kind === 'exact' && !funnel && r.stage.quantization === 'f32') return rerank(q, stage.candidates(q, k), k);
+      return rerank(q, stage.candidates(q, Math.max(k, shortlistSize(k))), k);
+    },
+    save(file) {
+      saveIndex(file, { dim, size, data, keys, stage, config: r.stage });
+    },
+  };
+  return index;
+}
+
+function* chunks(buf: ArrayBufferView, bytes: number): Generator<Buffer> {
+  // Node's read/write calls cap at 2 GB; 64 MB pieces also keep the checksum incremental.
+  const step = 64 << 20;
+  for (let at = 0; at < bytes; at += step) yield Buffer.from(buf.buffer, buf.byteOffset + at, Math.min(step, bytes - at));
+}
+
+function fileCrc(file: string): number {
+  let crc = 0;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(16 << 20);
+    for (let pos = 0, n; (n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) crc = crc32(buf.subarray(0, n), crc);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return crc;
+}
+
+function saveIndex(file: string, s: { dim: number; size: number; data: Float32Array; keys: Float64Array; stage: Stage & { save?(file: string): void }; config: StageConfig }): void {
+  const dir = path.dirname(path.resolve(file));
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.basename(file);
+  let crc = 0;
+  for (const c of chunks(s.keys, s.size * 8)) crc = crc32(c, crc);
+  for (const c of chunks(s.data, s.size * s.dim * 4)) crc = crc32(c, crc);
+  const header: Header = { version: FORMAT_VERSION, dim: s.dim, size: s.size, crc, stage: { kind: s.stage.kind, config: s.config } };
+  if (s.stage.kind === 'hnsw' && s.stage.save) {
+    // The graph goes to a fresh side file named in the header; the header's rename commits both.
+    const graph = `${base}.${process.pid}-${Date.now().toString(36)}.hnsw`;
+    s.stage.save(path.join(dir, graph));
+    header.stage.file = graph;
+    header.stage.bytes = fs.statSync(path.join(dir, graph)).size;
+    header.stage.crc = fileCrc(path.join(dir, graph));
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  const json = Buffer.from(JSON.stringify(header));
+  const pre = Buffer.alloc(16);
+  pre.write(MAGIC, 0, 'latin1');
+  pre.writeUInt32LE(json.length, 8);
+  const pad = (8 - ((16 + json.length) % 8)) % 8;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, pre);
+    fs.writeSync(fd, json);
+    fs.writeSync(fd, Buffer.alloc(pad));
+    for (const c of chunks(s.keys, s.size * 8)) fs.writeSync(fd, c);
+    for (const c of chunks(s.data, s.size * s.dim * 4)) fs.writeSync(fd, c);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  for (const f of fs.readdirSync(dir)) {
+    if (f.startsWith(`${base}.`) && f.endsWith('.hnsw') && f !== header.stage.file) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+/**
+ * Load an index saved by `save()`. The f32 vectors are authoritative: when the options ask for a
+ * different short-list stage than the file holds, the stage is rebuilt from them.
+ * @throws Error naming the file when it is not a vector index, is truncated, or fails its checksum.
+ */
+export function loadVectorIndex(file: string, o: VectorIndexOptions): VectorIndex {
+  const bad = (why: string): Error => new Error(`vector index ${file} is unusable: ${why}; delete it to rebuild from the catalog`);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const total = fs.fstatSync(fd).size;
+    const pre = Buffer.alloc(16);
+    if (fs.readSync(fd, pre, 0, 16, 0) !== 16 || pre.toString('latin1', 0, 8) !== MAGIC) throw bad('not a vector index file');
+    const len = pre.readUInt32LE(8);
+    if (len > 1 << 20 || 16 + len > total) throw bad('header truncated');
+    const jsonBuf = Buffer.alloc(len);
+    fs.readSync(fd, jsonBuf, 0, len, 16);
+    let h: Header;
+    try {
+      h = JSON.parse(jsonBuf.toString('utf8')) as Header;
+    } catch {
+      throw bad('header is not JSON');
+    }
+    if (h.version !== FORMAT_VERSION) throw bad(`format version ${h.version}, this build reads ${FORMAT_VERSION}`);
+    if (!Number.isInteger(h.dim) || h.dim < 1 || !Number.isInteger(h.size) || h.size < 0) throw bad('header has no valid dim/size');
+    const at = 16 + len + ((8 - ((16 + len) % 8)) % 8);
+    const need = at + h.size * 8 + h.size * h.dim * 4;
+    if (total !== need) throw bad(`size ${total} bytes, expected ${need} for ${h.size}×${h.dim}`);
+    const cap = Math.max(h.size, 1024);
+    const keys = new Float64Array(cap);
+    const data = new Float32Array(cap * h.dim);
+    let pos = at;
+    let crc = 0;
+    for (const [arr, bytes] of [[keys, h.size * 8], [data, h.size * h.dim * 4]] as const) {
+      for (const c of chunks(arr, bytes)) {
+        if (fs.readSync(fd, c, 0, c.length, pos) !== c.length) throw bad('short read');
+        crc = crc32(c, crc);
+        pos += c.length;
+      }
+    }
+    if (crc !== h.crc) throw bad('checksum mismatch (corrupted)');
+    const r = resolve(h.dim, o);
+    let graph: string | null = null;
+    const wantHnsw = r.kind === 'hnsw' || (r.kind === 'auto' && h.size >= r.hnswFrom);
+    if (h.stage.kind === 'hnsw' && wantHnsw && sameConfig(h.stage.config, r.stage) && h.stage.file) {
+      graph = path.join(path.dirname(path.resolve(file)), h.stage.file);
+      if (!fs.existsSync(graph)) throw bad(`its HNSW graph ${h.stage.file} is missing`);
+      if (fs.statSync(graph).size !== h.stage.bytes) throw bad(`its HNSW graph ${h.stage.file} has the wrong size`);
+    }
+    if (graph) {
+      if (fileCrc(graph) !== h.stage.crc) throw bad(`its HNSW graph ${h.stage.file} fails its checksum`);
+    }
+    return build(h.dim, r, data, keys, h.size, graph);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sampleVectors, vectorSpace } from '../../bench/synthetic.ts';
+import { createExactIndex } from '../../src/search/vectors/exact.ts';
+import { createVectorIndex, loadVectorIndex, type VectorIndex, type VectorIndexOptions } from '../../src/search/vectors/vector-index.ts';
+
+const DIM = 96;
+const N = 3000;
+const Q = 50;
+const space = vectorSpace(DIM, { clusters: 60, seed: 7 });
+const data = sampleVectors(space, N, 8);
+const queries = sampleVectors(space, Q, 9);
+const keys = Array.from({ length: N }, (_, i) => 1000 + i * 3);
+const vecs = keys.map((_, i) => data.slice(i * DIM, (i + 1) * DIM));
+const qs = Array.from({ length: Q }, (_, i) => queries.slice(i * DIM, (i + 1) * DIM));
+
+// The reference: the plain JS scan that predates this index.
+const reference = createExactIndex(DIM);
+keys.forEach((k, i) => reference.upsert(k, vecs[i]!));
+const truth = qs.map((q) => reference.search(q, 10).map((h) => h.key));
+
+function recallAt10(idx: VectorIndex): number {
+  let hit = 0;
+  qs.forEach((q, i) => {
+    const got = new Set(idx.search(q, 10).map((h) => h.key));
+    for (const k of truth[i]!) if (got.has(k)) hit++;
+  });
+  return hit / (Q * 10);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('vector index', () => {
+  for (const kind of ['exact', 'hnsw'] as const) {
+    for (const quantization of ['f32', 'i8', 'b1'] as const) {
+      for (const funnelDims of [undefined, 32]) {
+        const o: VectorIndexOptions = { kind, quantization, funnelDims };
+        it(`recall@10 ≥ 0.9 and true dot-product scores: ${kind} ${quantization} funnel ${funnelDims ?? 'none'}`, () => {
+          const idx = createVectorIndex(DIM, o);
+          idx.upsertMany(keys, vecs);
+          assert.equal(idx.size, N);
+          assert.equal(idx.kind, `${kind}-${quantization}${funnelDims ? `-funnel${funnelDims}` : ''}`);
+          const r = recallAt10(idx);
+          assert.ok(r >= 0.9, `recall ${r}`);
+          const hits = idx.search(qs[0]!, 10);
+          const exact = reference.search(qs[0]!, 10);
+          // Re-ranked on f32: the best hit's score is the exact dot product, and the list is sorted.
+          assert.ok(Math.abs(hits[0]!.score - exact[0]!.score) < 1e-5);
+          for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1]!.score >= hits[i]!.score);
+        });
+      }
+    }
+  }
+
+  for (const o of [{ kind: 'exact' }, { kind: 'hnsw', quantization: 'i8', funnelDims: 32 }] as VectorIndexOptions[]) {
+    it(`upsert replaces and remove removes (${o.kind})`, () => {
+      const idx = createVectorIndex(DIM, o);
+      idx.upsertMany(keys.slice(0, 1000), vecs.slice(0, 1000));
+      const k = keys[10]!;
+      idx.upsert(k, vecs[2000]!);
+      assert.equal(idx.size, 1000);
+      assert.equal(idx.search(vecs[2000]!, 1)[0]!.key, k);
+      assert.ok(Math.abs(idx.search(vecs[2000]!, 1)[0]!.score - 1) < 1e-5);
+      assert.ok(!idx.search(vecs[10]!, 10).some((h) => h.key === k && h.score > 0.9999));
+      idx.upsertMany([k, 5], [vecs[10]!, vecs[2001]!]);
+      assert.equal(idx.size, 1001);
+      assert.equal(idx.search(vecs[10]!, 1)[0]!.key, k);
+
+      idx.remove(k);
+      idx.remove(424242); // absent: a no-op
+      assert.equal(idx.has(k), false);
+      assert.equal(idx.size, 1000);
+      assert.ok(!idx.search(vecs[10]!, 50).some((h) => h.key === k));
+      // The vector that moved into the hole is still found under its own key.
+      assert.equal(idx.search(vecs[2001]!, 1)[0]!.key, 5);
+      idx.upsert(k, vecs[10]!);
+      assert.equal(idx.search(vecs[10]!, 1)[0]!.key, k);
+    });
+  }
+
+  for (const o of [{ kind: 'exact', quantization: 'b1' }, { kind: 'hnsw', quantization: 'i8', funnelDims: 32 }] as VectorIndexOptions[]) {
+    it(`save then load returns the same results (${o.kind} ${o.quantization})`, () => {
+      const idx = createVectorIndex(DIM, o);
+      idx.upsertMany(keys, vecs);
+      idx.remove(keys[3]!);
+      const file = path.join(tmp, `${o.kind}.vec`);
+      idx.save(file);
+      idx.save(file); // a second save replaces the first and leaves one graph file
+      const graphs = fs.readdirSync(tmp).filter((f) => f.startsWith(`${o.kind}.vec.`) && f.endsWith('.hnsw'));
+      assert.equal(graphs.length, o.kind === 'hnsw' ? 1 : 0);
+      const back = loadVectorIndex(file, o);
+      assert.equal(back.size, N - 1);
+      assert.equal(back.kind, idx.kind);
+      assert.equal(back.has(keys[3]!), false);
+      for (const q of qs.slice(0, 10)) assert.deepEqual(back.search(q, 10), idx.search(q, 10));
+      // Other options: the f32 vectors are authoritative, so the stage is rebuilt from them.
+      const exact = loadVectorIndex(file, { kind: 'exact' });
+      assert.equal(exact.kind, 'exact-f32');
+      assert.deepEqual(exact.search(qs[0]!, 10).map((h) => h.key), truth[0]!.filter((k) => k !== keys[3]));
+    });
+  }
+
+  it('a corrupted, truncated, foreign or incomplete file gives a clear error', () => {
+    const idx = createVectorIndex(DIM, { kind: 'hnsw' });
+    idx.upsertMany(keys.slice(0, 200), vecs.slice(0, 200));
+    const file = path.join(tmp, 'corrupt.vec');
+    idx.save(file);
+    const good = fs.readFileSync(file);
+
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 7]! ^= 0x40;
+    fs.writeFileSync(file, flipped);
+    assert.throws(() => loadVectorIndex(file, { kind: 'hnsw' }), /corrupt\.vec is unusable: checksum mismatch/);
+
+    fs.writeFileSync(file, good.subarray(0, good.length - 100));
+    assert.throws(() => loadVectorIndex(file, { kind: 'hnsw' }), /unusable: size \d+ bytes, expected/);
+
+    fs.writeFileSync(file, 'hello, not an index');
+    assert.throws(() => loadVectorIndex(file, { kind: 'hnsw' }), /unusable: not a vector index file/);
+
+    fs.writeFileSync(file, good);
+    const graph = fs.readdirSync(tmp).find((f) => f.startsWith('corrupt.vec.') && f.endsWith('.hnsw'))!;
+    const g = fs.readFileSync(path.join(tmp, graph));
+    g[g.length - 5]! ^= 0x01;
+    fs.writeFileSync(path.join(tmp, graph), g);
+    assert.throws(() => loadVectorIndex(file, { kind: 'hnsw' }), /HNSW graph .* fails its checksum/);
+    fs.rmSync(path.join(tmp, graph));
+    assert.throws(() => loadVectorIndex(file, { kind: 'hnsw' }), /HNSW graph .* is missing/);
+    assert.throws(() => loadVectorIndex(path.join(tmp, 'nope.vec'), { kind: 'hnsw' }), /ENOENT/);
+  });
+
+  it('auto switches from exact to HNSW when the size crosses hnswFrom', () => {
+    const idx = createVectorIndex(DIM, { kind: 'auto', hnswFrom: 1500, quantization: 'i8' });
+    idx.upsertMany(keys.slice(0, 1000), vecs.slice(0, 1000));
+    assert.equal(idx.kind, 'exact-i8');
+    for (let i = 1000; i < 1499; i++) idx.upsert(keys[i]!, vecs[i]!);
+    assert.equal(idx.kind, 'exact-i8');
+    idx.upsert(keys[1499]!, vecs[1499]!);
+    assert.equal(idx.kind, 'hnsw-i8');
+    idx.upsertMany(keys.slice(1500), vecs.slice(1500));
+    assert.equal(idx.size, N);
+    assert.ok(recallAt10(idx) >= 0.9);
+    assert.equal(idx.search(vecs[1499]!, 1)[0]!.key, keys[1499]);
+  });
+
+  it('reads query and stored vectors that are views into a larger buffer (usearch ignores byteOffset)', () => {
+    for (const o of [{ kind: 'exact' }, { kind: 'hnsw' }, { kind: 'exact', quantization: 'i8' }] as VectorIndexOptions[]) {
+      const idx = createVectorIndex(DIM, o);
+      idx.upsertMany(keys.slice(0, 500), keys.slice(0, 500).map((_, i) => data.subarray(i * DIM, (i + 1) * DIM)));
+      const view = queries.subarray(7 * DIM, 8 * DIM);
+      assert.notEqual(view.byteOffset, 0);
+      assert.deepEqual(idx.search(view, 10), idx.search(qs[7]!, 10));
+      assert.equal(idx.search(data.subarray(300 * DIM, 301 * DIM), 1)[0]!.key, keys[300]);
+    }
+  });
+
+  it('rejects bad input with clear errors', () => {
+    const idx = createVectorIndex(DIM, { kind: 'exact' });
+    assert.deepEqual(idx.search(qs[0]!, 5), []);
+    assert.throws(() => idx.upsert(1, new Float32Array(3)), /3 dimensions, the index 96/);
+    assert.throws(() => idx.upsert(-1, vecs[0]!), /non-negative integers/);
+    assert.throws(() => idx.upsertMany([1, 1], [vecs[0]!, vecs[1]!]), /twice/);
+    assert.throws(() => idx.search(qs[0]!, 0), /k must be a positive integer/);
+    assert.throws(() => createVectorIndex(DIM, { kind: 'exact', funnelDims: 200 }), /funnelDims must be an integer in 1..96/);
+    assert.throws(() => createVectorIndex(DIM, { kind: 'ivf' as 'exact' }), /kind must be exact, hnsw or auto/);
+    idx.upsert(1, vecs[0]!);
+    assert.equal(idx.search(qs[0]!, 5).length, 1);
+  });
+});
