@@ -17,7 +17,7 @@ import usearch from 'usearch';
 import { readKaggle, isKaggleFile } from '../src/ingest/kaggle.ts';
 import { listInputFiles } from '../src/ingest/files.ts';
 import { embedWithLsa, trainLsa } from '../src/search/embedders/lsa.ts';
-import { DEFAULT_HYBRID_WEIGHT } from '../src/search/eval/run-eval.ts';
+import { DEFAULT_HYBRID_WEIGHT } from '../src/search/search.service.ts';
 import { weightedSum } from '../src/search/fusion.ts';
 import { parseQuery, words } from '../src/search/query.ts';
 import { openSearchIndex, type IndexDoc, type SearchIndex } from '../src/search/search-index.ts';

@@ -95,6 +95,8 @@ export interface VectorStore {
   all(): IterableIterator<{ id: number; v: Float32Array }>;
   /** Every indexed text (training the built-in embedder). */
   texts(): IterableIterator<string>;
+  /** Bumped by every change to the stored vectors: a saved in-memory index is current if it saw this version. */
+  version(): number;
 }
 
 /** The text an embedder sees for a paper. */
@@ -149,6 +151,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   const deleteDoc = db.prepare('DELETE FROM docs WHERE id = ?');
   const deleteVector = db.prepare('DELETE FROM vectors WHERE id = ?');
   const oldText = db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?');
+  const bumpVectors = () => db.prepare(`INSERT INTO meta (key, value) VALUES ('vectors_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`).run();
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const w = weights;
@@ -230,7 +233,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     for (const d of docs) {
       // A changed text needs a new vector; an upvote or category change does not.
       const old = oldText.get(d.id) as { title: string; abstract: string } | undefined;
-      if (!old || old.title !== d.title || old.abstract !== d.abstract) deleteVector.run(d.id);
+      if ((!old || old.title !== d.title || old.abstract !== d.abstract) && deleteVector.run(d.id).changes) bumpVectors();
       upsertDoc.run(d.id, d.arxivId, ` ${d.categories.join(' ')} `, d.publishedAt, d.dailyDate, d.upvotes);
       deleteFts.run(d.id);
       insertFts.run(d.id, d.title, d.abstract, d.authors.join(', '), d.expansion ?? '');
@@ -247,6 +250,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     embedder: () => (getMeta.get('embedder') as { value: string } | undefined)?.value || null,
     reset: db.transaction((embedder: string | null) => {
       db.exec('DELETE FROM vectors');
+      bumpVectors();
       putMeta.run('embedder', embedder ?? '');
     }) as (embedder: string | null) => void,
     pending: (limit) => (vectorsPending.all(limit) as Array<{ id: number; title: string; abstract: string }>).map((r) => ({ id: r.id, text: embedText(r.title, r.abstract) })),
@@ -256,6 +260,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       if (vectors.embedder() !== embedder) return false;
       // Only for papers still indexed: one removed while its vector was being computed stays removed.
       for (const r of rows) if (oldText.get(r.id)) putVector.run(r.id, toBlob(r.v));
+      bumpVectors();
       return true;
     }) as (embedder: string, rows: Array<{ id: number; v: Float32Array }>) => boolean,
     get: (id) => {
@@ -265,6 +270,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     *all() {
       for (const r of db.prepare('SELECT id, v FROM vectors ORDER BY id').iterate() as IterableIterator<{ id: number; v: Buffer }>) yield { id: r.id, v: fromBlob(r.v) };
     },
+    version: () => Number((getMeta.get('vectors_version') as { value: string } | undefined)?.value ?? 0),
     *texts() {
       for (const r of db.prepare('SELECT title, abstract FROM fts ORDER BY rowid').iterate() as IterableIterator<{ title: string; abstract: string }>) yield embedText(r.title, r.abstract);
     },
@@ -281,7 +287,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       for (const id of ids) {
         deleteFts.run(id);
         deleteDoc.run(id);
-        deleteVector.run(id);
+        if (deleteVector.run(id).changes) bumpVectors();
       }
     }) as (ids: number[]) => void,
     textOf: (id) => (db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?').get(id) as { title: string; abstract: string } | undefined) ?? null,

@@ -4,6 +4,7 @@
  * so the search core never touches catalog tables.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
@@ -14,7 +15,7 @@ import { DEFAULT_PRF, type PrfOptions } from './prf.ts';
 import type { EmbedderProvider } from './embedders/factory.ts';
 import type { Embedder } from './embedders/embedder.ts';
 import { reciprocalRankFusion, weightedSum } from './fusion.ts';
-import { createExactIndex, type ExactIndex } from './vectors/exact.ts';
+import { createVectorIndex, loadVectorIndex, type VectorIndex, type VectorIndexOptions } from './vectors/vector-index.ts';
 
 export interface ChangeFeed {
   /** Documents changed after `seq`, in sequence order, at most `limit`. */
@@ -57,6 +58,8 @@ export interface IndexStatus {
   /** ready, training…, waiting for papers…, none (keyword only). */
   embedderState: string;
   vectors: number;
+  /** The in-memory nearest-neighbour index serving them, e.g. exact-f32, hnsw-f32. */
+  vectorIndex: string;
   /** Papers indexed for keywords but not embedded yet (new, changed, or re-embedding after a change of embedder). */
   vectorsPending: number;
   sizeBytes: number;
@@ -91,9 +94,16 @@ export interface SearchServiceOptions {
   weights?: typeof DEFAULT_WEIGHTS;
   prf?: PrfOptions | null;
   hybridWeight?: number;
+  /** The in-memory vector index (default VECTOR_INDEX: exact while small, HNSW from 20k papers). */
+  vectorIndex?: VectorIndexOptions;
   /** How hybrid mode combines its two lists: normalized weighted sum (default, measured) or reciprocal-rank fusion. */
   hybridFusion?: 'weighted' | 'rrf';
 }
+
+/** Chosen with `npm run bench:search` (docs/benchmarks.md, "Search"). */
+export const VECTOR_INDEX: VectorIndexOptions = { kind: 'auto' };
+/** Save the in-memory vector index once this many vectors changed since the last save (and on stop). */
+const SAVE_EVERY = 5000;
 
 const BATCH = 2000;
 /** Papers embedded per step: small enough that a step never holds the event loop for long. */
@@ -113,7 +123,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   let stopped = false;
   let caughtUp = false;
   /** In-memory nearest-neighbour index over the stored vectors of `vectorsOf`. */
-  let vectors: ExactIndex | null = null;
+  let vectors: VectorIndex | null = null;
   let vectorsOf: string | null = null;
   const cache = new Map<string, Omit<SearchResponse, 'tookMs'>>();
   const similarCache = new Map<string, KeywordHit[]>();
@@ -121,9 +131,53 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   const log = opts.log;
 
   /** The embedder and its vectors, when semantic search can run. */
-  const semanticReady = (): { e: Embedder; v: ExactIndex } | null => {
+  const semanticReady = (): { e: Embedder; v: VectorIndex } | null => {
     const e = opts.embedder?.current();
     return e && vectors && vectorsOf === e.id && vectors.size > 0 ? { e, v: vectors } : null;
+  };
+
+  const vectorFile = () => path.join(opts.dir, 'vectors.idx');
+  let unsaved = 0;
+  let vectorsFrom = '';
+  /** The saved in-memory index if it saw the stored vectors' current version, else one built from them. */
+  const loadVectors = (e: Embedder): VectorIndex => {
+    const file = vectorFile();
+    const vo = opts.vectorIndex ?? VECTOR_INDEX;
+    if (fs.existsSync(file) && index.meta('vectors_saved') === `${e.id}@${index.vectors.version()}`) {
+      try {
+        const v = loadVectorIndex(file, vo);
+        if (v.dim === e.dim) {
+          vectorsFrom = 'loaded from vectors.idx';
+          return v;
+        }
+      } catch (err) {
+        log?.warn({ err }, 'the saved vector index is unreadable; rebuilding it from the stored vectors');
+      }
+    }
+    const t0 = performance.now();
+    const v = createVectorIndex(e.dim, vo);
+    let keys: number[] = [];
+    let vs: Float32Array[] = [];
+    for (const r of index.vectors.all()) {
+      keys.push(r.id);
+      vs.push(r.v);
+      if (keys.length === 10_000) {
+        v.upsertMany(keys, vs);
+        keys = [];
+        vs = [];
+      }
+    }
+    if (keys.length) v.upsertMany(keys, vs);
+    if (v.size) log?.info({ vectors: v.size, kind: v.kind, ms: Math.round(performance.now() - t0) }, 'vector index built from the stored vectors');
+    vectorsFrom = `built from ${v.size} stored vectors`;
+    unsaved = v.size;
+    return v;
+  };
+  const saveVectors = () => {
+    if (!vectors || !vectorsOf || unsaved === 0) return;
+    vectors.save(vectorFile());
+    index.setMeta('vectors_saved', `${vectorsOf}@${index.vectors.version()}`);
+    unsaved = 0;
   };
 
   /** Embed what the index holds without a vector; re-embed everything after a change of embedder. */
@@ -142,9 +196,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       vectors = null;
     }
     if (!vectors || vectorsOf !== e.id) {
-      const v = createExactIndex(e.dim);
-      for (const r of index.vectors.all()) v.upsert(r.id, r.v);
-      vectors = v;
+      vectors = loadVectors(e);
       vectorsOf = e.id;
     }
     for (;;) {
@@ -153,7 +205,9 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       const vs = await e.embed(batch.map((b) => b.text), 'document');
       const rows = batch.map((b, i) => ({ id: b.id, v: vs[i]! }));
       if (!index.vectors.put(e.id, rows)) return;
-      for (const r of rows) vectors.upsert(r.id, r.v);
+      vectors.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
+      unsaved += rows.length;
+      if (unsaved >= SAVE_EVERY) saveVectors();
       await yieldToEventLoop();
     }
   };
@@ -178,7 +232,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   const syncOnce = () => (running ??= sync().finally(() => (running = undefined)));
 
   /** Nearest papers to a vector that pass the query's filters, best first. */
-  const nearest = (v: ExactIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number) => {
+  const nearest = (v: VectorIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number) => {
     let depth = Math.max(need * 2, 50);
     for (;;) {
       const found = v.search(qv, depth).filter((h) => h.key !== exclude);
@@ -209,6 +263,10 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     const text = [...query.terms, ...query.phrases.flat()].join(' ');
     const [qv] = await ready.e.embed([text], 'query');
     const need = Math.min(offset + limit, 1000);
+    // No word the embedder knows (LSA and an unseen word): meaning has nothing to say.
+    const known = qv!.some((x) => x !== 0);
+    if (!known && requested === 'hybrid') return keyword();
+    if (!known) return { query, mode: 'semantic', total: 0, hits: [] };
     if (requested === 'semantic') {
       const ranked = nearest(ready.v, qv!, query, need);
       return { query, mode: 'semantic', total: ranked.length, hits: index.decorate(query, ranked.slice(offset, offset + limit)) };
@@ -285,6 +343,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => 0);
+      saveVectors();
     },
     async status() {
       const catalogSeq = await opts.feed.head();
@@ -298,6 +357,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         embedder: e?.id ?? opts.embedder?.spec ?? 'none',
         embedderState: opts.embedder?.state() ?? 'none (keyword only)',
         vectors: index.vectors.count(),
+        vectorIndex: vectors ? `${vectors.kind} (${vectorsFrom})` : 'not loaded',
         vectorsPending: e ? index.vectors.pendingCount() : 0,
         sizeBytes: index.sizeBytes(),
         file: index.file,
@@ -312,6 +372,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       vectorsOf = null;
       // The index file only: a trained embedder model beside it stays (it is not derived from one sync).
       for (const f of [index.file, `${index.file}-wal`, `${index.file}-shm`]) fs.rmSync(f, { force: true });
+      for (const f of fs.readdirSync(opts.dir)) if (f.startsWith('vectors.idx')) fs.rmSync(path.join(opts.dir, f), { force: true });
       index = open();
       index.setMeta('built_at', new Date().toISOString());
       return syncOnce();
@@ -319,6 +380,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     close() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (!running) saveVectors();
       index.close();
     },
   };

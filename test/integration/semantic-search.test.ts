@@ -12,7 +12,9 @@ import { normalize, type Embedder } from '../../src/search/embedders/embedder.ts
 import { createSearchService } from '../../src/search/search.service.ts';
 import { createTestServer } from '../helpers/server.ts';
 import { describeEngines } from '../helpers/stores.ts';
+import fs from 'node:fs';
 import path from 'node:path';
+import { createEmbedderProvider } from '../../src/search/embedders/factory.ts';
 
 type Hit = { score: number; paper: { id: string; title: string; summary: string } };
 const ids = (b: { hits: Hit[] }) => b.hits.map((h) => h.paper.id);
@@ -108,6 +110,27 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
       assert.ok(changed, 'the new abstract gave the paper a new vector');
     } finally {
       await app.search.stop();
+    }
+  });
+
+  it('the vector index is saved on stop and loaded by the next process; a damaged file is rebuilt from the stored vectors', async () => {
+    await app.search.stop();
+    const dir = path.join(app.config.dataDir, 'index');
+    assert.ok(fs.existsSync(path.join(dir, 'vectors.idx')));
+    const q = 'contrastive learning of visual representations';
+    const expected = (await app.search.search({ q, mode: 'semantic', limit: 5 })).hits.map((h) => h.id);
+    const reopen = () => createSearchService({ dir, feed: catalogChangeFeed(app.store.db), embedder: createEmbedderProvider({ embedder: 'builtin' }, { dir }) });
+    for (const damage of [false, true]) {
+      if (damage) fs.writeFileSync(path.join(dir, 'vectors.idx'), 'not an index');
+      const next = reopen();
+      try {
+        await next.syncOnce();
+        const r = await next.search({ q, mode: 'semantic', limit: 5 });
+        assert.deepEqual(r.hits.map((h) => h.id), expected, damage ? 'rebuilt from the stored vectors' : 'loaded from the saved file');
+        assert.match((await next.status()).vectorIndex, damage ? /^exact-f32 \(built from \d+ stored vectors\)$/ : /^exact-f32 \(loaded from vectors.idx\)$/);
+      } finally {
+        next.close();
+      }
     }
   });
 
