@@ -37,17 +37,20 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const store = openStore(config.databaseUrl);
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
   let search: SearchService | undefined;
+  const metrics = createMetrics();
   const app: App = {
     config,
     store,
     log,
-    metrics: createMetrics(),
+    metrics,
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');
         const searchLog = log.child({ component: 'search' });
         const embedder = createEmbedderProvider(config, { dir, log: searchLog });
-        const s = createSearchService({ dir, feed: catalogChangeFeed(store.db), log: searchLog, embedder });
+        const s = createSearchService({ dir, feed: catalogChangeFeed(store.db), log: searchLog, embedder,
+          observe: (mode, seconds) => metrics.searchDuration.observe({ mode }, seconds),
+        });
         closers.push(async () => {
           await s.stop();
           s.close();

@@ -9,6 +9,8 @@ export interface Metrics {
   registry: Registry;
   /** HTTP request latency in seconds, by method, route pattern and status code. */
   httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** Search latency in seconds inside the search service (parse, rank, highlight), by the mode that answered. */
+  searchDuration: Histogram<'mode'>;
   /** Records read by ingestion in this process, by source and outcome. */
   ingestRecords: Counter<'source' | 'outcome'>;
   /** Scheduled job runs this process executed, by job and outcome (done, failed). */
@@ -46,6 +48,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  const searchDuration = new Histogram({
+    name: 'paperboy_search_duration_seconds',
+    help: 'Search latency inside the search service, by the mode that answered',
+    labelNames: ['mode'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
   const ingestRecords = new Counter({
     name: 'paperboy_ingest_records_total',
     help: 'Records read by ingestion in this process, by source and outcome (inserted, updated, unchanged, rejected)',
@@ -61,6 +70,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   return {
     registry,
     httpDuration,
+    searchDuration,
     ingestRecords,
     jobRuns,
     gauge(name, help, read) {

@@ -96,6 +96,8 @@ export interface SearchServiceOptions {
   hybridWeight?: number;
   /** The in-memory vector index (default VECTOR_INDEX: exact while small, HNSW from 20k papers). */
   vectorIndex?: VectorIndexOptions;
+  /** Called with the answering mode and the seconds each search took (metrics). */
+  observe?: (mode: SearchMode, seconds: number) => void;
   /** How hybrid mode combines its two lists: normalized weighted sum (default, measured) or reciprocal-rank fusion. */
   hybridFusion?: 'weighted' | 'rrf';
 }
@@ -113,6 +115,16 @@ const FUSION_DEPTH = 100;
 const MAX_SEMANTIC_DEPTH = 2000;
 /** Recent results, keyed by the index's state: any change to the index makes old entries unreachable. */
 const RESULT_CACHE_SIZE = 500;
+
+/** Bytes of every file under `dir`: the keyword index, stored vectors, saved vector index, embedder model. */
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    n += e.isDirectory() ? dirBytes(p) : fs.statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return n;
+}
 
 export function createSearchService(opts: SearchServiceOptions): SearchService {
   const open = () => openSearchIndex(opts.dir, opts.weights ?? DEFAULT_WEIGHTS, opts.prf === undefined ? DEFAULT_PRF : opts.prf);
@@ -295,7 +307,9 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         if (cache.size >= RESULT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       }
       cache.set(key, res);
-      return { ...res, tookMs: performance.now() - started };
+      const tookMs = performance.now() - started;
+      opts.observe?.(res.mode, tookMs / 1000);
+      return { ...res, tookMs };
     },
     async similar(id, limit) {
       const key = `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}\u0000${id}\u0000${limit}`;
@@ -359,7 +373,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         vectors: index.vectors.count(),
         vectorIndex: vectors ? `${vectors.kind} (${vectorsFrom})` : 'not loaded',
         vectorsPending: e ? index.vectors.pendingCount() : 0,
-        sizeBytes: index.sizeBytes(),
+        sizeBytes: dirBytes(opts.dir),
         file: index.file,
       };
     },

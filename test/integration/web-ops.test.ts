@@ -92,6 +92,7 @@ describe('operations and API conventions', () => {
   it('/metrics exposes request latency by route and status, and catalog gauges', async () => {
     await server.inject('/api/trending');
     await server.inject('/api/trending?limit=0');
+    await server.inject('/api/search?q=graph');
     const m = await server.inject('/metrics');
     assert.match(String(m.headers['content-type']), /^text\/plain; version=0\.0\.4/);
     assert.match(m.body, /paperboy_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/trending",status_code="200"\} \d+/);
@@ -99,5 +100,8 @@ describe('operations and API conventions', () => {
     assert.match(m.body, /paperboy_catalog_seq 5/);
     assert.match(m.body, /paperboy_catalog_papers\{source="hf-daily"\} 2/);
     assert.match(m.body, /paperboy_job_runs_total/);
+    assert.match(m.body, /paperboy_search_duration_seconds_count\{mode="keyword"\} 1/);
+    assert.match(m.body, /paperboy_search_index_lag 0/);
+    assert.match(m.body, /paperboy_search_vectors_pending 0/);
   });
 });

@@ -17,8 +17,15 @@ export const metricsRoutes: FastifyPluginAsync = async (server) => {
     };
     metrics.gauge('paperboy_catalog_seq', 'Latest change sequence of the catalog (derived state follows it)', async () => (await stats()).maxSeq);
     const app = server.app;
-    metrics.gauge('paperboy_search_index_lag', 'Change sequences the search index of this node is behind the catalog', async () => (await app.search.status()).lag);
-    metrics.gauge('paperboy_search_index_papers', 'Papers in the search index of this node', async () => (await app.search.status()).indexed);
+    let indexCached: { at: number; value: ReturnType<typeof app.search.status> } | undefined;
+    const index = () => {
+      if (!indexCached || Date.now() - indexCached.at > 1000) indexCached = { at: Date.now(), value: app.search.status() };
+      return indexCached.value;
+    };
+    metrics.gauge('paperboy_search_index_lag', 'Change sequences the search index of this node is behind the catalog', async () => (await index()).lag);
+    metrics.gauge('paperboy_search_index_papers', 'Papers in the search index of this node', async () => (await index()).indexed);
+    metrics.gauge('paperboy_search_vectors', 'Papers with a vector in the search index of this node', async () => (await index()).vectors);
+    metrics.gauge('paperboy_search_vectors_pending', 'Papers of this node waiting to be embedded (new, changed, or a change of embedder)', async () => (await index()).vectorsPending);
     metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
   }
 
