@@ -12,6 +12,7 @@ import { normalize, type Embedder } from '../../src/search/embedders/embedder.ts
 import { createSearchService } from '../../src/search/search.service.ts';
 import { createTestServer } from '../helpers/server.ts';
 import { describeEngines } from '../helpers/stores.ts';
+import { encodeHostile, fuzzString, seededRandom } from '../helpers/fuzz.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEmbedderProvider } from '../../src/search/embedders/factory.ts';
@@ -71,6 +72,17 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     for (const h of excluded.hits) assert.ok(!/\bvideo\b/i.test(`${h.paper.title} ${h.paper.summary}`), `${h.paper.id} mentions the excluded word`);
     const hl = (await server.inject('/api/search?q=reinforcement%20learning&mode=semantic&limit=10')).json();
     assert.ok(hl.hits.some((h: { highlight: { title: string; abstract: string } }) => /<mark>/.test(h.highlight.title + h.highlight.abstract)));
+  });
+
+  it('fuzz: hostile queries in semantic and hybrid modes give results or a clear 400, never a 500', async () => {
+    const rand = seededRandom(7);
+    const queries = [...Array.from({ length: 600 }, () => fuzzString(rand)), 'x'.repeat(3000), '🚀'.repeat(500), '-a -b -c', 'cat:cs.CV', '""'];
+    for (const q of queries) {
+      for (const mode of ['semantic', 'hybrid']) {
+        const r = await server.inject(`/api/search?q=${encodeHostile(q)}&mode=${mode}`);
+        assert.ok(r.statusCode === 200 || r.statusCode === 400, `${mode}: ${r.statusCode} for ${JSON.stringify(q.slice(0, 80))}: ${r.body.slice(0, 200)}`);
+      }
+    }
   });
 
   it('similar papers come from the vectors and exclude the paper itself', async () => {
