@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { embedWithLsa, expansionWords, loadLsa, lsaEmbedder, needsRetraining, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
 import { symmetricEigen } from '../../src/search/embedders/linalg.ts';
 import { reciprocalRankFusion, weightedSum } from '../../src/search/fusion.ts';
-import { createExactIndex } from '../../src/search/vectors/exact.ts';
+import { createVectorIndex } from '../../src/search/vectors/vector-index.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 // Two topics with synonyms that never share a document: LSA must learn they are related.
@@ -61,7 +61,7 @@ describe('linear algebra, vectors and fusion', () => {
   });
 
   it('exact index: top-k by dot product, updates and removals', () => {
-    const idx = createExactIndex(2);
+    const idx = createVectorIndex(2, { kind: 'exact' });
     idx.upsert(1, Float32Array.from([1, 0]));
     idx.upsert(2, Float32Array.from([0, 1]));
     idx.upsert(3, Float32Array.from([0.6, 0.8]));
