@@ -12,7 +12,7 @@ const plain = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('
 export const searchCmd: Command = {
   name: 'search',
   summary: 'search the catalog from the terminal',
-  usage: 'paperboy search "query" [--limit N] [--sort relevance|date|upvotes] [--mode keyword] [--json]',
+  usage: 'paperboy search "query" [--limit N] [--sort relevance|date|upvotes] [--mode keyword|semantic|hybrid] [--json]',
   options: { limit: { type: 'string' }, sort: { type: 'string' }, mode: { type: 'string' } },
   async run({ positionals, values, env, out }) {
     const q = positionals.join(' ').trim();
@@ -23,6 +23,11 @@ export const searchCmd: Command = {
     try {
       // The CLI has no follower running: catch the index up first so results are current.
       await app.search.syncOnce();
+      if (values.mode === 'semantic' || values.mode === 'hybrid') {
+        // Meaning needs the embedder: wait for a (first) training and embed what is new.
+        await app.search.settled();
+        await app.search.syncOnce();
+      }
       const res = await findPapers(app.store.db, app.search, {
         q,
         limit,

@@ -395,6 +395,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (!running) saveVectors();
+      opts.embedder?.close();
       index.close();
     },
   };

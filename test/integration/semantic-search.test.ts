@@ -162,7 +162,7 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     const other = createSearchService({
       dir: path.join(app.config.dataDir, 'index'),
       feed: catalogChangeFeed(app.store.db),
-      embedder: { spec: 'test', current: () => hashing, state: () => 'ready', maintain: async () => {} },
+      embedder: { spec: 'test', current: () => hashing, state: () => 'ready', maintain: async () => {}, close: () => {} },
     });
     try {
       await other.syncOnce();

@@ -27,6 +27,8 @@ export interface EmbedderProvider {
    * retrain when it has doubled. Resolves when the (re)trained model is in place.
    */
   maintain(corpus: { count: number; texts: () => string[] }): Promise<void>;
+  /** Stop any training in progress (its worker is terminated; a restarted node trains again). */
+  close(): void;
 }
 
 export interface EmbedderConfig {
@@ -49,7 +51,7 @@ export const LSA_DIM = 128;
  */
 export function createEmbedderProvider(c: EmbedderConfig, o: { dir: string; log?: Logger | undefined; lsa?: LsaOptions; minDocs?: number }): EmbedderProvider {
   const spec = c.embedder.trim();
-  if (spec === 'none') return { spec, current: () => null, state: () => 'none (keyword only)', maintain: async () => {} };
+  if (spec === 'none') return { spec, current: () => null, state: () => 'none (keyword only)', maintain: async () => {}, close: () => {} };
   if (spec === 'builtin' || spec === 'lsa') return builtin(spec, o);
   const colon = spec.indexOf(':');
   const kind = colon > 0 ? spec.slice(0, colon) : spec;
@@ -103,6 +105,7 @@ function loaded(spec: string, log: Logger | undefined, load: () => Promise<Embed
       })();
       return loading;
     },
+    close: () => {},
   };
 }
 
@@ -113,6 +116,8 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
   let embedder: Embedder | null = null;
   let state = 'waiting for papers';
   let training: Promise<void> | undefined;
+  let worker: Worker | undefined;
+  let closed = false;
   if (fs.existsSync(path.join(modelDir, 'lsa.json'))) {
     try {
       model = loadLsa(modelDir);
@@ -127,7 +132,9 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
     state = `training LSA on ${texts.length.toLocaleString('en')} papers`;
     o.log?.info({ papers: texts.length }, 'training the built-in LSA embedder');
     const dim = Math.min(o.lsa?.dim ?? LSA_DIM, Math.floor(texts.length / 3));
-    const next = await trainInWorker(texts, { ...o.lsa, dim });
+    const job = trainInWorker(texts, { ...o.lsa, dim });
+    worker = job.worker;
+    const next = await job.model.finally(() => (worker = undefined));
     // Written beside, then swapped in, so a crash never leaves half a model.
     const tmp = `${modelDir}.tmp`;
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -152,21 +159,31 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
       }
       training = train(corpus.texts())
         .catch((e) => {
+          if (closed) {
+            state = 'training stopped';
+            return;
+          }
           state = `training failed: ${messageOf(e)}`;
           throw e;
         })
         .finally(() => (training = undefined));
       return training;
     },
+    close() {
+      closed = true;
+      if (worker) void worker.terminate();
+    },
   };
 }
 
 /** Run trainLsa in a worker thread; the model comes back as transferable typed arrays. */
-export function trainInWorker(texts: string[], options: LsaOptions): Promise<LsaModel> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./lsa-train.worker.mjs', import.meta.url), { workerData: { texts, options } });
-    w.once('message', (m: LsaModel) => resolve(m));
-    w.once('error', reject);
-    w.once('exit', (code) => code !== 0 && reject(new Error(`the LSA training worker exited with code ${code}`)));
+export function trainInWorker(texts: string[], options: LsaOptions): { worker: Worker; model: Promise<LsaModel> } {
+  const worker = new Worker(new URL('./lsa-train.worker.mjs', import.meta.url), { workerData: { texts, options } });
+  const model = new Promise<LsaModel>((resolve, reject) => {
+    worker.once('message', (m: LsaModel) => resolve(m));
+    worker.once('error', reject);
+    // After a model arrived this is a no-op; before, the worker was stopped or died.
+    worker.once('exit', (code) => reject(new Error(`the LSA training worker ended (exit code ${code}) before it sent a model`)));
   });
+  return { worker, model };
 }
