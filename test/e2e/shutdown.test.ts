@@ -48,8 +48,8 @@ describe('graceful shutdown', async () => {
       await locker.query('COMMIT');
       const res = await slow;
       assert.equal(res.status, 200);
-      const body = (await res.json()) as { items: Array<{ id: string }> };
-      assert.deepEqual(body.items.map((p) => p.id), ['2401.00001']);
+      const body = (await res.json()) as { items: Array<{ paper: { id: string } }> };
+      assert.deepEqual(body.items.map((p) => p.paper.id), ['2401.00001']);
       assert.equal(await node.exited, 0);
       assert.ok(node.logs.some((l) => l.msg === 'shut down cleanly'), 'logs the clean shutdown');
     } finally {

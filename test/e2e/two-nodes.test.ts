@@ -45,8 +45,8 @@ describe('two app nodes on one PostgreSQL', async () => {
     for (const node of nodes) {
       for (;;) {
         const r = await fetch(`${node.url}/api/categories/stat.ML/papers`);
-        const body = (await r.json()) as { items: Array<{ id: string }> };
-        if (body.items.some((p) => p.id === '2405.12345')) break;
+        const body = (await r.json()) as { items: Array<{ paper: { id: string } }> };
+        if (body.items.some((p) => p.paper.id === '2405.12345')) break;
         assert.ok(Date.now() - started < 5000, `node on port ${node.port} did not show the paper within 5 s`);
         await new Promise((res) => setTimeout(res, 100));
       }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { describeEngines } from '../helpers/stores.ts';
 import { createTestServer } from '../helpers/server.ts';
 
-type Page = { items: Array<{ id: string; score?: number }>; next_cursor: string | null; reference?: string };
+/** Items have the /api/daily_papers entry shape: the paper under `paper`, list fields beside it. */
+type Page = { items: Array<{ paper: { id: string; title: string; url: string }; title: string; score?: number }>; next_cursor: string | null; reference?: string };
 
 describeEngines('JSON lists with cursors', (ctx) => {
   let server: FastifyInstance;
@@ -25,7 +26,7 @@ describeEngines('JSON lists with cursors', (ctx) => {
       assert.equal(r.statusCode, 200, r.body);
       const page = r.json() as Page;
       assert.ok(page.items.length <= 1);
-      ids.push(...page.items.map((p) => p.id));
+      ids.push(...page.items.map((p) => p.paper.id));
       cursor = page.next_cursor;
       if (cursor) assert.match(cursor, /^[A-Za-z0-9_-]+$/, 'cursors are opaque base64url');
     } while (cursor && ids.length < 20);
@@ -40,9 +41,21 @@ describeEngines('JSON lists with cursors', (ctx) => {
     const first = (await server.inject('/api/trending?limit=2')).json() as Page;
     assert.equal(first.reference, '2024-05-21');
     // 3 votes two days back: 4 × 2^(−2/3) ≈ 2.52 beats 0 votes one day back: 2^(−1/3) ≈ 0.79.
-    assert.deepEqual(first.items.map((p) => p.id), ['2405.12345', '2405.11111']);
+    assert.deepEqual(first.items.map((p) => p.paper.id), ['2405.12345', '2405.11111']);
     assert.equal(first.items[0]!.score, 121);
+    assert.equal(first.items[1]!.title, 'Older daily paper');
     assert.deepEqual(await walk('/api/trending?limit=1'), ['2405.12345', '2405.11111', '2405.22222']);
+  });
+
+  it('list items have the same shape as /api/daily_papers entries', async () => {
+    const daily = (await server.inject('/api/daily_papers?date=2024-05-19')).json() as Array<Record<string, unknown>>;
+    const entry = daily.find((e) => (e.paper as { id: string }).id === '2405.11111')!;
+    const trending = ((await server.inject('/api/trending?limit=100')).json() as Page).items.find((e) => e.paper.id === '2405.11111')!;
+    const category = ((await server.inject('/api/categories/cs.LG/papers?limit=100')).json() as Page).items.find((e) => e.paper.id === '2405.11111')!;
+    const { score, ...rest } = trending;
+    assert.equal(typeof score, 'number');
+    assert.deepEqual(rest, entry);
+    assert.deepEqual(category, entry);
   });
 
   it('rejects bad input with clear JSON 400s', async () => {

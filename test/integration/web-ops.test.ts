@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../helpers/stores.ts';
 import { createTestServer } from '../helpers/server.ts';
@@ -80,13 +80,30 @@ describe('operations and API conventions', () => {
 
   it('feeds are gzipped for clients that accept it, with their own ETag', async () => {
     const plain = await server.inject('/feeds/daily.rss');
-    const gz = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const gz = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip, deflate' } });
     assert.equal(gz.headers['content-encoding'], 'gzip');
     assert.equal(gz.headers.vary, 'accept-encoding');
     assert.equal(gunzipSync(gz.rawPayload).toString('utf8'), plain.body);
     assert.notEqual(gz.headers.etag, plain.headers.etag);
     const again = await server.inject({ url: '/feeds/daily.rss', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(gz.headers.etag) } });
     assert.equal(again.statusCode, 304);
+  });
+
+  it('the daily page is sent as prepared brotli, gzip or plain bytes by Accept-Encoding, each with its own ETag', async () => {
+    const plain = await server.inject('/');
+    assert.equal(plain.statusCode, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(String(plain.headers['content-type']), /^text\/html/);
+    const br = await server.inject({ url: '/', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(br.rawPayload).toString('utf8'), plain.body);
+    const gz = await server.inject({ url: '/', headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.rawPayload).toString('utf8'), plain.body);
+    assert.equal(new Set([plain.headers.etag, br.headers.etag, gz.headers.etag]).size, 3);
+    const again = await server.inject({ url: '/', headers: { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) } });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
   });
 
   it('/metrics exposes request latency by route and status, and catalog gauges', async () => {

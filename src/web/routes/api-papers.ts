@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperJson, hfPaperSchema } from '../hf-json.ts';
-import { errorSchema } from '../paper-json.ts';
+import { errorSchema } from '../error-schema.ts';
 import { seqCache } from '../seq-cache.ts';
 import { pageNumber, periodFromQuery } from './pages.ts';
 

@@ -10,7 +10,7 @@ import { toPaper } from '../../catalog/paper.ts';
 import { getPaperRows } from '../../catalog/papers.repo.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
-import { errorSchema } from '../paper-json.ts';
+import { errorSchema } from '../error-schema.ts';
 
 export const MAX_EXPORT_IDS = 100;
 

@@ -12,9 +12,8 @@ import { listTrending } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import type { PaperRow } from '../../store/schema.ts';
 import { cacheFor } from '../cache.ts';
+import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { FEED_TYPES, renderFeed, type FeedFormat, type FeedSpec } from '../feed-format.ts';
 import { html } from '../html.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
@@ -37,28 +36,13 @@ const feedResponse = {
   },
 };
 
-/**
- * A feed encoded once per catalog change: cache hits send bytes without re-encoding a ~200 KB string, and
- * feed readers (which send Accept-Encoding: gzip) get a copy compressed once, ~4× smaller.
- */
-interface Rendered {
-  body: Buffer;
-  gzipped: Buffer;
-  etag: string;
+/** A feed encoded once per catalog change (bytes, gzip, brotli, ETag): cache hits send ready bytes. */
+function rendered(format: FeedFormat, xml: string): Prepared {
+  return prepare(xml, FEED_TYPES[format]);
 }
 
-function rendered(xml: string): Rendered {
-  const body = Buffer.from(xml, 'utf8');
-  return { body, gzipped: gzipSync(body), etag: createHash('sha1').update(body).digest('base64') };
-}
-
-function send(req: FastifyRequest, reply: FastifyReply, format: FeedFormat, r: Rendered): FastifyReply {
-  cacheFor(reply, FEED_MAX_AGE).type(FEED_TYPES[format]).header('vary', 'accept-encoding');
-  if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-    // A distinct ETag per encoding, as HTTP requires for different representations.
-    return reply.header('content-encoding', 'gzip').header('etag', `"${r.etag}-gz"`).send(r.gzipped);
-  }
-  return reply.header('etag', `"${r.etag}"`).send(r.body);
+function send(req: FastifyRequest, reply: FastifyReply, r: Prepared): FastifyReply {
+  return sendPrepared(req, cacheFor(reply, FEED_MAX_AGE), r);
 }
 
 /**
@@ -81,9 +65,9 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             feedPath: FEEDS.daily.path,
             itemDate: (r) => r.daily_date,
           };
-          return rendered(renderFeed(format, spec, rows, base()));
+          return rendered(format, renderFeed(format, spec, rows, base()));
         });
-        return send(req, reply, format, feed);
+        return send(req, reply, feed);
       });
 
       server.get(`/feeds/trending.${format}`, { schema: { tags: ['feeds'], summary: `Trending papers (${format})`, response: feedResponse } }, async (req, reply) => {
@@ -97,9 +81,9 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             feedPath: FEEDS.trending.path,
             itemDate: (r) => r.daily_date,
           };
-          return rendered(renderFeed(format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row), base()));
+          return rendered(format, renderFeed(format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row), base()));
         });
-        return send(req, reply, format, feed);
+        return send(req, reply, feed);
       });
 
       server.get<{ Querystring: { q: string } }>(
@@ -123,9 +107,9 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
               htmlPath: `/search?q=${encodeURIComponent(q)}`,
               feedPath: FEEDS.search(q).path,
             };
-            return rendered(renderFeed(format, spec, rows, base()));
+            return rendered(format, renderFeed(format, spec, rows, base()));
           });
-          return send(req, reply, format, feed);
+          return send(req, reply, feed);
         },
       );
     }
@@ -153,9 +137,9 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             htmlPath: `/feeds#category`,
             feedPath: FEEDS.category(category).path,
           };
-          return rendered(renderFeed(format, spec, rows, base()));
+          return rendered(format, renderFeed(format, spec, rows, base()));
         });
-        return send(req, reply, format, feed);
+        return send(req, reply, feed);
       },
     );
 

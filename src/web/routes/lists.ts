@@ -1,6 +1,7 @@
 /**
  * JSON lists behind the feeds, with cursor pagination: trending papers (cursor pins the reference day
  * and an offset, so pages do not shift while you read) and a category newest first (keyset cursor).
+ * Items have the shape of `/api/daily_papers` entries (hf-json.ts); trending adds its `score` beside.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
@@ -9,7 +10,9 @@ import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { seqCache } from '../seq-cache.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
-import { errorSchema, paperSummaryJson, paperSummarySchema } from '../paper-json.ts';
+import { toPaper } from '../../catalog/paper.ts';
+import { errorSchema } from '../error-schema.ts';
+import { hfDailyEntryJson, hfDailyEntrySchema } from '../hf-json.ts';
 import { CATEGORY } from './feeds.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -21,7 +24,7 @@ function pageSchema(extra: Record<string, unknown> = {}, itemExtra: Record<strin
       required: ['items', 'next_cursor'],
       properties: {
         ...extra,
-        items: { type: 'array', items: { ...paperSummarySchema, properties: { ...paperSummarySchema.properties, ...itemExtra } } },
+        items: { type: 'array', items: { ...hfDailyEntrySchema, properties: { ...hfDailyEntrySchema.properties, ...itemExtra } } },
         next_cursor: { type: ['string', 'null'] },
       },
     },
@@ -39,7 +42,7 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
         tags: ['papers'],
         summary: 'Trending papers: (upvotes + 1) × 2^(−age_days / 3) over the last 14 daily days',
         querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
-        response: pageSchema({ reference: { type: ['string', 'null'], description: 'the day ages are counted from' } }, { score: { type: 'number' } }),
+        response: pageSchema({ reference: { type: ['string', 'null'], description: 'the day ages are counted from' } }, { score: { type: 'number', description: 'the trending score, rounded to 3 decimals' } }),
       },
     },
     async (req, reply) => {
@@ -59,7 +62,7 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
       cacheFor(reply, 60);
       return {
         reference,
-        items: page.map((r) => ({ ...paperSummaryJson(r.row, base()), score: Math.round(r.score * 1000) / 1000 })),
+        items: page.map((r) => ({ ...hfDailyEntryJson(toPaper(r.row), base()), score: Math.round(r.score * 1000) / 1000 })),
         next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
       };
     },
@@ -91,7 +94,7 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
       const last = page[page.length - 1];
       cacheFor(reply, 60);
       return {
-        items: page.map((r) => paperSummaryJson(r, base())),
+        items: page.map((r) => hfDailyEntryJson(toPaper(r), base())),
         next_cursor: rows.length > limit && last ? encodeCursor({ p: last.published_at ?? '', a: last.arxiv_id }) : null,
       };
     },

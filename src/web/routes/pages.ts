@@ -9,9 +9,11 @@ import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { similarPapers } from '../../catalog/paper-search.ts';
+import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 
 const PAGE_SIZE = 30;
+const HTML = 'text/html; charset=utf-8';
 
 interface ListQuery {
   date?: string;
@@ -51,22 +53,23 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   const dailyFeeds = feedLinks(FEEDS.daily, FEEDS.trending);
 
   // A list page is a pure function of the catalog: render it once per change of the catalog's sequence.
-  const list = async (q: ListQuery): Promise<string> => {
+  const list = async (q: ListQuery): Promise<Prepared> => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
     return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
-      listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value,
+      prepare(listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value, HTML),
     );
   };
 
-  server.get('/', { schema: { hide: true } }, async (_req, reply) => {
+  // The busiest page: a cache hit sends ready bytes (see prepared.ts).
+  server.get('/', { schema: { hide: true } }, async (req, reply) => {
     reply.header('cache-control', 'public, max-age=60');
-    return reply.type('text/html; charset=utf-8').send(await list({}));
+    return sendPrepared(req, reply, await list({}));
   });
 
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
     reply.header('cache-control', 'public, max-age=60');
-    return reply.type('text/html; charset=utf-8').send(await list(req.query));
+    return sendPrepared(req, reply, await list(req.query));
   });
 
   server.get<{ Querystring: { id: string; fragment?: string } }>(

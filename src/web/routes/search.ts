@@ -8,7 +8,7 @@ import { hasText, MAX_QUERY_LENGTH, type SortOrder } from '../../search/query.ts
 import { MARK_END, MARK_START } from '../../search/search-index.ts';
 import { DEFAULT_MODE, type SearchMode } from '../../search/search.service.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
-import { errorSchema } from '../paper-json.ts';
+import { errorSchema } from '../error-schema.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { marked, searchPage } from '../views/search.ts';
 import { pageNumber } from './pages.ts';
