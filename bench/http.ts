@@ -32,11 +32,20 @@ import { migrate, openStore, type Store } from '../src/store/db.ts';
 
 /** The routes to load. Add one here: a name and the request paths to rotate through. */
 function benchRoutes(ctx: { paperIds: string[] }): Array<{ name: string; paths: string[] }> {
-  const queries = ['diffusion models', 'large language model reasoning', 'graph neural networks', 'vision transformer', 'reinforcement learning from human feedback'];
+  // 1,653 distinct two-word queries, visited in a cycle longer than the search service's 500-entry
+  // result cache: every request is a real search, not a cache hit.
+  const terms = ('diffusion language model reasoning graph neural vision transformer reinforcement feedback video image ' +
+    'segmentation detection robot policy agent benchmark retrieval generation audio speech translation alignment ' +
+    'preference reward optimization sparse attention memory efficient quantization pruning distillation federated ' +
+    'privacy adversarial robustness uncertainty causal medical protein molecule physics simulation planning ' +
+    'navigation tracking depth point cloud mesh editing instruction tuning evaluation multimodal contrastive').split(' ');
+  const queries = terms.flatMap((a, i) => terms.slice(i + 1).map((b) => `${a} ${b}`));
   return [
     { name: 'daily page', paths: ['/'] },
     { name: 'paper page', paths: ctx.paperIds.map((id) => `/papers/${id}`) },
     { name: 'search API', paths: queries.map((q) => `/api/search?q=${encodeURIComponent(q)}`) },
+    { name: 'semantic search API', paths: queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&mode=semantic`) },
+    { name: 'hybrid search API', paths: queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&mode=hybrid`) },
     { name: 'daily feed', paths: ['/feeds/daily.rss'] },
     { name: 'trending API', paths: ['/api/trending'] },
     { name: 'category feed', paths: ['/feeds/category/cs.CL.atom'] },
