@@ -8,6 +8,7 @@ import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
 import { listTrending } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
+import { prepare, sendPrepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
 import { toPaper } from '../../catalog/paper.ts';
@@ -53,18 +54,23 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
           )
         : { r: undefined, o: 0 };
       const today = new Date().toISOString().slice(0, 10);
+      const cache = seqCache(server.app);
       // The ranking is a function of the catalog and the day: rank once per change, page from memory.
-      const { reference, ranked } = await seqCache(server.app).get(`trending:${today}:${pos.r ?? ''}`, () =>
-        listTrending(server.app.store.db, { today, reference: pos.r }),
-      );
-      const page = ranked.slice(pos.o, pos.o + limit);
-      const more = reference !== null && pos.o + limit < ranked.length;
-      cacheFor(reply, 60);
-      return {
-        reference,
-        items: page.map((r) => ({ ...hfDailyEntryJson(toPaper(r.row), base()), score: Math.round(r.score * 1000) / 1000 })),
-        next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
-      };
+      // Each page is kept as ready JSON bytes too: its items repeat the abstract (the daily_papers entry
+      // shape), and serializing ~90 KB per request cost two thirds of the route's throughput.
+      const page = await cache.get(`trending:page:${today}:${pos.r ?? ''}:${pos.o}:${limit}`, async () => {
+        const { reference, ranked } = await cache.get(`trending:${today}:${pos.r ?? ''}`, () =>
+          listTrending(server.app.store.db, { today, reference: pos.r }),
+        );
+        const more = reference !== null && pos.o + limit < ranked.length;
+        const body = {
+          reference,
+          items: ranked.slice(pos.o, pos.o + limit).map((r) => ({ ...hfDailyEntryJson(toPaper(r.row), base()), score: Math.round(r.score * 1000) / 1000 })),
+          next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
+        };
+        return prepare(JSON.stringify(body), 'application/json; charset=utf-8');
+      });
+      return sendPrepared(req, cacheFor(reply, 60), page);
     },
   );
 
