@@ -192,13 +192,18 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     unsaved = 0;
   };
 
+  let countAt: { seq: number; n: number } | undefined;
+  /** `embedder@seq` at which every indexed paper had a vector. */
+  let embeddedAt: string | undefined;
   /** Embed what the index holds without a vector; re-embed everything after a change of embedder. */
   const embedPending = async (): Promise<void> => {
     const provider = opts.embedder;
     if (!provider) return;
     // Training can take a minute on a large catalog: it runs in a worker, and the next sync picks it up.
+    const seq = index.lastSeq();
+    if (countAt?.seq !== seq) countAt = { seq, n: index.count() };
     training = provider
-      .maintain({ count: index.count(), texts: () => [...index.vectors.texts()] })
+      .maintain({ count: countAt.n, texts: () => [...index.vectors.texts()] })
       .catch((e) => log?.warn({ err: e }, 'embedder training failed; keyword search is unaffected'));
     const e = provider.current();
     if (!e) return;
@@ -211,9 +216,15 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       vectors = loadVectors(e);
       vectorsOf = e.id;
     }
+    // Looking for papers without a vector scans the index: only when something could have changed.
+    const state = `${e.id}@${seq}`;
+    if (embeddedAt === state) return;
     for (;;) {
       const batch = index.vectors.pending(EMBED_BATCH);
-      if (batch.length === 0) return;
+      if (batch.length === 0) {
+        embeddedAt = state;
+        return;
+      }
       const vs = await e.embed(batch.map((b) => b.text), 'document');
       const rows = batch.map((b, i) => ({ id: b.id, v: vs[i]! }));
       if (!index.vectors.put(e.id, rows)) return;
@@ -384,6 +395,8 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       similarCache.clear();
       vectors = null;
       vectorsOf = null;
+      embeddedAt = undefined;
+      countAt = undefined;
       // The index file only: a trained embedder model beside it stays (it is not derived from one sync).
       for (const f of [index.file, `${index.file}-wal`, `${index.file}-shm`]) fs.rmSync(f, { force: true });
       for (const f of fs.readdirSync(opts.dir)) if (f.startsWith('vectors.idx')) fs.rmSync(path.join(opts.dir, f), { force: true });

@@ -176,6 +176,14 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
       other.close();
     }
   });
+
+  it('index rebuild re-creates the vectors with the saved model', async () => {
+    const n = await app.search.rebuild();
+    const s = await app.search.status();
+    assert.equal(s.vectors, n, 'every paper embedded again');
+    assert.match(s.embedder, /^builtin-lsa:128:/);
+    assert.equal((await app.search.search({ q: 'diffusion models', mode: 'semantic', limit: 3 })).hits.length, 3);
+  });
 });
 
 describeEngines('semantic search with EMBEDDER=none', (ctx) => {
