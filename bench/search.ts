@@ -108,12 +108,12 @@ function record(r: Row): void {
 }
 
 /** The plain alternative: a JS dot-product loop with a top-k insertion list (as in exact.ts). */
-function jsLoopTop10(data: Float32Array, n: number, q: Float32Array): number[] {
+function jsLoopTop10(data: Float32Array, n: number, dim: number, q: Float32Array): number[] {
   const top: { key: number; score: number }[] = [];
   for (let i = 0; i < n; i++) {
     let dot = 0;
-    const base = i * DIM;
-    for (let j = 0; j < DIM; j++) dot += q[j]! * data[base + j]!;
+    const base = i * dim;
+    for (let j = 0; j < dim; j++) dot += q[j]! * data[base + j]!;
     if (top.length < 10 || dot > top[top.length - 1]!.score) {
       if (top.length === 10) top.pop();
       let pos = top.length;
@@ -164,7 +164,7 @@ async function benchDataset(ds: Dataset, configs: typeof CONFIGS, hybridConfig: 
   });
   const truth = exact.results;
   const jsQ = ds.n <= JS_LOOP_FULL_UP_TO ? Q : Math.min(Q, 100);
-  const js = timeQueries(jsQ, (i) => jsLoopTop10(data!, ds.n, ds.vectorQueries[i]!).map((r) => ds.key(r)));
+  const js = timeQueries(jsQ, (i) => jsLoopTop10(data!, ds.n, ds.dim, ds.vectorQueries[i]!).map((r) => ds.key(r)));
   record({ dataset: ds.name, method: 'semantic exact, JS loop', buildS: 0, queries: jsQ, rssMb: rssMb(), recall: recallAt10(truth, js.results), p50: js.p50, p95: js.p95 });
   record({ dataset: ds.name, method: 'semantic exact, usearch exactSearch', buildS: 0, queries: Q, rssMb: rssMb(), recall: 1, p50: exact.p50, p95: exact.p95 });
   data = null;
