@@ -54,6 +54,12 @@ export interface VectorIndex {
 export const DEFAULT_HNSW = { connectivity: 16, expansionAdd: 128, expansionSearch: 200 };
 export const DEFAULT_HNSW_FROM = 20_000;
 
+/*
+ * File format, version 1: "PBVECIDX", u32 LE header length, header JSON (dim, size, CRC-32 of the two
+ * blocks, short-list stage and its config), zero padding to 8 bytes, keys (f64 × size), vectors
+ * (f32 × size × dim). An HNSW stage's graph is usearch's own file beside it, named in the header with
+ * its byte size and CRC-32; it is written first, so renaming the header file into place commits both.
+ */
 const MAGIC = 'PBVECIDX';
 const FORMAT_VERSION = 1;
 
