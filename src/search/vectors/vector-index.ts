@@ -61,6 +61,8 @@ export const DEFAULT_HNSW_FROM = 20_000;
  * its byte size and CRC-32; it is written first, so renaming the header file into place commits both.
  */
 const MAGIC = 'PBVECIDX';
+/** Distinguishes graph files written within the same millisecond, so a save never overwrites the live one. */
+let saves = 0;
 const FORMAT_VERSION = 1;
 
 interface Header {
@@ -297,7 +299,7 @@ function saveIndex(file: string, s: { dim: number; size: number; data: Float32Ar
   const header: Header = { version: FORMAT_VERSION, dim: s.dim, size: s.size, crc, stage: { kind: s.stage.kind, config: s.config } };
   if (s.stage.kind === 'hnsw' && s.stage.save) {
     // The graph goes to a fresh side file named in the header; the header's rename commits both.
-    const graph = `${base}.${process.pid}-${Date.now().toString(36)}.hnsw`;
+    const graph = `${base}.${process.pid}-${Date.now().toString(36)}-${++saves}.hnsw`;
     s.stage.save(path.join(dir, graph));
     header.stage.file = graph;
     header.stage.bytes = fs.statSync(path.join(dir, graph)).size;
