@@ -29,7 +29,8 @@ export interface SearchOptions {
   limit: number;
   offset?: number;
   sort?: SortOrder;
-  /** Skip highlighting (a ranked list for fusion; the final page is decorated once). */
+  /** A ranked list for fusion: no highlighting (the final page is decorated once) and no exact `total`
+   * (counting the OR of common words is a large part of a query on a big catalog): total is then 0. */
   plain?: boolean;
 }
 
@@ -334,7 +335,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       if (match) {
         const finish = (page: Ranked[]): KeywordHit[] => (opts.plain ? page.map((r) => ({ ...r, titleMarked: '', snippetMarked: '' })) : decorate(match, page));
         const from = `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}`;
-        const count = (m: string) => (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n;
+        const count = (m: string) => (opts.plain ? 0 : (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n);
         const content = contentWords(q);
         const need = Math.min(offset + limit, 1000);
         if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {

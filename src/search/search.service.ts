@@ -94,7 +94,7 @@ export interface SearchServiceOptions {
   weights?: typeof DEFAULT_WEIGHTS;
   prf?: PrfOptions | null;
   hybridWeight?: number;
-  /** The in-memory vector index (default VECTOR_INDEX: exact while small, HNSW from 20k papers). */
+  /** The in-memory vector index (default `vectorIndexFor(dim)`). */
   vectorIndex?: VectorIndexOptions;
   /** Called with the answering mode and the seconds each search took (metrics). */
   observe?: (mode: SearchMode, seconds: number) => void;
@@ -102,8 +102,15 @@ export interface SearchServiceOptions {
   hybridFusion?: 'weighted' | 'rrf';
 }
 
-/** Chosen with `npm run bench:search` (docs/benchmarks.md, "Search"). */
-export const VECTOR_INDEX: VectorIndexOptions = { kind: 'auto' };
+/**
+ * The vector index for `dim`-dimensional vectors, chosen with `npm run bench:search` (docs/benchmarks.md,
+ * "Search"): exact (usearch SIMD scan, perfect recall, ~6 ms at 100k×384) up to 50,000 papers, HNSW above.
+ * Its short-list stage is i8 for wide model vectors (same recall after the f32 re-rank, 3–8× faster to
+ * build) and f32 for narrow ones such as LSA's 128 dims (i8 lost recall there: 0.93 against 0.96).
+ */
+export function vectorIndexFor(dim: number): VectorIndexOptions {
+  return { kind: 'auto', hnswFrom: 50_000, quantization: dim >= 256 ? 'i8' : 'f32' };
+}
 /** Save the in-memory vector index once this many vectors changed since the last save (and on stop). */
 const SAVE_EVERY = 5000;
 
@@ -154,7 +161,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   /** The saved in-memory index if it saw the stored vectors' current version, else one built from them. */
   const loadVectors = (e: Embedder): VectorIndex => {
     const file = vectorFile();
-    const vo = opts.vectorIndex ?? VECTOR_INDEX;
+    const vo = opts.vectorIndex ?? vectorIndexFor(e.dim);
     if (fs.existsSync(file) && index.meta('vectors_saved') === `${e.id}@${index.vectors.version()}`) {
       try {
         const v = loadVectorIndex(file, vo);
@@ -301,7 +308,8 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     const semList = sem.map((h) => ({ key: String(h.id), score: h.score }));
     const fused = opts.hybridFusion === 'rrf' ? reciprocalRankFusion([kwList, semList]) : weightedSum(kwList, semList, hybridWeight);
     const page = fused.slice(offset, offset + limit).map((h) => ({ id: Number(h.key), score: h.score }));
-    return { query, mode: 'hybrid', total: Math.max(kw.total, fused.length), hits: index.decorate(query, page) };
+    // The fused candidates are what hybrid can page through (counting every keyword match would cost more than the search).
+    return { query, mode: 'hybrid', total: fused.length, hits: index.decorate(query, page) };
   };
 
   const service: SearchService = {
