@@ -1,0 +1,31 @@
+/**
+ * Where a search's time goes, per stage, on an existing node's index: `npx tsx bench/profile-search.ts DATA_DIR`.
+ * Runs the bench:http query set (distinct two-word queries) through the index's stages one at a time.
+ */
+import path from 'node:path';
+import { openSearchIndex } from '../src/search/search-index.ts';
+import { parseQuery } from '../src/search/query.ts';
+
+const dir = path.join(process.argv[2] ?? './data', 'index');
+const idx = openSearchIndex(dir);
+const terms = ('diffusion language model reasoning graph neural vision transformer reinforcement feedback video image ' +
+  'segmentation detection robot policy agent benchmark retrieval generation audio speech translation alignment ' +
+  'preference reward optimization sparse attention memory efficient quantization pruning distillation federated').split(' ');
+const queries = terms.flatMap((a, i) => terms.slice(i + 1).map((b) => `${a} ${b}`)).slice(0, 300);
+const time = (label: string, fn: (q: string) => unknown) => {
+  const t: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    fn(q);
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  console.log(`${label.padEnd(40)} mean ${(t.reduce((a, b) => a + b, 0) / t.length).toFixed(2)} ms  p50 ${t[t.length >> 1]!.toFixed(2)}  p95 ${t[Math.floor(t.length * 0.95)]!.toFixed(2)}`);
+};
+time('keyword page of 20 (highlighted, counted)', (q) => idx.search(parseQuery(q), { limit: 20 }));
+time('keyword page of 20, plain (no highlight/count)', (q) => idx.search(parseQuery(q), { limit: 20, plain: true }));
+time('keyword top 100, plain (hybrid candidates)', (q) => idx.search(parseQuery(q), { limit: 100, plain: true }));
+const pages = queries.map((q) => idx.search(parseQuery(q), { limit: 20, plain: true }).hits.map((h) => ({ id: h.id, score: h.score })));
+let i = 0;
+time('highlight a page of 20', (q) => idx.decorate(parseQuery(q), pages[i++ % pages.length]!));
+idx.close();
