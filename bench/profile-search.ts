@@ -29,3 +29,21 @@ const pages = queries.map((q) => idx.search(parseQuery(q), { limit: 20, plain: t
 let i = 0;
 time('highlight a page of 20', (q) => idx.decorate(parseQuery(q), pages[i++ % pages.length]!));
 idx.close();
+
+// The whole service path (embedder, vector index, fusion), as /api/search runs it, result cache defeated.
+const { createSearchService } = await import('../src/search/search.service.ts');
+const { createEmbedderProvider } = await import('../src/search/embedders/factory.ts');
+const feed = { since: async () => [], head: async () => 0 };
+const service = createSearchService({ dir, feed, embedder: createEmbedderProvider({ embedder: 'builtin' }, { dir }) });
+await service.syncOnce();
+for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+  const t: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    await service.search({ q, mode, limit: 20 });
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  console.log(`service ${mode.padEnd(32)} mean ${(t.reduce((a, b) => a + b, 0) / t.length).toFixed(2)} ms  p50 ${t[t.length >> 1]!.toFixed(2)}  p95 ${t[Math.floor(t.length * 0.95)]!.toFixed(2)}`);
+}
+service.close();
