@@ -390,7 +390,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         embedder: e?.id ?? opts.embedder?.spec ?? 'none',
         embedderState: opts.embedder?.state() ?? 'none (keyword only)',
         vectors: index.vectors.count(),
-        vectorIndex: vectors ? `${vectors.kind} (${vectorsFrom})` : 'not loaded',
+        vectorIndex: vectors ? `${vectors.kind} (${vectorsFrom})` : fs.existsSync(vectorFile()) ? 'saved in vectors.idx (not loaded by this process)' : 'not built yet',
         vectorsPending: e ? index.vectors.pendingCount() : 0,
         sizeBytes: dirBytes(opts.dir),
         file: index.file,
