@@ -37,6 +37,8 @@ export interface SearchRequest {
   limit?: number;
   offset?: number;
   sort?: SortOrder;
+  /** Only the ranked papers: no highlighted snippets and no exact total (callers that show neither). */
+  bare?: boolean;
 }
 
 export interface SearchResponse {
@@ -279,7 +281,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     const requested = req.mode ?? DEFAULT_MODE;
     const sort = req.sort ?? query.sort ?? 'relevance';
     const keyword = () => {
-      const { hits, total } = index.search(query, { limit, offset, sort: req.sort });
+      const { hits, total } = index.search(query, { limit, offset, sort: req.sort, plain: req.bare });
       return { query, mode: 'keyword' as const, total, hits };
     };
     // Meaning ranks text; a filter-only listing or a date/upvote order is the same in every mode.
@@ -318,7 +320,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       const mode = req.mode ?? DEFAULT_MODE;
       if (!SEARCH_MODES.includes(mode)) throw new AppError('INVALID_QUERY', `mode must be one of ${SEARCH_MODES.join(', ')} (got ${JSON.stringify(String(mode).slice(0, 20))})`);
       const state = `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}`;
-      const key = `${state}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.q}`;
+      const key = `${state}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.bare ? 'bare' : ''}\u0000${req.q}`;
       let res = cache.get(key);
       if (res) cache.delete(key);
       else {

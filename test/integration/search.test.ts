@@ -48,6 +48,10 @@ describeEngines('search', (ctx) => {
     const hf = (await server.inject('/api/papers/search?q=diffusion')).json();
     assert.equal(hf[0].paper.id, '2403.00003');
     assert.equal(hf[0].title, 'Diffusion models for video');
+    // The HF endpoint searches without highlights; its cached answer must not serve a highlighted search.
+    assert.ok((await server.inject('/api/papers/search?q=neural%20networks')).json().length > 0);
+    const again = (await server.inject('/api/search?q=neural%20networks')).json();
+    assert.match(again.hits[0].highlight.title + again.hits[0].highlight.abstract, /<mark>/);
   });
 
   it('the results page escapes paper text and marks matches', async () => {

@@ -165,7 +165,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
 /** The search feed ranks by the node's search index; papers come from the catalog, in hit order. */
 export const feedRoutes = createFeedRoutes({
   searchPapers: async (q, limit, app) => {
-    const res = await app.search.search({ q, limit });
+    const res = await app.search.search({ q, limit, bare: true });
     const rows = await getPaperRows(app.store.db, res.hits.map((h) => h.arxivId));
     const byId = new Map(rows.map((r) => [r.arxiv_id, r]));
     return res.hits.flatMap((h) => byId.get(h.arxivId) ?? []);

@@ -67,7 +67,8 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
       },
     },
     async (req) => {
-      const res = await findPapers(app.store.db, app.search, { q: req.query.q, limit: req.query.limit ?? 20 });
+      // Hugging Face's shape carries neither snippets nor a total: skip highlighting and counting.
+      const res = await findPapers(app.store.db, app.search, { q: req.query.q, limit: req.query.limit ?? 20, bare: true });
       return res.results.map(({ paper }) => hfDailyEntryJson(paper, app.config.baseUrl));
     },
   );
