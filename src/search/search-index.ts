@@ -76,7 +76,6 @@ export interface SearchIndex {
   vectors: VectorStore;
   meta(key: string): string | null;
   setMeta(key: string, value: string): void;
-  sizeBytes(): number;
   close(): void;
 }
 
@@ -326,7 +325,6 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     vectors,
     meta: (key) => (getMeta.get(key) as { value: string } | undefined)?.value ?? null,
     setMeta: (key, value) => void putMeta.run(key, value),
-    sizeBytes: () => [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0),
     close: () => db.close(),
     search(q, opts) {
       const { where, params } = filterSql(q);
