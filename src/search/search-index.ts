@@ -253,6 +253,9 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   const vectorsPending = db.prepare(
     'SELECT f.rowid AS id, f.title, f.abstract FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid) LIMIT ?',
   );
+  const vectorsPendingCount = db.prepare('SELECT count(*) AS n FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid)');
+  const vectorsCount = db.prepare('SELECT count(*) AS n FROM vectors');
+  const vectorOf = db.prepare('SELECT v FROM vectors WHERE id = ?');
   const putVector = db.prepare('INSERT INTO vectors (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v');
   const vectors: VectorStore = {
     embedder: () => (getMeta.get('embedder') as { value: string } | undefined)?.value || null,
@@ -262,8 +265,8 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       putMeta.run('embedder', embedder ?? '');
     }) as (embedder: string | null) => void,
     pending: (limit) => (vectorsPending.all(limit) as Array<{ id: number; title: string; abstract: string }>).map((r) => ({ id: r.id, text: embedText(r.title, r.abstract) })),
-    pendingCount: () => (db.prepare('SELECT count(*) AS n FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid)').get() as { n: number }).n,
-    count: () => (db.prepare('SELECT count(*) AS n FROM vectors').get() as { n: number }).n,
+    pendingCount: () => (vectorsPendingCount.get() as { n: number }).n,
+    count: () => (vectorsCount.get() as { n: number }).n,
     put: db.transaction((embedder: string, rows: Array<{ id: number; v: Float32Array }>) => {
       if (vectors.embedder() !== embedder) return false;
       // Only for papers still indexed: one removed while its vector was being computed stays removed.
@@ -272,7 +275,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       return true;
     }) as (embedder: string, rows: Array<{ id: number; v: Float32Array }>) => boolean,
     get: (id) => {
-      const r = db.prepare('SELECT v FROM vectors WHERE id = ?').get(id) as { v: Buffer } | undefined;
+      const r = vectorOf.get(id) as { v: Buffer } | undefined;
       return r ? fromBlob(r.v) : null;
     },
     *all() {

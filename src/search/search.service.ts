@@ -135,6 +135,13 @@ function dirBytes(dir: string): number {
   return n;
 }
 
+/** Insert as most recent, evicting the least recently used entry when full (a Map keeps insertion order). */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  if (cache.size >= RESULT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+
 export function createSearchService(opts: SearchServiceOptions): SearchService {
   const open = () => openSearchIndex(opts.dir, opts.weights ?? DEFAULT_WEIGHTS, opts.prf === undefined ? DEFAULT_PRF : opts.prf);
   let index: SearchIndex = open();
@@ -148,6 +155,8 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   let vectorsOf: string | null = null;
   const cache = new Map<string, Omit<SearchResponse, 'tookMs'>>();
   const similarCache = new Map<string, KeywordHit[]>();
+  /** What a cached answer depends on: the applied sequence, and which vectors (and how many) are served. */
+  const cacheState = () => `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}`;
   const hybridWeight = opts.hybridWeight ?? DEFAULT_HYBRID_WEIGHT;
   const log = opts.log;
 
@@ -319,21 +328,15 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       const started = performance.now();
       const mode = req.mode ?? DEFAULT_MODE;
       if (!SEARCH_MODES.includes(mode)) throw new AppError('INVALID_QUERY', `mode must be one of ${SEARCH_MODES.join(', ')} (got ${JSON.stringify(String(mode).slice(0, 20))})`);
-      const state = `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}`;
-      const key = `${state}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.bare ? 'bare' : ''}\u0000${req.q}`;
-      let res = cache.get(key);
-      if (res) cache.delete(key);
-      else {
-        res = await run(req, parseQuery(req.q));
-        if (cache.size >= RESULT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(key, res);
+      const key = `${cacheState()}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.bare ? 'bare' : ''}\u0000${req.q}`;
+      const res = cache.get(key) ?? (await run(req, parseQuery(req.q)));
+      remember(cache, key, res);
       const tookMs = performance.now() - started;
       opts.observe?.(res.mode, tookMs / 1000);
       return { ...res, tookMs };
     },
     async similar(id, limit) {
-      const key = `${index.lastSeq()}/${vectorsOf ?? ''}/${vectors?.size ?? 0}\u0000${id}\u0000${limit}`;
+      const key = `${cacheState()}\u0000${id}\u0000${limit}`;
       const cached = similarCache.get(key);
       if (cached) return cached;
       const empty = parseQuery('');
@@ -351,8 +354,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         const terms = [...new Set(titleWords.length >= 3 ? titleWords : words(`${text.title} ${text.abstract}`).filter((w) => !STOP_WORDS.has(w)))].slice(0, 12);
         hits = index.search({ ...empty, terms }, { limit: limit + 1 }).hits.filter((h) => h.id !== id).slice(0, limit);
       }
-      if (similarCache.size >= RESULT_CACHE_SIZE) similarCache.delete(similarCache.keys().next().value!);
-      similarCache.set(key, hits);
+      remember(similarCache, key, hits);
       return hits;
     },
     syncOnce,
