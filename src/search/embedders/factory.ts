@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
 import { AppError, messageOf } from '../../errors.ts';
 import type { Embedder } from './embedder.ts';
 import { loadLsa, lsaEmbedder, needsRetraining, saveLsa, type LsaModel, type LsaOptions } from './lsa.ts';
@@ -31,15 +32,9 @@ export interface EmbedderProvider {
   close(): void;
 }
 
-export interface EmbedderConfig {
-  embedder: string;
-  embedderApiKey?: string | undefined;
-  embedderModel?: string | undefined;
-  embedderDim?: number | undefined;
-  embedderQueryPrefix?: string | undefined;
-  embedderDocumentPrefix?: string | undefined;
-  embedderPooling?: 'mean' | 'cls' | 'max' | 'lasttoken' | undefined;
-}
+/** The EMBEDDER* settings of the configuration (src/config.ts); only `embedder` is required. */
+export type EmbedderConfig = Pick<Config, 'embedder'> &
+  Partial<Pick<Config, 'embedderApiKey' | 'embedderModel' | 'embedderDim' | 'embedderQueryPrefix' | 'embedderDocumentPrefix' | 'embedderPooling'>>;
 
 /** Fewer papers than this teach LSA nothing useful: keyword search only until then. */
 export const LSA_MIN_DOCS = 200;
