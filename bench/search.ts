@@ -16,6 +16,7 @@ import vm from 'node:vm';
 import usearch from 'usearch';
 import { readKaggle, isKaggleFile } from '../src/ingest/kaggle.ts';
 import { listInputFiles } from '../src/ingest/files.ts';
+import { LSA_DIM } from '../src/search/embedders/factory.ts';
 import { embedWithLsa, trainLsa } from '../src/search/embedders/lsa.ts';
 import { DEFAULT_HYBRID_WEIGHT } from '../src/search/search.service.ts';
 import { weightedSum } from '../src/search/fusion.ts';
@@ -287,10 +288,10 @@ async function arxivDataset(dir: string): Promise<Dataset> {
   const ftsBuildS = (performance.now() - t) / 1000;
   t = performance.now();
   const texts = papers.map((p) => `${p.title} ${p.abstract}`);
-  const model = trainLsa(texts, { dim: 128 });
-  const vectors = new Float32Array(papers.length * 128);
-  texts.forEach((x, i) => vectors.set(embedWithLsa(model, x), i * 128));
-  log(`arXiv: FTS ${ftsBuildS.toFixed(1)} s; LSA 128-d trained and ${papers.length} papers embedded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const model = trainLsa(texts, { dim: LSA_DIM });
+  const vectors = new Float32Array(papers.length * LSA_DIM);
+  texts.forEach((x, i) => vectors.set(embedWithLsa(model, x), i * LSA_DIM));
+  log(`arXiv: FTS ${ftsBuildS.toFixed(1)} s; LSA ${LSA_DIM}-d trained and ${papers.length} papers embedded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   // Queries: 2–5 content words from the title of a random paper, embedded by the same model.
   const qr = rng(21);
   const keywordQueries: string[] = [];
@@ -302,8 +303,8 @@ async function arxivDataset(dir: string): Promise<Dataset> {
     keywordQueries.push(ws.slice(start, start + len).join(' '));
   }
   return {
-    name: `arXiv ${(papers.length / 1000).toFixed(1)}k (LSA 128-d)`,
-    dim: 128,
+    name: `arXiv ${(papers.length / 1000).toFixed(1)}k (LSA ${LSA_DIM}-d)`,
+    dim: LSA_DIM,
     n: papers.length,
     fts,
     ftsDir,
@@ -311,7 +312,7 @@ async function arxivDataset(dir: string): Promise<Dataset> {
     keywordQueries,
     vectorQueries: keywordQueries.map((q) => embedWithLsa(model, q)),
     fill(from, count, out) {
-      out.set(vectors.subarray(from * 128, (from + count) * 128));
+      out.set(vectors.subarray(from * LSA_DIM, (from + count) * LSA_DIM));
     },
     key: (i) => i + 1,
   };

@@ -29,7 +29,7 @@ export const SEARCH_MODES: SearchMode[] = ['keyword', 'semantic', 'hybrid'];
 /** Chosen by measurement on SciFact train (docs/search-quality.md): hybrid does not beat keyword yet. */
 export const DEFAULT_MODE: SearchMode = 'keyword';
 /** Semantic weight of the hybrid mode's normalized weighted sum (docs/search-quality.md). */
-export const DEFAULT_HYBRID_WEIGHT = 0.2;
+export const DEFAULT_HYBRID_WEIGHT = 0.1;
 
 export interface SearchRequest {
   q: string;
@@ -107,8 +107,8 @@ export interface SearchServiceOptions {
 /**
  * The vector index for `dim`-dimensional vectors, chosen with `npm run bench:search` (docs/benchmarks.md,
  * "Search"): exact (usearch SIMD scan, perfect recall, ~6 ms at 100k×384) up to 50,000 papers, HNSW above.
- * Its short-list stage is i8 for wide model vectors (same recall after the f32 re-rank, 3–8× faster to
- * build) and f32 for narrow ones such as LSA's 128 dims (i8 lost recall there: 0.93 against 0.96).
+ * Its short-list stage is i8 from 256 dims (same recall after the f32 re-rank, 3–8× faster to build: LSA-256
+ * on the arXiv set 0.967 against f32 0.965) and f32 below (at 128 dims i8 lost recall: 0.93 against 0.96).
  */
 export function vectorIndexFor(dim: number): VectorIndexOptions {
   return { kind: 'auto', hnswFrom: 50_000, quantization: dim >= 256 ? 'i8' : 'f32' };
@@ -221,7 +221,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     const seq = index.lastSeq();
     if (countAt?.seq !== seq) countAt = { seq, n: index.count() };
     training = provider
-      .maintain({ count: countAt.n, texts: () => [...index.vectors.texts()] })
+      .maintain({ count: countAt.n, texts: () => index.vectors.texts() })
       .catch((e) => log?.warn({ err: e }, 'embedder training failed; keyword search is unaffected'));
     const e = provider.current();
     if (!e) return;

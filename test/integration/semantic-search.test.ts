@@ -43,7 +43,7 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
 
   it('trains the built-in embedder on the catalog, embeds every paper, and reports it', async () => {
     const s = await app.search.status();
-    assert.match(s.embedder, /^builtin-lsa:128:\d+:\d+$/);
+    assert.match(s.embedder, /^builtin-lsa2:256:\d+:\d+$/);
     assert.equal(s.embedderState, 'ready');
     assert.equal(s.vectors, s.indexed);
     assert.equal(s.vectorsPending, 0);
@@ -139,7 +139,7 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
         await next.syncOnce();
         const r = await next.search({ q, mode: 'semantic', limit: 5 });
         assert.deepEqual(r.hits.map((h) => h.id), expected, damage ? 'rebuilt from the stored vectors' : 'loaded from the saved file');
-        assert.match((await next.status()).vectorIndex, damage ? /^exact-f32 \(built from \d+ stored vectors\)$/ : /^exact-f32 \(loaded from vectors.idx\)$/);
+        assert.match((await next.status()).vectorIndex, damage ? /^exact-i8 \(built from \d+ stored vectors\)$/ : /^exact-i8 \(loaded from vectors.idx\)$/);
       } finally {
         next.close();
       }
@@ -181,7 +181,7 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     const n = await app.search.rebuild();
     const s = await app.search.status();
     assert.equal(s.vectors, n, 'every paper embedded again');
-    assert.match(s.embedder, /^builtin-lsa:128:/);
+    assert.match(s.embedder, /^builtin-lsa2:256:/);
     assert.equal((await app.search.search({ q: 'diffusion models', mode: 'semantic', limit: 3 })).hits.length, 3);
   });
 });

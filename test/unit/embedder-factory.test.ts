@@ -62,7 +62,7 @@ describe('the built-in LSA embedder provider', () => {
     clearInterval(timer);
     assert.ok(ticks > 0, 'the main thread was free during training');
     const first = p.current()!;
-    assert.match(first.id, /^builtin-lsa:66:200:\d+$/, 'dimensions are capped by the corpus size (200 / 3)');
+    assert.match(first.id, /^builtin-lsa2:66:200:\d+$/, 'dimensions are capped by the corpus size (200 / 3)');
     assert.ok(fs.existsSync(path.join(dir, 'lsa', 'lsa.json')));
     const [v] = await first.embed(['diffusion models for image generation'], 'query');
     assert.ok(Math.abs(Math.hypot(...v!) - 1) < 1e-5, 'unit length');
@@ -73,7 +73,7 @@ describe('the built-in LSA embedder provider', () => {
     await reopened.maintain({ count: 400, texts: () => texts.slice(0, 400) });
     assert.equal(reopened.current()?.id, first.id, 'not retrained at exactly 2×');
     await reopened.maintain({ count: 401, texts: () => texts.slice(0, 401) });
-    assert.match(reopened.current()!.id, /^builtin-lsa:128:401:\d+$/, 'retrained past 2×');
+    assert.match(reopened.current()!.id, /^builtin-lsa2:133:401:\d+$/, 'retrained past 2×');
   });
 
   it('a corrupt saved model is retrained, not fatal', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { embedWithLsa, expansionWords, loadLsa, lsaEmbedder, needsRetraining, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { embedWithLsa, expansionWords, loadLsa, lsaEmbedder, needsRetraining, sampleEvenly, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
 import { symmetricEigen } from '../../src/search/embedders/linalg.ts';
 import { reciprocalRankFusion, weightedSum } from '../../src/search/fusion.ts';
 import { createVectorIndex } from '../../src/search/vectors/vector-index.ts';
@@ -16,7 +18,9 @@ const CORPUS = [
 const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
 describe('built-in LSA embedder', () => {
-  const model = trainLsa(CORPUS, { dim: 4, seed: 3, minDf: 1 });
+  // Three dimensions: the corpus has about that many real directions (dimensions count alike, so a
+  // noise dimension would weigh as much as a topic).
+  const model = trainLsa(CORPUS, { dim: 3, seed: 3, minDf: 1 });
 
   it('puts texts about the same topic close and different topics apart', () => {
     const protein = embedWithLsa(model, 'amino acid peptide');
@@ -28,7 +32,7 @@ describe('built-in LSA embedder', () => {
   });
 
   it('is deterministic, persists, and its prefixes are embeddings too', async () => {
-    const again = trainLsa(CORPUS, { dim: 4, seed: 3, minDf: 1 });
+    const again = trainLsa(CORPUS, { dim: 3, seed: 3, minDf: 1 });
     assert.deepEqual(again.weights, model.weights);
     const dir = tempDir();
     saveLsa(model, dir);
@@ -37,7 +41,7 @@ describe('built-in LSA embedder', () => {
     const short = lsaEmbedder(model, 2);
     const [v] = await short.embed(['galaxy survey'], 'query');
     assert.equal(v!.length, 2);
-    assert.match(short.id, /^builtin-lsa:2:/);
+    assert.match(short.id, /^builtin-lsa2:2:/);
     assert.equal(needsRetraining(model, CORPUS.length * 2), false);
     assert.equal(needsRetraining(model, CORPUS.length * 2 + 1), true);
   });
@@ -47,6 +51,24 @@ describe('built-in LSA embedder', () => {
     const [first] = expansionWords(model, texts, { neighbours: 3, words: 5 });
     assert.ok(first!.some((w) => ['protein', 'folding', 'structure', 'amino', 'acid', 'chain', 'prediction'].includes(w)), first!.join(' '));
     assert.ok(!first!.includes('peptide') && !first!.includes('quasar'));
+  });
+
+  it('refuses a model saved in an older format (it is retrained, not misread)', () => {
+    const dir = tempDir();
+    saveLsa(model, dir);
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'lsa.json'), 'utf8')) as Record<string, unknown>;
+    delete meta.format;
+    fs.writeFileSync(path.join(dir, 'lsa.json'), JSON.stringify(meta));
+    assert.throws(() => loadLsa(dir), /format 1; this version uses format 2/);
+  });
+
+  it('trains on an even sample of a large corpus and remembers the corpus size', () => {
+    assert.deepEqual(sampleEvenly(['a', 'b', 'c', 'd', 'e', 'f'], 6, 3), ['a', 'c', 'e']);
+    assert.deepEqual(sampleEvenly(['a', 'b'], 2, 5), ['a', 'b']);
+    assert.equal(sampleEvenly(Array.from({ length: 1001 }, (_, i) => i), 1001, 100).length, 100);
+    const sampled = trainLsa(sampleEvenly(CORPUS, CORPUS.length, 30), { dim: 3, seed: 3, minDf: 1, corpusSize: CORPUS.length });
+    assert.equal(sampled.docsTrained, CORPUS.length);
+    assert.equal(needsRetraining(sampled, CORPUS.length * 2), false);
   });
 
   it('unknown words embed to the zero vector, not NaN', () => {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import { AppError, messageOf } from '../../errors.ts';
 import type { Embedder } from './embedder.ts';
-import { loadLsa, lsaEmbedder, needsRetraining, saveLsa, type LsaModel, type LsaOptions } from './lsa.ts';
+import { LSA_MAX_TRAIN_DOCS, loadLsa, lsaEmbedder, needsRetraining, sampleEvenly, saveLsa, type LsaModel, type LsaOptions } from './lsa.ts';
 import { createOpenAIEmbedder } from './openai.ts';
 
 export interface EmbedderProvider {
@@ -27,7 +27,7 @@ export interface EmbedderProvider {
    * Called after the index has synced. For the built-in model: train once the corpus is big enough,
    * retrain when it has doubled. Resolves when the (re)trained model is in place.
    */
-  maintain(corpus: { count: number; texts: () => string[] }): Promise<void>;
+  maintain(corpus: { count: number; texts: () => Iterable<string> }): Promise<void>;
   /** Stop any training in progress (its worker is terminated; a restarted node trains again). */
   close(): void;
 }
@@ -38,7 +38,8 @@ export type EmbedderConfig = Pick<Config, 'embedder'> &
 
 /** Fewer papers than this teach LSA nothing useful: keyword search only until then. */
 export const LSA_MIN_DOCS = 200;
-export const LSA_DIM = 128;
+/** Measured on SciFact train (semantic mode): 128 dims 0.43, 256 0.53, 384 0.56 nDCG@10; 256 keeps training near a minute at 75k papers. */
+export const LSA_DIM = 256;
 
 /**
  * Check the configuration now (a bad spec fails at start-up); models load on first use.
@@ -122,12 +123,12 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
       o.log?.warn({ err: e }, 'the saved LSA model is unreadable; it will be retrained');
     }
   }
-  const train = async (texts: string[]) => {
+  const train = async (texts: string[], corpusSize: number) => {
     const t0 = performance.now();
-    state = `training LSA on ${texts.length.toLocaleString('en')} papers`;
+    state = `training LSA on ${texts.length.toLocaleString('en')} papers${texts.length < corpusSize ? ` (a sample of ${corpusSize.toLocaleString('en')})` : ''}`;
     o.log?.info({ papers: texts.length }, 'training the built-in LSA embedder');
     const dim = Math.min(o.lsa?.dim ?? LSA_DIM, Math.floor(texts.length / 3));
-    const job = trainInWorker(texts, { ...o.lsa, dim });
+    const job = trainInWorker(texts, { ...o.lsa, dim, corpusSize });
     worker = job.worker;
     const next = await job.model.finally(() => (worker = undefined));
     // Written beside, then swapped in, so a crash never leaves half a model.
@@ -152,7 +153,7 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
         if (!model) state = `waiting for papers (${corpus.count} of the ${minDocs} needed to train LSA)`;
         return Promise.resolve();
       }
-      training = train(corpus.texts())
+      training = train(sampleEvenly(corpus.texts(), corpus.count, LSA_MAX_TRAIN_DOCS), corpus.count)
         .catch((e) => {
           if (closed) {
             state = 'training stopped';

@@ -11,7 +11,7 @@ import type { PrfOptions } from '../prf.ts';
 import type { DEFAULT_WEIGHTS, IndexDoc } from '../search-index.ts';
 import { createSearchService, type ChangeFeed, type SearchMode, type SearchService } from '../search.service.ts';
 import { expansionWords, trainLsa } from '../embedders/lsa.ts';
-import { createEmbedderProvider } from '../embedders/factory.ts';
+import { createEmbedderProvider, LSA_DIM } from '../embedders/factory.ts';
 import { loadBeir } from './beir.ts';
 import { mrrAt, ndcgAt, percentile, recallAt } from './metrics.ts';
 
@@ -37,7 +37,7 @@ export interface EvalOptions {
   /** LSA dimensions for the semantic modes. */
   lsaDim?: number;
   /** Document expansion from LSA neighbours (experimental; off unless given). */
-  expansion?: { neighbours: number; words: number };
+  expansion?: { neighbours: number; words: number; bag?: number };
   /** Semantic weight in hybrid mode. */
   hybridWeight?: number;
   hybridFusion?: 'weighted' | 'rrf';
@@ -56,7 +56,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
     let expansion: string[][] | null = null;
     if (o.expansion) {
       const texts = set.corpus.map((d) => `${d.title} ${d.text}`);
-      expansion = expansionWords(trainLsa(texts, { dim: o.lsaDim ?? 128 }), texts, o.expansion);
+      expansion = expansionWords(trainLsa(texts, { dim: o.lsaDim ?? LSA_DIM }), texts, o.expansion);
       o.onProgress?.(`expanded ${texts.length} documents from their ${o.expansion.neighbours} nearest LSA neighbours`);
     }
     const docs: IndexDoc[] = set.corpus.map((d, i) => ({
@@ -66,7 +66,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult[]> {
     // The corpus as a change feed: the product's own service indexes, embeds and answers.
     const feed: ChangeFeed = { since: async (seq, limit) => docs.slice(seq, seq + limit), head: async () => docs.length };
     const semantic = o.modes.some((m) => m !== 'keyword');
-    const embedder = createEmbedderProvider({ embedder: semantic ? o.embedder ?? 'builtin' : 'none' }, { dir: tmp, lsa: { dim: o.lsaDim ?? 128 }, minDocs: 1 });
+    const embedder = createEmbedderProvider({ embedder: semantic ? o.embedder ?? 'builtin' : 'none' }, { dir: tmp, ...(o.lsaDim ? { lsa: { dim: o.lsaDim } } : {}), minDocs: 1 });
     service = createSearchService({ dir: tmp, feed, embedder, weights: o.weights, prf: o.prf, hybridWeight: o.hybridWeight, hybridFusion: o.hybridFusion });
     await service.syncOnce();
     o.onProgress?.(`indexed ${docs.length} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
