@@ -22,7 +22,7 @@ import { weightedSum } from '../src/search/fusion.ts';
 import { parseQuery, words } from '../src/search/query.ts';
 import { openSearchIndex, type IndexDoc, type SearchIndex } from '../src/search/search-index.ts';
 import { createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOptions } from '../src/search/vectors/vector-index.ts';
-import { rng, vectorSpace, zipfVocabulary, type VectorSpace } from './synthetic.ts';
+import { rng, syntheticKeywordQueries, syntheticTexts, vectorSpace, type VectorSpace } from './synthetic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -218,37 +218,23 @@ function doc(id: number, arxivId: string, title: string, abstract: string, autho
 
 function syntheticDataset(n: number): Dataset {
   const name = `synthetic ${n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`}`;
-  const vocab = zipfVocabulary(50_000, 11);
-  const rand = rng(12);
   const ftsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
   const fts = openSearchIndex(ftsDir);
-  const phrase = (len: number): string => Array.from({ length: len }, () => vocab.draw(rand)).join(' ');
   let applyMs = 0;
   const batch = 20_000;
   const t0 = performance.now();
-  for (let s = 0; s < n; s += batch) {
-    const docs: IndexDoc[] = [];
-    for (let i = s; i < Math.min(n, s + batch); i++) {
-      docs.push(doc(i + 1, `syn.${i}`, phrase(8 + Math.floor(rand() * 5)), phrase(150 + Math.floor(rand() * 51)), ['A. Author', 'B. Author'], ['cs.LG']));
-    }
-    const t = performance.now();
+  let docs: IndexDoc[] = [];
+  for (const t of syntheticTexts(n)) {
+    docs.push(doc(t.id, `syn.${t.id - 1}`, t.title, t.abstract, ['A. Author', 'B. Author'], ['cs.LG']));
+    if (docs.length < batch && t.id < n) continue;
+    const s = performance.now();
     fts.apply(docs);
-    applyMs += performance.now() - t;
-    if ((s / batch) % 10 === 9) log(`${name}: FTS ${s + batch} docs, ${(applyMs / 1000).toFixed(0)} s in SQLite`);
+    applyMs += performance.now() - s;
+    docs = [];
+    if ((t.id / batch) % 10 === 0) log(`${name}: FTS ${t.id} docs, ${(applyMs / 1000).toFixed(0)} s in SQLite`);
   }
   log(`${name}: FTS built, ${(applyMs / 1000).toFixed(1)} s in SQLite, ${((performance.now() - t0) / 1000).toFixed(1)} s with text generation`);
-  // Queries of 2–5 words; ranks below 100 are the stop-word-like head of a Zipfian vocabulary.
-  const qr = rng(13);
-  const rank = new Map(vocab.words.map((w, r) => [w, r]));
-  const keywordQueries = Array.from({ length: QUERIES }, () => {
-    const len = 2 + Math.floor(qr() * 4);
-    const ws: string[] = [];
-    while (ws.length < len) {
-      const w = vocab.draw(qr);
-      if (rank.get(w)! >= 100) ws.push(w);
-    }
-    return ws.join(' ');
-  });
+  const keywordQueries = syntheticKeywordQueries(QUERIES);
   const space: VectorSpace = vectorSpace(DIM, { seed: 1 });
   const qbuf = new Float32Array(QUERIES * DIM);
   const qrand = rng(99);
