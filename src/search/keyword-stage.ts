@@ -46,10 +46,8 @@ export interface StageResult {
   how: 'exhaustive' | 'proven' | 'bounded';
 }
 
-/** Postings (rows summed over the query's words) below which scoring every match is cheap enough (~10 ms). */
-export const EXHAUSTIVE_BUDGET = 20_000;
-/** Rows with a rare word scored twice (doubled and alone): the rare set is kept under this. */
-const RARE_BUDGET = 6_000;
+/** Postings (summed over the query's words) up to which scoring every match is cheap (~10 ms at 1M papers). */
+export const EXHAUSTIVE_BUDGET = 8_000;
 const K1 = 1.2;
 
 /** FTS5's idf (fts5_aux.c): log((N − n + 0.5) / (n + 0.5)), floored at 1e-6. */
@@ -69,45 +67,48 @@ export function rankAnyWords(sql: StageSql, o: StageOptions): StageResult {
   const budget = o.budget ?? EXHAUSTIVE_BUDGET;
   const exhaustive = (): StageResult => ({ ranked: sql.scores(o.wrap(or(o.words)), o.n, true), how: 'exhaustive' });
   if (o.words.length < 2 || o.n <= 0 || o.docCount <= budget) return exhaustive();
-  // Document frequencies, exact below the cap (a capped count reads at most `cap` postings per word).
+  // Document frequencies, exact up to the budget (a capped count reads at most that many postings a word).
   const df = o.words.map((w) => ({ w, df: sql.docFreq(w, budget + 1) })).sort((a, b) => a.df - b.df);
   if (df.reduce((s, d) => s + d.df, 0) <= budget) return exhaustive();
-  const rare: string[] = [];
-  let rareRows = 0;
-  for (const d of df) {
-    if (rareRows + d.df > RARE_BUDGET) break;
-    rare.push(d.w);
-    rareRows += d.df;
-  }
-  const common = df.slice(rare.length);
-  if (o.dropCommon) {
-    const kept = df.filter((d, i) => df.slice(0, i + 1).reduce((s, x) => s + x.df, 0) <= budget).map((d) => d.w);
-    return { ranked: kept.length ? sql.scores(o.wrap(or(kept)), o.n, true) : [], how: 'bounded' };
-  }
+  const rareCount = df.findIndex((_, i) => df.slice(0, i + 1).reduce((s, d) => s + d.df, 0) > rareBudget(budget));
+  const rare = df.slice(0, rareCount).map((d) => d.w);
+  const common = df.slice(rareCount);
+  if (o.dropCommon) return { ranked: rare.length ? sql.scores(o.wrap(or(rare)), o.n, true) : [], how: 'bounded' };
+
+  // Every statement below scores each row it matches exactly for the words the row contains among those
+  // it names, and never more than the row's OR score: keeping each row's best score is safe.
   const best = new Map<number, number>();
-  const keep = (id: number, score: number) => {
-    if (score > (best.get(id) ?? -Infinity)) best.set(id, score);
+  /** Run one family; returns its n-th score when it was cut at n (rows below may exist), else -Infinity. */
+  const family = (m: string, filtered = true): number => {
+    const rows = sql.scores(m, o.n, filtered);
+    for (const r of rows) if (r.score > (best.get(r.id) ?? -Infinity)) best.set(r.id, r.score);
+    return rows.length < o.n ? -Infinity : rows[rows.length - 1]!.score;
   };
-  if (rare.length) {
-    // Exact scores of every row with a rare word: (all words, rare ones twice) − (rare ones alone).
-    const alone = new Map(sql.scores(or(rare), null, false).map((r) => [r.id, r.score]));
-    for (const r of sql.scores(o.wrap(`${or(o.words)} AND ${or(rare)}`), null, true)) keep(r.id, r.score - (alone.get(r.id) ?? 0));
-  }
-  // Rows with every common word, then (while too few) with every common word but the most frequent ones.
   const ub = common.map((d) => (K1 + 1) * fts5Idf(o.docCount, d.df));
   const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
-  // The best score a row never scored could have: no rare word and, per AND run, either not all of its
-  // words (so it lacks one) or below that run's n-th score (plus the impact of the words it left out).
-  let unseen = sum(ub);
-  for (let m = common.length; m >= 2 && best.size < o.n; m--) {
-    const rows = sql.scores(o.wrap(and(common.slice(0, m).map((d) => d.w))), o.n, true);
-    for (const r of rows) keep(r.id, r.score);
-    const lacksOne = sum(ub) - Math.min(...ub.slice(0, m));
-    const belowRun = rows.length < o.n ? -Infinity : rows[rows.length - 1]!.score + sum(ub.slice(m));
-    unseen = Math.max(lacksOne, belowRun);
+  const cuts: number[] = [];
+  const commonOr = or(common.map((d) => d.w));
+  if (rare.length) {
+    // Rows with a rare word and a common one (exact), and rows with rare words only (exact without common ones).
+    cuts.push(family(o.wrap(`${or(rare)} AND ${commonOr}`)));
+    cuts.push(family(o.wrap(or(rare))));
+  }
+  // Rows with no rare word: every common word, then (while too few) every common word but the most frequent.
+  let lacking = sum(ub);
+  let last = -Infinity;
+  for (let m = common.length; m >= 2 && (best.size < o.n || m === common.length); m--) {
+    // A row cut from this run scored at most its n-th score on these words, plus the other common words.
+    last = family(o.wrap(and(common.slice(0, m).map((d) => d.w)))) + sum(ub.slice(m));
+    lacking = sum(ub) - ub[m - 1]!;
+    if (best.size >= o.n) break;
   }
   const ranked = [...best].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id - b.id).slice(0, o.n);
   if (ranked.length < (o.atLeast ?? o.n)) return exhaustive();
+  // MaxScore: the best a row never scored could have is below the last kept score.
+  const unseen = Math.max(...cuts, lacking, last);
   const proven = ranked.length === o.n && ranked[o.n - 1]!.score > unseen;
   return { ranked, how: proven ? 'proven' : 'bounded' };
 }
+
+/** The rare words' rows are scored twice (with and without common words). */
+const rareBudget = (budget: number) => Math.floor(budget / 2);

@@ -378,7 +378,10 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
         const need = Math.min(offset + limit, 1000);
         // Free words only (phrases and authors already narrow the matches to few papers), ranked by relevance.
         const bounded = !opts.exhaustive && sort === 'relevance' && q.phrases.length === 0 && q.authors.length === 0;
-        const rank = rankerFor(from, params, bounded);
+        const ranker = rankerFor(from, params, bounded);
+        // A ranked list for fusion takes what the bounded stage proves or finds; a page the user can step
+        // through needs every rank up to it, so too few candidates fall back to scoring every match.
+        const rank: RankWords = (ws, wrap, n, atLeast, dropCommon) => ranker(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon);
         const wrap = (g: string) => toFtsMatch(q, { words: 'any', group: g })!;
         if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {
           // A short query: papers with every word first (what a search box promises), then papers
