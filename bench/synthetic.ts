@@ -113,3 +113,27 @@ export function zipfVocabulary(size: number, seed: number): { words: string[]; d
     },
   };
 }
+
+/** The synthetic catalog's text, row by row: titles of 8–12 and abstracts of 150–200 Zipfian words. */
+export function* syntheticTexts(n: number): Generator<{ id: number; title: string; abstract: string }> {
+  const vocab = zipfVocabulary(50_000, 11);
+  const rand = rng(12);
+  const phrase = (len: number): string => Array.from({ length: len }, () => vocab.draw(rand)).join(' ');
+  for (let i = 0; i < n; i++) yield { id: i + 1, title: phrase(8 + Math.floor(rand() * 5)), abstract: phrase(150 + Math.floor(rand() * 51)) };
+}
+
+/** Keyword queries of 2–5 words from the same vocabulary, skipping its 100 most frequent (stop-word-like) words. */
+export function syntheticKeywordQueries(count: number): string[] {
+  const vocab = zipfVocabulary(50_000, 11);
+  const qr = rng(13);
+  const rank = new Map(vocab.words.map((w, r) => [w, r]));
+  return Array.from({ length: count }, () => {
+    const len = 2 + Math.floor(qr() * 4);
+    const ws: string[] = [];
+    while (ws.length < len) {
+      const w = vocab.draw(qr);
+      if (rank.get(w)! >= 100) ws.push(w);
+    }
+    return ws.join(' ');
+  });
+}

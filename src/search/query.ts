@@ -105,7 +105,9 @@ export function hasText(q: ParsedQuery): boolean {
   return q.terms.length > 0 || q.phrases.length > 0;
 }
 
-const quote = (w: string) => `"${w.replace(/"/g, '""')}"`;
+/** A word or phrase as an FTS5 string: no FTS5 syntax survives quoting. */
+export const ftsQuote = (w: string) => `"${w.replace(/"/g, '""')}"`;
+const quote = ftsQuote;
 
 /** Up to this many content words, papers with every word rank before papers with some (see search-index). */
 export const ALL_WORDS_UP_TO = 4;
@@ -116,11 +118,13 @@ export const ALL_WORDS_UP_TO = 4;
  * required, exclusions NOT-ed, authors matched in the authors column only. Every word is quoted, so
  * no FTS5 syntax survives. Returns null when nothing is left to match.
  */
-export function toFtsMatch(q: ParsedQuery, opts: { words: 'any' | 'all' } = { words: 'any' }): string | null {
+export function toFtsMatch(q: ParsedQuery, opts: { words: 'any' | 'all'; group?: string } = { words: 'any' }): string | null {
   // A query made only of stop words ("the who") still searches for them.
   const optional = contentWords(q);
   const parts: string[] = [];
-  if (optional.length) parts.push(`(${optional.map(quote).join(opts.words === 'all' ? ' AND ' : ' OR ')})`);
+  // `group` replaces the free words' group with another expression of them (the bounded keyword stage).
+  if (opts.group) parts.push(opts.group);
+  else if (optional.length) parts.push(`(${optional.map(quote).join(opts.words === 'all' ? ' AND ' : ' OR ')})`);
   for (const p of q.phrases) parts.push(quote(p.join(' ')));
   for (const a of q.authors) parts.push(`authors : ${quote(a)}`);
   if (parts.length === 0) return null;

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { DEFAULT_PRF, expansionTerms, type PrfOptions } from './prf.ts';
-import { ALL_WORDS_UP_TO, contentWords, hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
+import { rankAnyWords, type StageSql } from './keyword-stage.ts';
+import { ALL_WORDS_UP_TO, contentWords, ftsQuote, hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
 
 /** What the index needs of a paper. */
 export interface IndexDoc {
@@ -32,6 +33,8 @@ export interface SearchOptions {
   /** A ranked list for fusion: no highlighting (the final page is decorated once) and no exact `total`
    * (counting the OR of common words is a large part of a query on a big catalog): total is then 0. */
   plain?: boolean;
+  /** Score every paper matching the OR of the words (the stage before the bounded one; benchmarks compare the two). */
+  exhaustive?: boolean;
 }
 
 export interface KeywordHit {
@@ -171,16 +174,39 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     return page.flatMap((r) => (byId.has(r.id) ? [{ ...r, arxivId: byId.get(r.id)! }] : []));
   };
 
+  const docFreq = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)');
+  // FTS5's row count, for idf bounds; counting a large `docs` costs milliseconds, so once per change.
+  let indexedRows: number | null = null;
+  const docCount = () => (indexedRows ??= (db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
+  /** Rank the OR of `words` (wrapped into the query's full MATCH): bounded when allowed, else exhaustive. */
+  type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean) => Ranked[];
+  const rankerFor = (from: string, params: unknown[], bounded: boolean): RankWords => {
+    const sql: StageSql = {
+      scores: (m, n, filtered) =>
+        n !== null && filtered
+          ? topScores(m, from, params, n)
+          : (db.prepare(`SELECT fts.rowid AS id, -${BM25} AS score ${filtered ? from : 'FROM fts WHERE fts MATCH ?'}${n === null ? '' : ` ORDER BY ${BM25} LIMIT ?`}`)
+              .all(m, ...(filtered ? params : []), ...(n === null ? [] : [n])) as Array<{ id: number; score: number }>),
+      docFreq: (w, cap) => (docFreq.get(w, cap) as { n: number }).n,
+    };
+    return (words, wrap, n, atLeast, dropCommon) => {
+      const quoted = words.map(ftsQuote);
+      if (!bounded) return topScores(wrap(`(${quoted.join(' OR ')})`), from, params, n);
+      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, docCount: docCount() }).ranked.map((r) => ({ ...r, arxivId: '' }));
+    };
+  };
+
   /** RM3-style: a second run on the feedback words, interpolated with the first at max-normalized scores. */
-  function rankWithFeedback(match: string, from: string, params: unknown[], queryWords: Set<string>, need: number): Ranked[] {
+  function rankWithFeedback(rank: RankWords, q: ParsedQuery, from: string, params: unknown[], queryWords: Set<string>, need: number): Ranked[] {
     const depth = Math.max(need, 200);
-    const first = topScores(match, from, params, depth);
+    const first = rank([...queryWords], (g) => toFtsMatch(q, { words: 'any', group: g })!, depth, need);
     const fbDocs = first.slice(0, prf!.docs);
     const texts = db.prepare(`SELECT rowid AS id, title || ' ' || abstract AS text FROM fts WHERE rowid IN (${fbDocs.map(() => '?').join(',')})`).all(...fbDocs.map((d) => d.id)) as Array<{ id: number; text: string }>;
     const byId = new Map(texts.map((t) => [t.id, t.text]));
     const terms = expansionTerms(fbDocs.map((d) => ({ text: byId.get(d.id) ?? '', score: d.score })), queryWords, prf!.terms);
     if (terms.length === 0) return first;
-    const second = topScores(`(${terms.map((t) => `"${t}"`).join(' OR ')})`, from, params, depth);
+    // Feedback is a refinement: on a large catalog its common words are ranked within the stage's bounds only.
+    const second = rank(terms, (g) => g, depth, 0, true);
     const max1 = first[0]?.score || 1;
     const max2 = second[0]?.score || 1;
     const fused = new Map<number, Ranked>();
@@ -237,6 +263,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   }
 
   const applyTx = db.transaction((docs: IndexDoc[]) => {
+    indexedRows = null;
     let maxSeq = Number((getMeta.get('last_seq') as { value: string }).value);
     for (const d of docs) {
       // A changed text needs a new vector; an upvote or category change does not.
@@ -295,6 +322,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       if (docs.length) applyTx(docs);
     },
     remove: db.transaction((ids: number[]) => {
+      indexedRows = null;
       for (const id of ids) {
         deleteFts.run(id);
         deleteDoc.run(id);
@@ -348,6 +376,13 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
         const count = (m: string) => (opts.plain ? 0 : (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n);
         const content = contentWords(q);
         const need = Math.min(offset + limit, 1000);
+        // Free words only (phrases and authors already narrow the matches to few papers), ranked by relevance.
+        const bounded = !opts.exhaustive && sort === 'relevance' && q.phrases.length === 0 && q.authors.length === 0;
+        const ranker = rankerFor(from, params, bounded);
+        // A ranked list for fusion takes what the bounded stage proves or finds; a page the user can step
+        // through needs every rank up to it, so too few candidates fall back to scoring every match.
+        const rank: RankWords = (ws, wrap, n, atLeast, dropCommon) => ranker(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon);
+        const wrap = (g: string) => toFtsMatch(q, { words: 'any', group: g })!;
         if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {
           // A short query: papers with every word first (what a search box promises), then papers
           // with some of them, each group by BM25 — no empty page for one unmatched word.
@@ -359,13 +394,16 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
             return { total: count(allMatch), hits: finish(all.slice(offset, offset + limit)) };
           }
           const seen = new Set(all.map((r) => r.id));
-          const some = topScores(match, from, params, need).filter((r) => !seen.has(r.id));
+          const some = rank(content, wrap, need, need).filter((r) => !seen.has(r.id));
           return { total: count(match), hits: finish([...all, ...some].slice(offset, offset + limit)) };
         }
         // Feedback only for long, ranked queries: short ones are precise already and should stay fast.
         if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) {
-          const ranked = rankWithFeedback(match, from, params, new Set(content), need);
+          const ranked = rankWithFeedback(rank, q, from, params, new Set(content), need);
           return { total: count(match), hits: finish(ranked.slice(offset, offset + limit)) };
+        }
+        if (bounded && content.length > 1) {
+          return { total: count(match), hits: finish(rank(content, wrap, need, need).slice(offset, offset + limit)) };
         }
         const rows = db
           .prepare(`SELECT fts.rowid AS id, ${BM25} AS score ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
