@@ -313,7 +313,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       return { query, mode: 'semantic', total: ranked.length, hits: index.decorate(query, ranked.slice(offset, offset + limit)) };
     }
     const depth = Math.max(need, FUSION_DEPTH);
-    const kw = index.search(query, { limit: depth, plain: true });
+    const kw = index.search(query, { limit: depth, plain: true, candidates: true });
     const sem = nearest(ready.v, qv!, query, depth);
     const kwList = kw.hits.map((h) => ({ key: String(h.id), score: h.score }));
     const semList = sem.map((h) => ({ key: String(h.id), score: h.score }));
