@@ -154,7 +154,7 @@ async function benchDataset(ds: Dataset, configs: typeof CONFIGS, hybridConfig: 
   const Q = ds.vectorQueries.length;
   record({ dataset: ds.name, method: 'keyword (FTS5, bounded stage), page of 20', buildS: ds.ftsBuildS, queries: Q, rssMb: rssMb(), recall: null, ...timeQueries(Q, (i) => ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: PAGE })) });
   // Hybrid's keyword candidates, bounded and (the plain alternative) scoring every match; overlap against the latter.
-  const bounded = timeQueries(Q, (i) => ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: HYBRID_K, plain: true }).hits.map((h) => h.id));
+  const bounded = timeQueries(Q, (i) => ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: HYBRID_K, plain: true, candidates: true }).hits.map((h) => h.id));
   const exhaustiveQ = ds.n >= 1_000_000 ? Math.min(Q, 200) : Q;
   const exhaustive = timeQueries(exhaustiveQ, (i) => ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: HYBRID_K, plain: true, exhaustive: true }).hits.map((h) => h.id));
   const overlap = (k: number) => recallAt10(exhaustive.results.map((r) => r.slice(0, k)), bounded.results.slice(0, exhaustiveQ).map((r) => r.slice(0, k)));
@@ -208,7 +208,7 @@ async function benchDataset(ds: Dataset, configs: typeof CONFIGS, hybridConfig: 
       // As the search service does it: candidates without highlighting or counting, then one highlighted page.
       const h = timeQueries(Q, (i) => {
         const query = parseQuery(ds.keywordQueries[i]!);
-        const kw = ds.fts.search(query, { limit: HYBRID_K, plain: true }).hits.map((x) => ({ key: String(x.id), score: x.score }));
+        const kw = ds.fts.search(query, { limit: HYBRID_K, plain: true, candidates: true }).hits.map((x) => ({ key: String(x.id), score: x.score }));
         const sem = idx!.search(ds.vectorQueries[i]!, HYBRID_K).map((x) => ({ key: String(x.key), score: x.score }));
         const page = weightedSum(kw, sem, DEFAULT_HYBRID_WEIGHT).slice(0, PAGE);
         return ds.fts.decorate(query, page.map((x) => ({ id: Number(x.key), score: x.score })));

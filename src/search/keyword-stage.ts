@@ -38,6 +38,9 @@ export interface StageOptions {
   atLeast?: number;
   /** Rank only the rarer words when the words are too common to rank all (feedback words: a refinement). */
   dropCommon?: boolean;
+  /** Candidates for fusion: skip the all-common-words pass when the rare-word passes already found `n`
+   * papers with two or more rare words (it costs a scan of every common word's postings again, for FTS5's idf). */
+  lean?: boolean;
 }
 
 export interface StageResult {
@@ -96,7 +99,11 @@ export function rankAnyWords(sql: StageSql, o: StageOptions): StageResult {
   // Rows with no rare word: every common word, then (while too few) every common word but the most frequent.
   let lacking = sum(ub);
   let last = -Infinity;
-  for (let m = common.length; m >= 2 && (best.size < o.n || m === common.length); m--) {
+  // With two or more rare words, rows holding rare words dominate the top. Measured at 1M papers (60
+  // synthetic queries, top-10 overlap with scoring every match): never skipping 0.915, skipping with two or
+  // more rare words 0.892, with one or more 0.850; the skip saves about a third of the stage's p95.
+  const skipAll = o.lean && rare.length >= 2 && best.size >= o.n;
+  for (let m = common.length; !skipAll && m >= 2 && (best.size < o.n || m === common.length); m--) {
     // A row cut from this run scored at most its n-th score on these words, plus the other common words.
     last = family(o.wrap(and(common.slice(0, m).map((d) => d.w)))) + sum(ub.slice(m));
     lacking = sum(ub) - ub[m - 1]!;

@@ -183,7 +183,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   let indexedRows: number | null = null;
   const docCount = () => (indexedRows ??= (db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
   /** Rank the OR of `words` (wrapped into the query's full MATCH): bounded when allowed, else exhaustive. */
-  type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean) => Ranked[];
+  type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean, lean?: boolean) => Ranked[];
   const rankerFor = (from: string, params: unknown[], bounded: boolean): RankWords => {
     const sql: StageSql = {
       scores: (m, n, filtered) =>
@@ -193,10 +193,10 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
               .all(m, ...(filtered ? params : []), ...(n === null ? [] : [n])) as Array<{ id: number; score: number }>),
       docFreq: (w, cap) => (docFreq.get(w, cap) as { n: number }).n,
     };
-    return (words, wrap, n, atLeast, dropCommon) => {
+    return (words, wrap, n, atLeast, dropCommon, lean) => {
       const quoted = words.map(ftsQuote);
       if (!bounded) return topScores(wrap(`(${quoted.join(' OR ')})`), from, params, n);
-      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, docCount: docCount() }).ranked.map((r) => ({ ...r, arxivId: '' }));
+      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: docCount() }).ranked.map((r) => ({ ...r, arxivId: '' }));
     };
   };
 
@@ -404,10 +404,10 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
         const ranker = rankerFor(from, params, bounded);
         // A ranked list for fusion takes what the bounded stage proves or finds; a page the user can step
         // through needs every rank up to it, so too few candidates fall back to scoring every match.
-        const rank: RankWords = (ws, wrap, n, atLeast, dropCommon) => ranker(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon);
+        const rank: RankWords = (ws, wrap, n, atLeast, dropCommon, lean) => ranker(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon, lean);
         const wrap = (g: string) => toFtsMatch(q, { words: 'any', group: g })!;
         if (bounded && opts.candidates && content.length > 1 && docCount() > EXHAUSTIVE_BUDGET) {
-          return { total: 0, hits: finish(rank(content, wrap, need, 0).slice(offset, offset + limit)) };
+          return { total: 0, hits: finish(rank(content, wrap, need, 0, false, true).slice(offset, offset + limit)) };
         }
         if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {
           // A short query: papers with every word first (what a search box promises), then papers

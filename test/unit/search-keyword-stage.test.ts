@@ -82,6 +82,30 @@ describe('bounded keyword stage', () => {
     assert.notEqual(partial.how, 'exhaustive');
   });
 
+  it('lean candidates skip the all-common-words pass only when two or more rare words filled the list', () => {
+    let statements = 0;
+    const counting: StageSql = { ...sql, scores: (m, n, f) => (statements++, sql.scores(m, n, f)) };
+    let skipped = 0;
+    let same = 0;
+    let all = 0;
+    for (const q of queries) {
+      statements = 0;
+      const full = rankAnyWords(counting, { words: words(q), wrap: (g) => g, n: 20, docCount: N, budget: 300, atLeast: 0 });
+      const fullStatements = statements;
+      statements = 0;
+      const lean = rankAnyWords(counting, { words: words(q), wrap: (g) => g, n: 20, docCount: N, budget: 300, atLeast: 0, lean: true });
+      assert.ok(statements <= fullStatements, q);
+      if (statements < fullStatements) skipped++;
+      const truth = exhaustive(`(${words(q).join(' OR ')})`, 10).map((h) => h.id);
+      const got = new Set(lean.ranked.slice(0, 10).map((h) => h.id));
+      same += truth.filter((id) => got.has(id)).length;
+      all += truth.length;
+      if (full.how === 'exhaustive') assert.deepEqual(lean.ranked, full.ranked, 'nothing to skip when every match is scored');
+    }
+    assert.ok(skipped > 0, 'some queries skip the pass');
+    assert.ok(same / all >= 0.85, `top-10 overlap ${(same / all).toFixed(3)}`);
+  });
+
   it('uses FTS5’s idf', () => {
     assert.equal(fts5Idf(1000, 10), Math.log(990.5 / 10.5));
     assert.equal(fts5Idf(1000, 900), 1e-6);
@@ -103,11 +127,38 @@ describe('keyword search through the index', () => {
     assert.equal(byVotes.length, 20);
   });
 
+  it('highlights a page exactly as FTS5 does on the index itself', () => {
+    const q = parseQuery(syntheticKeywordQueries(5)[4]!);
+    const page = idx.search(q, { limit: 20, plain: true }).hits.map((h) => ({ id: h.id, score: h.score }));
+    const marked = idx.decorate(q, page);
+    const m = `(${q.terms.map((w) => `"${w}"`).join(' OR ')})`;
+    const direct = new Map(
+      (db.prepare(`SELECT rowid AS id, highlight(fts, 0, '\uE000', '\uE001') AS t, snippet(fts, 1, '\uE000', '\uE001', '…', 40) AS s FROM fts WHERE fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`)
+        .all(m, JSON.stringify(page.map((p) => p.id))) as Array<{ id: number; t: string; s: string }>).map((r) => [r.id, r]),
+    );
+    assert.equal(marked.length, page.length);
+    for (const h of marked) {
+      assert.equal(h.titleMarked, direct.get(h.id)!.t);
+      assert.equal(h.snippetMarked, direct.get(h.id)!.s);
+    }
+    // The scratch table is emptied after each page: a second page is not polluted by the first.
+    const again = idx.decorate(q, page.slice(0, 3));
+    assert.deepEqual(again.map((h) => h.snippetMarked), marked.slice(0, 3).map((h) => h.snippetMarked));
+  });
+
+  it('candidates for fusion are the full keyword ranking on a catalog small enough to score every match', () => {
+    for (const text of syntheticKeywordQueries(10)) {
+      const q = parseQuery(text);
+      assert.deepEqual(idx.search(q, { limit: 100, plain: true, candidates: true }).hits, idx.search(q, { limit: 100, plain: true }).hits, text);
+    }
+  });
+
   it('survives hostile queries', () => {
     for (const text of ['"a" OR NOT b*', 'title:x NEAR(y z)', '^start AND (', '"""', 'ü ß 中文 ﷽', 'a '.repeat(300), '- - -x']) {
       const r = idx.search(parseQuery(text), { limit: 20 });
       assert.ok(Array.isArray(r.hits), text);
       idx.search(parseQuery(text), { limit: 100, plain: true });
+      idx.search(parseQuery(text), { limit: 100, plain: true, candidates: true });
     }
   });
 });
