@@ -65,6 +65,7 @@ export const MARK_END = '\uE001';
  */
 export const DEFAULT_WEIGHTS = { title: 3.0, abstract: 1.0, authors: 1.0, expansion: 0.3 };
 const SCHEMA_VERSION = '2';
+const DF_CACHE_SIZE = 10_000;
 
 export interface SearchIndex {
   readonly file: string;
@@ -181,6 +182,9 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   const docFreq = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)');
   // FTS5's row count, for idf bounds; counting a large `docs` costs milliseconds, so once per change.
   let indexedRows: number | null = null;
+  // Capped document frequencies of recent query words (a common word's count reads up to 8,000 postings);
+  // emptied by every change to the index, like indexedRows.
+  const dfCache = new Map<string, number>();
   const docCount = () => (indexedRows ??= (db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
   /** Rank the OR of `words` (wrapped into the query's full MATCH): bounded when allowed, else exhaustive. */
   type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean, lean?: boolean) => Ranked[];
@@ -191,7 +195,15 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
           ? topScores(m, from, params, n)
           : (db.prepare(`SELECT fts.rowid AS id, -${BM25} AS score ${filtered ? from : 'FROM fts WHERE fts MATCH ?'}${n === null ? '' : ` ORDER BY ${BM25} LIMIT ?`}`)
               .all(m, ...(filtered ? params : []), ...(n === null ? [] : [n])) as Array<{ id: number; score: number }>),
-      docFreq: (w, cap) => (docFreq.get(w, cap) as { n: number }).n,
+      docFreq: (w, cap) => {
+        const key = `${cap} ${w}`;
+        let n = dfCache.get(key);
+        if (n === undefined) {
+          if (dfCache.size >= DF_CACHE_SIZE) dfCache.clear();
+          dfCache.set(key, (n = (docFreq.get(w, cap) as { n: number }).n));
+        }
+        return n;
+      },
     };
     return (words, wrap, n, atLeast, dropCommon, lean) => {
       const quoted = words.map(ftsQuote);
@@ -287,6 +299,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
 
   const applyTx = db.transaction((docs: IndexDoc[]) => {
     indexedRows = null;
+    dfCache.clear();
     let maxSeq = Number((getMeta.get('last_seq') as { value: string }).value);
     for (const d of docs) {
       // A changed text needs a new vector; an upvote or category change does not.
@@ -346,6 +359,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     },
     remove: db.transaction((ids: number[]) => {
       indexedRows = null;
+      dfCache.clear();
       for (const id of ids) {
         deleteFts.run(id);
         deleteDoc.run(id);
