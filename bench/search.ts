@@ -206,13 +206,25 @@ async function benchDataset(ds: Dataset, configs: typeof CONFIGS, hybridConfig: 
         record({ dataset: ds.name, method: `${c.label} (${idx.kind}), short list ${sl}`, buildS: null, queries: Q, rssMb: null, recall: recallAt10(truth, rs.results), p50: rs.p50, p95: rs.p95 });
       }
       // As the search service does it: candidates without highlighting or counting, then one highlighted page.
+      const stages: Record<'keyword candidates' | 'semantic top 100' | 'fusion' | 'highlight page', number[]> = { 'keyword candidates': [], 'semantic top 100': [], fusion: [], 'highlight page': [] };
       const h = timeQueries(Q, (i) => {
+        const t0 = performance.now();
         const query = parseQuery(ds.keywordQueries[i]!);
         const kw = ds.fts.search(query, { limit: HYBRID_K, plain: true, candidates: true }).hits.map((x) => ({ key: String(x.id), score: x.score }));
+        const t1 = performance.now();
         const sem = idx!.search(ds.vectorQueries[i]!, HYBRID_K).map((x) => ({ key: String(x.key), score: x.score }));
+        const t2 = performance.now();
         const page = weightedSum(kw, sem, DEFAULT_HYBRID_WEIGHT).slice(0, PAGE);
-        return ds.fts.decorate(query, page.map((x) => ({ id: Number(x.key), score: x.score })));
+        const t3 = performance.now();
+        const out = ds.fts.decorate(query, page.map((x) => ({ id: Number(x.key), score: x.score })));
+        const t4 = performance.now();
+        stages['keyword candidates'].push(t1 - t0);
+        stages['semantic top 100'].push(t2 - t1);
+        stages.fusion.push(t3 - t2);
+        stages['highlight page'].push(t4 - t3);
+        return out;
       });
+      log(`${ds.name} hybrid by stage: ${Object.entries(stages).map(([k, v]) => `${k} p50 ${percentile(v.sort((a, b) => a - b), 0.5).toFixed(2)} / p95 ${percentile(v, 0.95).toFixed(2)} ms`).join('; ')}`);
       record({ dataset: ds.name, method: `hybrid: keyword + ${idx.kind} + weightedSum`, buildS: ds.ftsBuildS + buildMs / 1000, queries: Q, rssMb: rssMb(), recall: null, p50: h.p50, p95: h.p95 });
     }
     idx = null;
