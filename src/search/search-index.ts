@@ -237,8 +237,8 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
 
   // Highlighting happens in a per-connection scratch FTS5 table holding only the page: the same tokenizer,
   // highlight() and snippet() as the index, so the marks are identical, without the cost of `MATCH … AND
-  // rowid IN (…)` on the big index (FTS5 restarts the query for every id: ~0.4 ms a paper at 1M papers,
-  // against ~0.05 ms here; bench/search.ts "decorate").
+  // rowid IN (…)` on the big index (FTS5 restarts the query for every id). A page of 20 at 1M papers:
+  // p50 3.6 ms that way, 0.7 ms this way (`npx tsx bench/fts5-idf-cost.ts DIR`).
   db.exec(`
     CREATE TEMP TABLE IF NOT EXISTS page_src (id INTEGER PRIMARY KEY, title TEXT, abstract TEXT, authors TEXT, expansion TEXT);
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.page USING fts5(
