@@ -46,11 +46,7 @@ function tokens(text: string): string[] {
 
 /** Sparse TF-IDF row of a text: sublinear tf, L2-normalized. */
 function tfidf(text: string, vocab: Map<string, number>, idf: Float32Array): { idx: number[]; val: number[] } {
-  const tf = new Map<number, number>();
-  for (const t of tokens(text)) {
-    const i = vocab.get(t);
-    if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
-  }
+  const tf = termCounts(text, vocab);
   const idx = [...tf.keys()];
   const val = idx.map((i) => (1 + Math.log(tf.get(i)!)) * idf[i]!);
   const norm = Math.sqrt(val.reduce((s, v) => s + v * v, 0)) || 1;
