@@ -33,6 +33,7 @@ export const indexCmd: Command = {
           `papers       ${s.indexed}`,
           `applied seq  ${s.lastSeq} of ${s.catalogSeq} (lag ${s.lag})`,
           `embedder     ${s.embedder} (${s.embedderState})`,
+          `ranking      ${s.ranking}`,
           `vectors      ${s.vectors}${s.vectorsPending ? ` (${s.vectorsPending} waiting to be embedded)` : ''}, index ${s.vectorIndex}`,
           `size on disk ${(s.sizeBytes / 1048576).toFixed(1)} MiB`,
         ].join('\n'),

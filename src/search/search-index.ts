@@ -4,9 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { DEFAULT_PRF, expansionTerms, type PrfOptions } from './prf.ts';
-import { EXHAUSTIVE_BUDGET, rankAnyWords, type StageSql } from './keyword-stage.ts';
+import { EXHAUSTIVE_BUDGET, fts5Idf, rankAnyWords, type StageSql } from './keyword-stage.ts';
+import { idfArgument, loadRankExtension } from './native-rank.ts';
 import { ALL_WORDS_UP_TO, contentWords, ftsQuote, hasText, toFtsMatch, type ParsedQuery, type SortOrder } from './query.ts';
 
 /** What the index needs of a paper. */
@@ -85,7 +87,17 @@ export interface SearchIndex {
   meta(key: string): string | null;
   setMeta(key: string, value: string): void;
   close(): void;
+  /** What scores relevance: pb_bm25 (native/pb_rank.c) or FTS5's bm25() (with why the native one is not used). */
+  readonly ranking: { fn: 'pb_bm25' } | { fn: 'bm25'; why: string };
+  /** True when pb_bm25 ranks a catalog larger than the stage budget and its common-word counts are missing or
+   * more than 1% of the catalog old. */
+  termStatsStale(): boolean;
+  /** Count the common words' papers again, in a worker thread (one pass over the index; ~3.6 s at 1M papers). */
+  refreshTermStats(): Promise<void>;
 }
+
+/** 'auto': pb_bm25 when it was built, else bm25(); 'native': pb_bm25 or fail; 'bm25': FTS5's own. */
+export type RankChoice = 'auto' | 'native' | 'bm25';
 
 export interface VectorStore {
   /** The embedder the stored vectors came from, or null. */
@@ -117,7 +129,12 @@ const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
  * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
  * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
  */
-export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = DEFAULT_WEIGHTS, prf: PrfOptions | null = DEFAULT_PRF): SearchIndex {
+export function openSearchIndex(
+  dir: string,
+  weights: typeof DEFAULT_WEIGHTS = DEFAULT_WEIGHTS,
+  prf: PrfOptions | null = DEFAULT_PRF,
+  opts: { rank?: RankChoice; budget?: number } = {},
+): SearchIndex {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'search.db');
   let db = new SQLite(file);
@@ -159,17 +176,25 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   const deleteDoc = db.prepare('DELETE FROM docs WHERE id = ?');
   const deleteVector = db.prepare('DELETE FROM vectors WHERE id = ?');
   const oldText = db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?');
+  const oldFields = db.prepare('SELECT title, abstract, authors, expansion FROM fts WHERE rowid = ?');
   const bumpVectors = () => db.prepare(`INSERT INTO meta (key, value) VALUES ('vectors_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`).run();
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const w = weights;
-  const BM25 = `bm25(fts, ${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion})`;
+  const budget = opts.budget ?? EXHAUSTIVE_BUDGET;
+  const choice = opts.rank ?? 'auto';
+  const loaded = choice === 'bm25' ? ({ ok: false, why: 'FTS5 bm25() chosen' } as const) : loadRankExtension(db);
+  if (choice === 'native' && !loaded.ok) throw new Error(`search index: the native ranking function is required but ${loaded.why}`);
+  const ranking: SearchIndex['ranking'] = loaded.ok ? { fn: 'pb_bm25' } : { fn: 'bm25', why: loaded.why };
+  // A higher-is-better relevance expression over `fts` and its leading parameters (rankArgs).
+  const weightList = `${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion}`;
+  const RANK = loaded.ok ? `-pb_bm25(fts, ?, ${weightList})` : `-bm25(fts, ${weightList})`;
 
   type Ranked = { id: number; arxivId: string; score: number };
   // Ids only: the arXiv ids of the few papers shown are looked up afterwards (withArxivIds), so an
   // unfiltered query ranks inside FTS5 without joining every match to `docs` (~25% of its time).
   const topScores = (match: string, from: string, params: unknown[], n: number) =>
-    (db.prepare(`SELECT fts.rowid AS id, -${BM25} AS score ${from} ORDER BY ${BM25} LIMIT ?`).all(match, ...params, n) as Array<{ id: number; score: number }>).map(
+    (db.prepare(`SELECT fts.rowid AS id, ${RANK} AS score ${from} ORDER BY score DESC, id LIMIT ?`).all(...rankArgs(match), match, ...params, n) as Array<{ id: number; score: number }>).map(
       (r): Ranked => ({ id: r.id, arxivId: '', score: r.score }),
     );
   const arxivIds = db.prepare('SELECT id, arxiv_id FROM docs WHERE id IN (SELECT value FROM json_each(?))');
@@ -186,6 +211,90 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   // emptied by every change to the index, like indexedRows.
   const dfCache = new Map<string, number>();
   const docCount = () => (indexedRows ??= (db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
+  // Document frequencies of the common tokens (in more than `budget` papers), from one pass over the index
+  // (refreshTermStats, in a worker) and handed to pb_bm25 as idfs: bm25() counts each common word's
+  // postings again in every statement naming it (3–6 ms a word at 1M papers). A snapshot serves until more
+  // than 1% of the catalog has changed since it was taken (a word in over 8,000 papers then moves its idf by
+  // at most ~0.01); until the next one arrives it still serves, and words it lacks are counted per statement.
+  let termStats: { rows: number; df: Map<string, number> } | null = null;
+  let textChanges = 0;
+  let textChangesAtStats = 0;
+  let refreshing: Promise<void> | null = null;
+  let statsWorker: Worker | null = null;
+  const changed = (n: number) => {
+    if (n === 0) return;
+    indexedRows = null;
+    dfCache.clear();
+    textChanges += n;
+  };
+  const statsStale = () =>
+    ranking.fn === 'pb_bm25' && docCount() > budget && (termStats === null || (textChanges - textChangesAtStats) * 100 > termStats.rows);
+  function refreshTermStats(): Promise<void> {
+    if (ranking.fn !== 'pb_bm25') return Promise.resolve();
+    const at = textChanges;
+    return (refreshing ??= new Promise<{ rows: number; terms: Array<[string, number]> }>((resolve, reject) => {
+      const worker = (statsWorker = new Worker(new URL('./term-stats.worker.mjs', import.meta.url), { workerData: { file, over: budget } }));
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the term statistics worker ended (exit code ${code}) before it answered`)));
+    })
+      .then((r) => {
+        termStats = { rows: r.rows, df: new Map(r.terms) };
+        textChangesAtStats = at;
+      })
+      .finally(() => {
+        refreshing = null;
+        statsWorker = null;
+      }));
+  }
+  // The tokens FTS5 makes of a query word (its own tokenizer, in a scratch table); permanent, as the
+  // tokenizer never changes.
+  db.exec(`
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.tok USING fts5(w, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.tok_terms USING fts5vocab(temp, tok, instance);
+  `);
+  const tokInsert = db.prepare('INSERT INTO temp.tok (rowid, w) VALUES (?, ?)');
+  const tokRead = db.prepare('SELECT doc, term FROM temp.tok_terms ORDER BY doc, offset');
+  const tokClear = db.prepare(`INSERT INTO temp.tok (tok) VALUES ('delete-all')`);
+  const tokenCache = new Map<string, string[]>();
+  const tokenize = db.transaction((words: string[]) => {
+    words.forEach((w, i) => tokInsert.run(i + 1, w));
+    const out = words.map((): string[] => []);
+    for (const r of tokRead.all() as Array<{ doc: number; term: string }>) out[r.doc - 1]!.push(r.term);
+    tokClear.run();
+    return out;
+  });
+  /** The document frequency of a quoted word from the term statistics, when it is one common token. */
+  const statsDf = (quoted: string): number | null => {
+    if (!termStats) return null;
+    let tokens = tokenCache.get(quoted);
+    if (!tokens) {
+      tokens = tokenize([quoted.slice(1, -1).replace(/""/g, '"')])[0]!;
+      if (tokenCache.size >= DF_CACHE_SIZE) tokenCache.clear();
+      tokenCache.set(quoted, tokens);
+    }
+    return tokens.length === 1 ? (termStats.df.get(tokens[0]!) ?? null) : null;
+  };
+  /** The capped document frequency of a quoted word (exact below `cap`). */
+  const dfOf = (word: string, cap: number): number => {
+    const known = statsDf(word);
+    if (known !== null) return Math.min(known, cap);
+    const key = `${cap} ${word}`;
+    let n = dfCache.get(key);
+    if (n === undefined) {
+      if (dfCache.size >= DF_CACHE_SIZE) dfCache.clear();
+      dfCache.set(key, (n = (docFreq.get(word, cap) as { n: number }).n));
+    }
+    return n;
+  };
+  /** The leading parameters of RANK for a statement matching `match`. */
+  const rankArgs = (match: string): unknown[] => {
+    if (ranking.fn !== 'pb_bm25') return [];
+    return [idfArgument(match, (p) => {
+      const df = statsDf(p);
+      return df === null ? null : fts5Idf(docCount(), df);
+    })];
+  };
   /** Rank the OR of `words` (wrapped into the query's full MATCH): bounded when allowed, else exhaustive. */
   type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean, lean?: boolean) => Ranked[];
   const rankerFor = (from: string, params: unknown[], bounded: boolean): RankWords => {
@@ -193,22 +302,14 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       scores: (m, n, filtered) =>
         n !== null && filtered
           ? topScores(m, from, params, n)
-          : (db.prepare(`SELECT fts.rowid AS id, -${BM25} AS score ${filtered ? from : 'FROM fts WHERE fts MATCH ?'}${n === null ? '' : ` ORDER BY ${BM25} LIMIT ?`}`)
-              .all(m, ...(filtered ? params : []), ...(n === null ? [] : [n])) as Array<{ id: number; score: number }>),
-      docFreq: (w, cap) => {
-        const key = `${cap} ${w}`;
-        let n = dfCache.get(key);
-        if (n === undefined) {
-          if (dfCache.size >= DF_CACHE_SIZE) dfCache.clear();
-          dfCache.set(key, (n = (docFreq.get(w, cap) as { n: number }).n));
-        }
-        return n;
-      },
+          : (db.prepare(`SELECT fts.rowid AS id, ${RANK} AS score ${filtered ? from : 'FROM fts WHERE fts MATCH ?'}${n === null ? '' : ` ORDER BY score DESC, id LIMIT ?`}`)
+              .all(...rankArgs(m), m, ...(filtered ? params : []), ...(n === null ? [] : [n])) as Array<{ id: number; score: number }>),
+      docFreq: dfOf,
     };
     return (words, wrap, n, atLeast, dropCommon, lean) => {
       const quoted = words.map(ftsQuote);
       if (!bounded) return topScores(wrap(`(${quoted.join(' OR ')})`), from, params, n);
-      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: docCount() }).ranked.map((r) => ({ ...r, arxivId: '' }));
+      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: docCount(), budget }).ranked.map((r) => ({ ...r, arxivId: '' }));
     };
   };
 
@@ -298,18 +399,23 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
   }
 
   const applyTx = db.transaction((docs: IndexDoc[]) => {
-    indexedRows = null;
-    dfCache.clear();
     let maxSeq = Number((getMeta.get('last_seq') as { value: string }).value);
+    let texts = 0;
     for (const d of docs) {
-      // A changed text needs a new vector; an upvote or category change does not.
-      const old = oldText.get(d.id) as { title: string; abstract: string } | undefined;
+      // A changed text needs a new vector; an upvote or category change does not, nor a new FTS row.
+      const old = oldFields.get(d.id) as { title: string; abstract: string; authors: string; expansion: string } | undefined;
       if ((!old || old.title !== d.title || old.abstract !== d.abstract) && deleteVector.run(d.id).changes) bumpVectors();
       upsertDoc.run(d.id, d.arxivId, ` ${d.categories.join(' ')} `, d.publishedAt, d.dailyDate, d.upvotes);
-      deleteFts.run(d.id);
-      insertFts.run(d.id, d.title, d.abstract, d.authors.join(', '), d.expansion ?? '');
+      const authors = d.authors.join(', ');
+      const expansion = d.expansion ?? '';
+      if (!old || old.title !== d.title || old.abstract !== d.abstract || old.authors !== authors || old.expansion !== expansion) {
+        deleteFts.run(d.id);
+        insertFts.run(d.id, d.title, d.abstract, authors, expansion);
+        texts++;
+      }
       if (d.seq > maxSeq) maxSeq = d.seq;
     }
+    changed(texts);
     putMeta.run('last_seq', String(maxSeq));
   });
 
@@ -358,8 +464,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
       if (docs.length) applyTx(docs);
     },
     remove: db.transaction((ids: number[]) => {
-      indexedRows = null;
-      dfCache.clear();
+      changed(ids.length);
       for (const id of ids) {
         deleteFts.run(id);
         deleteDoc.run(id);
@@ -393,7 +498,13 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
     vectors,
     meta: (key) => (getMeta.get(key) as { value: string } | undefined)?.value ?? null,
     setMeta: (key, value) => void putMeta.run(key, value),
-    close: () => db.close(),
+    close: () => {
+      if (statsWorker) void statsWorker.terminate();
+      db.close();
+    },
+    ranking,
+    termStatsStale: statsStale,
+    refreshTermStats,
     search(q, opts) {
       const { where, params } = filterSql(q);
       const match = hasText(q) || q.authors.length ? toFtsMatch(q) : null;
@@ -420,7 +531,7 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
         // through needs every rank up to it, so too few candidates fall back to scoring every match.
         const rank: RankWords = (ws, wrap, n, atLeast, dropCommon, lean) => ranker(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon, lean);
         const wrap = (g: string) => toFtsMatch(q, { words: 'any', group: g })!;
-        if (bounded && opts.candidates && content.length > 1 && docCount() > EXHAUSTIVE_BUDGET) {
+        if (bounded && opts.candidates && content.length > 1 && docCount() > budget) {
           return { total: 0, hits: finish(rank(content, wrap, need, 0, false, true).slice(offset, offset + limit)) };
         }
         if (sort === 'relevance' && content.length > 1 && content.length <= ALL_WORDS_UP_TO) {
@@ -446,10 +557,9 @@ export function openSearchIndex(dir: string, weights: typeof DEFAULT_WEIGHTS = D
           return { total: count(match), hits: finish(rank(content, wrap, need, need).slice(offset, offset + limit)) };
         }
         const rows = db
-          .prepare(`SELECT fts.rowid AS id, ${BM25} AS score ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
-          .all(match, ...params, limit, offset) as Array<{ id: number; score: number }>;
-        // bm25() is lower-is-better; expose higher-is-better scores.
-        return { total: count(match), hits: finish(rows.map((r) => ({ id: r.id, arxivId: '', score: -r.score }))) };
+          .prepare(`SELECT fts.rowid AS id, ${RANK} AS score ${from} ORDER BY ${order === 'score' ? 'score DESC, id' : order} LIMIT ? OFFSET ?`)
+          .all(...rankArgs(match), match, ...params, limit, offset) as Array<{ id: number; score: number }>;
+        return { total: count(match), hits: finish(rows.map((r) => ({ id: r.id, arxivId: '', score: r.score }))) };
       }
       const from = `FROM docs d JOIN fts ON fts.rowid = d.id WHERE 1 = 1${filter}`;
       const rows = db

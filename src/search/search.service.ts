@@ -66,6 +66,8 @@ export interface IndexStatus {
   vectorsPending: number;
   sizeBytes: number;
   file: string;
+  /** What scores keyword relevance: pb_bm25 (native) with the state of its common-word counts, or FTS5's bm25() and why. */
+  ranking: string;
 }
 
 export interface SearchService {
@@ -262,6 +264,8 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       if (docs.length < BATCH) break;
     }
     caughtUp = true;
+    // pb_bm25's common-word counts: one pass over the index in a worker, when missing or 1% out of date.
+    if (index.termStatsStale()) index.refreshTermStats().catch((e) => log?.warn({ err: e }, 'counting common words failed; will retry on the next sync'));
     try {
       await embedPending();
     } catch (e) {
@@ -398,6 +402,10 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         vectorsPending: e ? index.vectors.pendingCount() : 0,
         sizeBytes: dirBytes(opts.dir),
         file: index.file,
+        ranking:
+          index.ranking.fn === 'pb_bm25'
+            ? `pb_bm25 (native; common-word counts ${index.termStatsStale() ? 'missing or over 1% old: counted per statement until refreshed' : 'current'})`
+            : `FTS5 bm25() (${index.ranking.why})`,
       };
     },
     async rebuild() {

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { idfArgument, loadRankExtension, matchPhrases } from '../../src/search/native-rank.ts';
+import { parseQuery, toFtsMatch } from '../../src/search/query.ts';
+import { openSearchIndex, type SearchIndex } from '../../src/search/search-index.ts';
+import { syntheticKeywordQueries, syntheticTexts } from '../../bench/synthetic.ts';
+import { IN_CI } from '../helpers/stores.ts';
+
+// pb_bm25 is built by `npm install` (scripts/build-native.mjs) where a C compiler exists; CI must have it.
+const probe = new SQLite(':memory:');
+const loaded = loadRankExtension(probe);
+probe.close();
+if (!loaded.ok) {
+  if (IN_CI) throw new Error(`CI=true and the native ranking extension does not load: ${loaded.why}`);
+  console.log(`# skipping native ranking tests: ${loaded.why}`);
+}
+const skip = !loaded.ok;
+
+describe('matchPhrases / idfArgument', () => {
+  it('lists phrases in FTS5 order and marks the excluded ones', () => {
+    const m = toFtsMatch(parseQuery('graph "neural net" author:"Ada Lovelace" -protein -"cell wall"'))!;
+    assert.deepEqual(matchPhrases(m), [
+      { phrase: '"graph"', negated: false },
+      { phrase: '"neural net"', negated: false },
+      { phrase: '"ada lovelace"', negated: false },
+      { phrase: '"protein"', negated: true },
+      { phrase: '"cell"', negated: true },
+      { phrase: '"wall"', negated: true },
+    ]);
+    // Quotes inside a phrase are doubled; an operator inside quotes is text.
+    assert.deepEqual(matchPhrases('("a "" NOT b" OR "c") NOT ("d")').map((p) => p.negated), [false, false, true]);
+  });
+
+  it('encodes given idfs, −1 to count and 0 under NOT', () => {
+    const buf = idfArgument('("a" OR "b") NOT ("c")', (p) => (p === '"b"' ? 2.5 : null));
+    assert.deepEqual([0, 1, 2].map((i) => buf.readDoubleLE(8 * i)), [-1, 2.5, 0]);
+  });
+});
+
+describe('pb_bm25', { skip }, () => {
+  const N = 6000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'native-rank-'));
+  let native: SearchIndex;
+  let plain: SearchIndex;
+  let db: SQLite.Database;
+  const texts = syntheticKeywordQueries(60);
+  const queries = texts.map((q) => parseQuery(q));
+
+  before(() => {
+    // A stage budget far below the catalog size makes many words "common" on this small index.
+    native = openSearchIndex(dir, undefined, undefined, { rank: 'native', budget: 300 });
+    plain = openSearchIndex(dir, undefined, undefined, { rank: 'bm25', budget: 300 });
+    native.apply([...syntheticTexts(N)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: t.id % 7, seq: t.id })));
+    db = new SQLite(path.join(dir, 'search.db'), { readonly: true });
+    assert.equal(loadRankExtension(db).ok, true);
+  });
+  after(() => {
+    db.close();
+    native.close();
+    plain.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('equals bm25() when it counts every phrase itself, NOT and column filters included', () => {
+    let rows = 0;
+    for (const q of queries.slice(0, 20)) {
+      const m = `${toFtsMatch(q)!} NOT "zzzz"`;
+      const a = db.prepare('SELECT rowid, bm25(fts, 3, 1, 1, 0.3) AS s FROM fts WHERE fts MATCH ? ORDER BY rowid').all(m) as Array<{ rowid: number; s: number }>;
+      const b = db.prepare('SELECT rowid, pb_bm25(fts, NULL, 3, 1, 1, 0.3) AS s FROM fts WHERE fts MATCH ? ORDER BY rowid').all(m) as Array<{ rowid: number; s: number }>;
+      assert.deepEqual(b, a, m);
+      rows += a.length;
+    }
+    const m = '"graph" OR authors : "author"';
+    const a = db.prepare('SELECT rowid, bm25(fts, 3, 1, 1, 0.3) AS s FROM fts WHERE fts MATCH ? ORDER BY rowid').all(m);
+    assert.deepEqual(db.prepare('SELECT rowid, pb_bm25(fts, NULL, 3, 1, 1, 0.3) AS s FROM fts WHERE fts MATCH ? ORDER BY rowid').all(m), a);
+    assert.ok(rows > 1000, `${rows} rows compared`);
+  });
+
+  it('uses the idf it is given instead of counting', () => {
+    const [a, b] = texts[0]!.split(' ').map((w) => `"${w}"`);
+    const m = `${a} OR ${b}`;
+    const row = `AND rowid = (SELECT min(rowid) FROM fts WHERE fts MATCH '${a} AND ${b}')`;
+    const counted = db.prepare(`SELECT pb_bm25(fts, NULL) AS s FROM fts WHERE fts MATCH ? ${row}`).get(m) as { s: number };
+    const withIdf = db.prepare(`SELECT pb_bm25(fts, ?) AS s FROM fts WHERE fts MATCH ? ${row}`).get(idfArgument(m, () => 10), m) as { s: number };
+    assert.ok(withIdf.s < counted.s * 2, `given idf 10: ${withIdf.s}, counted: ${counted.s}`);
+  });
+
+  it('ranks exactly as bm25() once the common words are counted, and says when the counts are stale', async () => {
+    assert.equal(native.termStatsStale(), true);
+    assert.equal(plain.termStatsStale(), false, 'bm25() needs no counts');
+    await native.refreshTermStats();
+    assert.equal(native.termStatsStale(), false);
+    const opts = [{ limit: 100, plain: true, candidates: true }, { limit: 20 }, { limit: 10, offset: 10 }];
+    for (const [i, q] of queries.entries()) {
+      for (const o of opts) {
+        const a = native.search(q, o);
+        const b = plain.search(q, o);
+        assert.deepEqual(a.hits.map((h) => h.id), b.hits.map((h) => h.id), JSON.stringify([texts[i], o]));
+        a.hits.forEach((h, j) => assert.ok(Math.abs(h.score - b.hits[j]!.score) < 1e-9, `${texts[i]}: ${h.score} vs ${b.hits[j]!.score}`));
+        assert.equal(a.total, b.total);
+      }
+    }
+    // An upvote changes no text: the counts stay current. New text past 1% of the catalog makes them stale.
+    const doc = { authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null };
+    native.apply([{ ...[...syntheticTexts(1)][0]!, ...doc, arxivId: 'syn.1', upvotes: 99, seq: N + 1 }]);
+    assert.equal(native.termStatsStale(), false);
+    native.apply([...syntheticTexts(N + 100)].slice(N).map((t) => ({ ...t, ...doc, arxivId: `syn.${t.id}`, upvotes: 0, seq: t.id + 1 })));
+    assert.equal(native.termStatsStale(), true);
+  });
+});
