@@ -188,6 +188,8 @@ export function openSearchIndex(
   const ranking: SearchIndex['ranking'] = loaded.ok ? { fn: 'pb_bm25' } : { fn: 'bm25', why: loaded.why };
   // A higher-is-better relevance expression over `fts` and its leading parameters (rankArgs).
   const weightList = `${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion}`;
+  // pb_bm25 caches row lengths per connection: every row deleted or rewritten is forgotten first.
+  const forget = loaded.ok ? db.prepare('SELECT pb_forget(?)') : null;
   const RANK = loaded.ok ? `-pb_bm25(fts, ?, ${weightList})` : `-bm25(fts, ${weightList})`;
 
   type Ranked = { id: number; arxivId: string; score: number };
@@ -241,6 +243,9 @@ export function openSearchIndex(
       .then((r) => {
         termStats = { rows: r.rows, df: new Map(r.terms) };
         textChangesAtStats = at;
+        // Every row's length for pb_bm25 at once (1M papers: ms figures in docs/benchmarks.md), instead of
+        // one %_docsize lookup per row scored until each row has been seen.
+        if (db.open) db.prepare(`SELECT pb_lengths_load('fts')`).get();
       })
       .finally(() => {
         refreshing = null;
@@ -409,6 +414,7 @@ export function openSearchIndex(
       const authors = d.authors.join(', ');
       const expansion = d.expansion ?? '';
       if (!old || old.title !== d.title || old.abstract !== d.abstract || old.authors !== authors || old.expansion !== expansion) {
+        forget?.run(d.id);
         deleteFts.run(d.id);
         insertFts.run(d.id, d.title, d.abstract, authors, expansion);
         texts++;
@@ -466,6 +472,7 @@ export function openSearchIndex(
     remove: db.transaction((ids: number[]) => {
       changed(ids.length);
       for (const id of ids) {
+        forget?.run(id);
         deleteFts.run(id);
         deleteDoc.run(id);
         if (deleteVector.run(id).changes) bumpVectors();

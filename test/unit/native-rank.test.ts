@@ -89,6 +89,29 @@ describe('pb_bm25', { skip }, () => {
     assert.ok(withIdf.s < counted.s * 2, `given idf 10: ${withIdf.s}, counted: ${counted.s}`);
   });
 
+  it('caches row lengths until pb_forget, and loads them all from %_docsize', () => {
+    const mem = new SQLite(':memory:');
+    assert.equal(loadRankExtension(mem).ok, true);
+    mem.exec(`CREATE VIRTUAL TABLE fts USING fts5(title, abstract)`);
+    const put = mem.prepare('INSERT INTO fts (rowid, title, abstract) VALUES (?, ?, ?)');
+    const del = mem.prepare('DELETE FROM fts WHERE rowid = ?');
+    for (let i = 1; i <= 50; i++) put.run(i, `graph ${i % 3 ? 'neural' : 'protein'}`, 'word '.repeat(i) + 'graph');
+    const scores = (fn: string) => mem.prepare(`SELECT rowid, ${fn} AS s FROM fts WHERE fts MATCH 'graph' ORDER BY rowid`).all();
+    assert.deepEqual(scores('pb_bm25(fts, NULL, 2, 1)'), scores('bm25(fts, 2, 1)'));
+    // Row 7 rewritten longer: without pb_forget the cached length is stale, with it the score is bm25's.
+    del.run(7);
+    put.run(7, 'graph', 'word '.repeat(300) + 'graph');
+    assert.notDeepEqual(scores('pb_bm25(fts, NULL, 2, 1)'), scores('bm25(fts, 2, 1)'));
+    mem.prepare('SELECT pb_forget(7)').get();
+    assert.deepEqual(scores('pb_bm25(fts, NULL, 2, 1)'), scores('bm25(fts, 2, 1)'));
+    // Rewritten again, then every length reloaded at once (as after refreshTermStats).
+    del.run(7);
+    put.run(7, 'graph', 'graph');
+    assert.deepEqual(mem.prepare(`SELECT pb_lengths_load('fts') AS n`).get(), { n: 50 });
+    assert.deepEqual(scores('pb_bm25(fts, NULL, 2, 1)'), scores('bm25(fts, 2, 1)'));
+    mem.close();
+  });
+
   it('ranks exactly as bm25() once the common words are counted, and says when the counts are stale', async () => {
     assert.equal(native.termStatsStale(), true);
     assert.equal(plain.termStatsStale(), false, 'bm25() needs no counts');
@@ -110,5 +133,13 @@ describe('pb_bm25', { skip }, () => {
     assert.equal(native.termStatsStale(), false);
     native.apply([...syntheticTexts(N + 100)].slice(N).map((t) => ({ ...t, ...doc, arxivId: `syn.${t.id}`, upvotes: 0, seq: t.id + 1 })));
     assert.equal(native.termStatsStale(), true);
+    // Rewritten papers (new lengths) and new ones: exact again once recounted.
+    native.apply([...syntheticTexts(40)].map((t) => ({ ...t, ...doc, title: `${t.title} ${t.abstract.slice(0, 200)}`, abstract: t.abstract.slice(200), arxivId: `syn.${t.id}`, upvotes: 0, seq: N + 200 + t.id })));
+    await native.refreshTermStats();
+    for (const q of queries) {
+      const a = native.search(q, { limit: 50, plain: true });
+      const b = plain.search(q, { limit: 50, plain: true });
+      assert.deepEqual(a.hits.map((h) => [h.id, h.score.toFixed(9)]), b.hits.map((h) => [h.id, h.score.toFixed(9)]));
+    }
   });
 });
