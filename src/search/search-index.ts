@@ -234,18 +234,20 @@ export function openSearchIndex(
   function refreshTermStats(): Promise<void> {
     if (ranking.fn !== 'pb_bm25') return Promise.resolve();
     const at = textChanges;
-    return (refreshing ??= new Promise<{ rows: number; terms: Array<[string, number]> }>((resolve, reject) => {
+    return (refreshing ??= new Promise<{ rows: number; terms: Array<[string, number]> } | null>((resolve, reject) => {
       const worker = (statsWorker = new Worker(new URL('./term-stats.worker.mjs', import.meta.url), { workerData: { file, over: budget } }));
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the term statistics worker ended (exit code ${code}) before it answered`)));
+      // Stopped by close() (a rebuild, a shutdown): nothing to report. Otherwise it died before answering.
+      worker.once('exit', (code) => (db.open ? reject(new Error(`the term statistics worker ended (exit code ${code}) before it answered`)) : resolve(null)));
     })
       .then((r) => {
+        if (!r || !db.open) return;
         termStats = { rows: r.rows, df: new Map(r.terms) };
         textChangesAtStats = at;
         // Every row's length for pb_bm25 at once (1M papers: ms figures in docs/benchmarks.md), instead of
         // one %_docsize lookup per row scored until each row has been seen.
-        if (db.open) db.prepare(`SELECT pb_lengths_load('fts')`).get();
+        db.prepare(`SELECT pb_lengths_load('fts')`).get();
       })
       .finally(() => {
         refreshing = null;

@@ -89,6 +89,17 @@ describe('pb_bm25', { skip }, () => {
     assert.ok(withIdf.s < counted.s * 2, `given idf 10: ${withIdf.s}, counted: ${counted.s}`);
   });
 
+  it('a count still running when the index closes ends quietly', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'native-rank-close-'));
+    const idx = openSearchIndex(d, undefined, undefined, { rank: 'native', budget: 10 });
+    idx.apply([...syntheticTexts(200)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: t.id })));
+    assert.equal(idx.termStatsStale(), true);
+    const counting = idx.refreshTermStats();
+    idx.close();
+    await counting;
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+
   it('caches row lengths until pb_forget, and loads them all from %_docsize', () => {
     const mem = new SQLite(':memory:');
     assert.equal(loadRankExtension(mem).ok, true);
