@@ -89,9 +89,9 @@ export interface SearchIndex {
   close(): void;
   /** What scores relevance: pb_bm25 (native/pb_rank.c) or FTS5's bm25() (with why the native one is not used). */
   readonly ranking: { fn: 'pb_bm25' } | { fn: 'bm25'; why: string };
-  /** True when pb_bm25 ranks a catalog larger than the stage budget and its common-word counts are missing or
-   * more than 1% of the catalog old. */
-  termStatsStale(): boolean;
+  /** pb_bm25's common-word counts: 'unneeded' (bm25() ranks, or the catalog is within the stage budget),
+   * 'current', or 'stale' (missing, or more than 1% of the catalog's text changed since they were taken). */
+  termStatsState(): 'unneeded' | 'current' | 'stale';
   /** Count the common words' papers again, in a worker thread (one pass over the index; ~3.6 s at 1M papers). */
   refreshTermStats(): Promise<void>;
 }
@@ -229,8 +229,10 @@ export function openSearchIndex(
     dfCache.clear();
     textChanges += n;
   };
-  const statsStale = () =>
-    ranking.fn === 'pb_bm25' && docCount() > budget && (termStats === null || (textChanges - textChangesAtStats) * 100 > termStats.rows);
+  const statsState = (): 'unneeded' | 'current' | 'stale' => {
+    if (ranking.fn !== 'pb_bm25' || docCount() <= budget) return 'unneeded';
+    return termStats === null || (textChanges - textChangesAtStats) * 100 > termStats.rows ? 'stale' : 'current';
+  };
   function refreshTermStats(): Promise<void> {
     if (ranking.fn !== 'pb_bm25') return Promise.resolve();
     const at = textChanges;
@@ -512,7 +514,7 @@ export function openSearchIndex(
       db.close();
     },
     ranking,
-    termStatsStale: statsStale,
+    termStatsState: statsState,
     refreshTermStats,
     search(q, opts) {
       const { where, params } = filterSql(q);

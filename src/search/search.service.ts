@@ -265,7 +265,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     }
     caughtUp = true;
     // pb_bm25's common-word counts: one pass over the index in a worker, when missing or 1% out of date.
-    if (index.termStatsStale()) index.refreshTermStats().catch((e) => log?.warn({ err: e }, 'counting common words failed; will retry on the next sync'));
+    if (index.termStatsState() === 'stale') index.refreshTermStats().catch((e) => log?.warn({ err: e }, 'counting common words failed; will retry on the next sync'));
     try {
       await embedPending();
     } catch (e) {
@@ -404,7 +404,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
         file: index.file,
         ranking:
           index.ranking.fn === 'pb_bm25'
-            ? `pb_bm25 (native; common-word counts ${index.termStatsStale() ? 'missing or over 1% old: counted per statement until refreshed' : 'current'})`
+            ? `pb_bm25 (native; common-word counts ${{ unneeded: 'not needed at this size', current: 'current', stale: 'missing or over 1% old: counted per statement until refreshed' }[index.termStatsState()]})`
             : `FTS5 bm25() (${index.ranking.why})`,
       };
     },

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { idfArgument, loadRankExtension, matchPhrases } from '../../src/search/native-rank.ts';
 import { parseQuery, toFtsMatch } from '../../src/search/query.ts';
-import { openSearchIndex, type SearchIndex } from '../../src/search/search-index.ts';
+import { openSearchIndex, type IndexDoc, type SearchIndex } from '../../src/search/search-index.ts';
+import { createSearchService } from '../../src/search/search.service.ts';
 import { syntheticKeywordQueries, syntheticTexts } from '../../bench/synthetic.ts';
 import { IN_CI } from '../helpers/stores.ts';
 
@@ -89,11 +90,28 @@ describe('pb_bm25', { skip }, () => {
     assert.ok(withIdf.s < counted.s * 2, `given idf 10: ${withIdf.s}, counted: ${counted.s}`);
   });
 
+  it('the search service counts the common words once it has caught up with a large catalog', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'native-rank-service-'));
+    // Over the 8,000-posting budget, so the service's index needs the counts.
+    const docs: IndexDoc[] = [...syntheticTexts(9000)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: t.id }));
+    const service = createSearchService({ dir: d, feed: { since: async (seq, limit) => docs.filter((x) => x.seq > seq).slice(0, limit), head: async () => docs.length } });
+    try {
+      assert.equal((await service.status()).ranking, 'pb_bm25 (native; common-word counts not needed at this size)');
+      await service.syncOnce();
+      const until = Date.now() + 30_000;
+      while (!/counts current/.test((await service.status()).ranking) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await service.status()).ranking, 'pb_bm25 (native; common-word counts current)');
+    } finally {
+      service.close();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('a count still running when the index closes ends quietly', async () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'native-rank-close-'));
     const idx = openSearchIndex(d, undefined, undefined, { rank: 'native', budget: 10 });
     idx.apply([...syntheticTexts(200)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: t.id })));
-    assert.equal(idx.termStatsStale(), true);
+    assert.equal(idx.termStatsState(), 'stale');
     const counting = idx.refreshTermStats();
     idx.close();
     await counting;
@@ -124,10 +142,10 @@ describe('pb_bm25', { skip }, () => {
   });
 
   it('ranks exactly as bm25() once the common words are counted, and says when the counts are stale', async () => {
-    assert.equal(native.termStatsStale(), true);
-    assert.equal(plain.termStatsStale(), false, 'bm25() needs no counts');
+    assert.equal(native.termStatsState(), 'stale');
+    assert.equal(plain.termStatsState(), 'unneeded', 'bm25() needs no counts');
     await native.refreshTermStats();
-    assert.equal(native.termStatsStale(), false);
+    assert.equal(native.termStatsState(), 'current');
     const opts = [{ limit: 100, plain: true, candidates: true }, { limit: 20 }, { limit: 10, offset: 10 }];
     for (const [i, q] of queries.entries()) {
       for (const o of opts) {
@@ -141,9 +159,9 @@ describe('pb_bm25', { skip }, () => {
     // An upvote changes no text: the counts stay current. New text past 1% of the catalog makes them stale.
     const doc = { authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null };
     native.apply([{ ...[...syntheticTexts(1)][0]!, ...doc, arxivId: 'syn.1', upvotes: 99, seq: N + 1 }]);
-    assert.equal(native.termStatsStale(), false);
+    assert.equal(native.termStatsState(), 'current');
     native.apply([...syntheticTexts(N + 100)].slice(N).map((t) => ({ ...t, ...doc, arxivId: `syn.${t.id}`, upvotes: 0, seq: t.id + 1 })));
-    assert.equal(native.termStatsStale(), true);
+    assert.equal(native.termStatsState(), 'stale');
     // Rewritten papers (new lengths) and new ones: exact again once recounted.
     native.apply([...syntheticTexts(40)].map((t) => ({ ...t, ...doc, title: `${t.title} ${t.abstract.slice(0, 200)}`, abstract: t.abstract.slice(200), arxivId: `syn.${t.id}`, upvotes: 0, seq: N + 200 + t.id })));
     await native.refreshTermStats();
