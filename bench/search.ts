@@ -205,8 +205,9 @@ async function benchDataset(ds: Dataset, configs: typeof CONFIGS, hybridConfig: 
         const rs = timeQueries(Q, (i) => idx!.search(ds.vectorQueries[i]!, 10, { shortlist: sl }).map((h) => h.key));
         record({ dataset: ds.name, method: `${c.label} (${idx.kind}), short list ${sl}`, buildS: null, queries: Q, rssMb: null, recall: recallAt10(truth, rs.results), p50: rs.p50, p95: rs.p95 });
       }
-      // The candidates alone once more, now that the vector index is built (the hybrid loop below has
-      // measured them slower than the row above at 1M; this separates state from interleaving).
+      // The candidates alone once more, now that the vector index is built: at 1M the build evicts part of
+      // the index file from the page cache, and this first pass after it is the slow one (docs/benchmarks.md,
+      // "Cold after the vector phase"); it also re-warms the index for the hybrid row below.
       const again = timeQueries(Q, (i) => ds.fts.search(parseQuery(ds.keywordQueries[i]!), { limit: HYBRID_K, plain: true, candidates: true }).hits.length);
       log(`${ds.name} keyword top ${HYBRID_K} again, after the vector index build: p50 ${again.p50.toFixed(2)} / p95 ${again.p95.toFixed(2)} ms`);
       // As the search service does it: candidates without highlighting or counting, then one highlighted page.

@@ -175,8 +175,7 @@ export function openSearchIndex(
   const insertFts = db.prepare('INSERT INTO fts (rowid, title, abstract, authors, expansion) VALUES (?, ?, ?, ?, ?)');
   const deleteDoc = db.prepare('DELETE FROM docs WHERE id = ?');
   const deleteVector = db.prepare('DELETE FROM vectors WHERE id = ?');
-  const oldText = db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?');
-  const oldFields = db.prepare('SELECT title, abstract, authors, expansion FROM fts WHERE rowid = ?');
+  const oldText = db.prepare('SELECT title, abstract, authors, expansion FROM fts WHERE rowid = ?');
   const bumpVectors = () => db.prepare(`INSERT INTO meta (key, value) VALUES ('vectors_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`).run();
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
@@ -263,22 +262,21 @@ export function openSearchIndex(
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.tok_terms USING fts5vocab(temp, tok, instance);
   `);
   const tokInsert = db.prepare('INSERT INTO temp.tok (rowid, w) VALUES (?, ?)');
-  const tokRead = db.prepare('SELECT doc, term FROM temp.tok_terms ORDER BY doc, offset');
+  const tokRead = db.prepare('SELECT term FROM temp.tok_terms ORDER BY offset');
   const tokClear = db.prepare(`INSERT INTO temp.tok (tok) VALUES ('delete-all')`);
   const tokenCache = new Map<string, string[]>();
-  const tokenize = db.transaction((words: string[]) => {
-    words.forEach((w, i) => tokInsert.run(i + 1, w));
-    const out = words.map((): string[] => []);
-    for (const r of tokRead.all() as Array<{ doc: number; term: string }>) out[r.doc - 1]!.push(r.term);
+  const tokenize = db.transaction((word: string): string[] => {
+    tokInsert.run(1, word);
+    const terms = (tokRead.all() as Array<{ term: string }>).map((r) => r.term);
     tokClear.run();
-    return out;
+    return terms;
   });
   /** The document frequency of a quoted word from the term statistics, when it is one common token. */
   const statsDf = (quoted: string): number | null => {
     if (!termStats) return null;
     let tokens = tokenCache.get(quoted);
     if (!tokens) {
-      tokens = tokenize([quoted.slice(1, -1).replace(/""/g, '"')])[0]!;
+      tokens = tokenize(quoted.slice(1, -1).replace(/""/g, '"'));
       if (tokenCache.size >= DF_CACHE_SIZE) tokenCache.clear();
       tokenCache.set(quoted, tokens);
     }
@@ -412,7 +410,7 @@ export function openSearchIndex(
     let texts = 0;
     for (const d of docs) {
       // A changed text needs a new vector; an upvote or category change does not, nor a new FTS row.
-      const old = oldFields.get(d.id) as { title: string; abstract: string; authors: string; expansion: string } | undefined;
+      const old = oldText.get(d.id) as { title: string; abstract: string; authors: string; expansion: string } | undefined;
       if ((!old || old.title !== d.title || old.abstract !== d.abstract) && deleteVector.run(d.id).changes) bumpVectors();
       upsertDoc.run(d.id, d.arxivId, ` ${d.categories.join(' ')} `, d.publishedAt, d.dailyDate, d.upvotes);
       const authors = d.authors.join(', ');
