@@ -61,6 +61,8 @@ export function createScheduler(o: { store: Store; log: Logger; jobs: JobSpec[];
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
+  // Ticks in progress: stop() waits for them, as a claim one is awaiting may yet start a run.
+  const ticks = new Set<Promise<unknown>>();
 
   const counter = o.metrics?.jobRuns;
 
@@ -88,7 +90,14 @@ export function createScheduler(o: { store: Store; log: Logger; jobs: JobSpec[];
     }
   }
 
-  async function tick(): Promise<string[]> {
+  function tick(): Promise<string[]> {
+    const t = claimDue();
+    const settledTick = t.catch(() => undefined).finally(() => ticks.delete(settledTick));
+    ticks.add(settledTick);
+    return t;
+  }
+
+  async function claimDue(): Promise<string[]> {
     const started: string[] = [];
     for (const job of o.jobs) {
       if (stopping || running.has(job.name)) continue;
@@ -127,6 +136,7 @@ export function createScheduler(o: { store: Store; log: Logger; jobs: JobSpec[];
       if (timer) clearInterval(timer);
       timer = undefined;
       abort.abort();
+      await Promise.allSettled([...ticks]);
       await Promise.allSettled([...running.values()]);
     },
   };

@@ -38,6 +38,16 @@ describeEngines('scheduled job runs', (ctx) => {
     assert.equal(await claimRun(ctx.store, { ...run, owner: 'n2', now: new Date(Date.now() + 2000) }), true);
   });
 
+  it('stop() waits for a tick whose claim is still in flight, and the run it starts', async () => {
+    const ran: string[] = [];
+    const s = createScheduler({ store: ctx.store, log, owner: 'n1', jobs: [{ name: 'late', everyMs: 60_000, run: async ({ period }) => { await new Promise((r) => setTimeout(r, 200)); ran.push(period); } }] });
+    const tick = s.tick(); // awaiting its claim when stop() begins
+    await s.stop();
+    assert.deepEqual(await tick, [`late@${ran[0]}`]);
+    const rows = await ctx.store.db.selectFrom('job_runs').selectAll().where('job', '=', 'late').execute();
+    assert.deepEqual(rows.map((r) => r.status), ['done'], 'the claimed run finished before stop() returned');
+  });
+
   it('two schedulers on separate connections run each period exactly once', async () => {
     const other = openStore(ctx.url, { poolSize: 4 });
     const runs: string[] = [];
