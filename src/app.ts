@@ -10,6 +10,7 @@ import path from 'node:path';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
 import { createSearchService, type SearchService } from './search/search.service.ts';
 import { createEmbedderProvider } from './search/embedders/factory.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 
 export interface App {
   config: Config;
@@ -19,6 +20,8 @@ export interface App {
   metrics: Metrics;
   /** This node's search index and its follower (opened on first use, under DATA_DIR/index). */
   readonly search: SearchService;
+  /** Outgoing mail over SMTP_URL (or to the log when unset). */
+  mailer: Mailer;
   /** Stop background work and close connections, in reverse order of start. */
   close(): Promise<void>;
   /** Register something to stop on close (closed last-in, first-out). */
@@ -38,11 +41,14 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
   let search: SearchService | undefined;
   const metrics = createMetrics();
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: log.child({ component: 'mail' }) });
+  closers.push(() => mailer.close());
   const app: App = {
     config,
     store,
     log,
     metrics,
+    mailer,
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');

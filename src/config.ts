@@ -38,6 +38,10 @@ const schema = z.object({
   ARXIV_API_URL: z.string().url().default('https://export.arxiv.org/api/query'),
   ARXIV_DELAY_MS: z.coerce.number().int().min(0).default(3000),
   /** Scheduled job periods, overriding defaults: `name=30s,other=1d,third=off` (src/jobs/registry.ts). */
+  /** Outgoing mail: `smtp://user:pass@host:port` or `smtps://…`; unset writes mail to the server log. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
+  /** The From of every message, e.g. `Paperboy <papers@example.org>` (default: paperboy@ the BASE_URL host). */
+  MAIL_FROM: z.string().min(3).max(200).optional(),
   JOBS: z.string().regex(/^([a-z0-9-]+=(off|\d+(ms|s|m|h|d))(,|$))*$/, 'must be name=DURATION pairs such as prune-job-runs=1d,db-optimize=off').default(''),
 });
 
@@ -62,6 +66,8 @@ export type Config = Readonly<{
   arxivApiUrl: string;
   arxivDelayMs: number;
   jobs: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }>;
 
 /**
@@ -80,7 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     const value = picked[name];
-    const shown = name.includes('KEY') || name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = name.includes('KEY') || name === 'DATABASE_URL' || name === 'SMTP_URL' ? '' : ` (got ${JSON.stringify(value)})`;
     throw new AppError('CONFIG_INVALID', `${name} is invalid: ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -108,5 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     arxivApiUrl: e.ARXIV_API_URL,
     arxivDelayMs: e.ARXIV_DELAY_MS,
     jobs: e.JOBS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `Paperboy <paperboy@${new URL(e.BASE_URL ?? 'http://localhost').hostname}>`,
   });
 }

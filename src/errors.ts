@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   EMBEDDER_FAILED: 502,
   EMBEDDER_AUTH: 401,
   INDEX_NOT_READY: 503,
+  /** An SMTP server refused or did not take a message (details: responseCode, transient). */
+  MAIL_FAILED: 502,
   USAGE: 400,
 } as const;
 

@@ -1,0 +1,110 @@
+/**
+ * Outgoing mail: one nodemailer transport per process, over `SMTP_URL`. Without SMTP the message is
+ * written to the server log instead (a laptop instance still lets its owner sign in: the magic link
+ * is in the log), and `configured` says so.
+ *
+ * Failures keep nodemailer's SMTP reply code (`responseCode`, e.g. 421 or 550) in the error's details,
+ * so callers can tell a transient refusal (4xx, timeouts, dropped connections) from a permanent one (5xx).
+ */
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import { AppError, messageOf } from '../errors.ts';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers (List-Unsubscribe, …); `From` comes from config unless given here. */
+  headers?: Record<string, string>;
+  from?: string;
+  /** A fixed Message-ID (`<id@host>`), e.g. to make a retried send recognisable. */
+  messageId?: string;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** The SMTP server's final reply, or `logged` when no SMTP is configured. */
+  response: string;
+}
+
+export interface Mailer {
+  /** True when SMTP_URL is set; false means messages only go to the log. */
+  readonly configured: boolean;
+  readonly from: string;
+  /**
+   * Send one message.
+   * @throws AppError MAIL_FAILED with `details.responseCode` (SMTP code, when the server answered) and `details.transient`
+   */
+  send(msg: MailMessage): Promise<SentMail>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  /** `smtp://user:pass@host:port` or `smtps://…`; undefined writes messages to the log. */
+  smtpUrl: string | undefined;
+  from: string;
+  log: Logger;
+  /** Keep a pool of SMTP connections open (bulk sending); one connection per message otherwise. */
+  pool?: boolean;
+  /** Largest number of pooled connections (nodemailer's maxConnections). */
+  maxConnections?: number;
+  /** Socket and greeting timeouts in ms (nodemailer's defaults are minutes). */
+  timeoutMs?: number;
+}
+
+export function createMailer(o: MailerOptions): Mailer {
+  if (!o.smtpUrl) {
+    return {
+      configured: false,
+      from: o.from,
+      async send(msg) {
+        const messageId = msg.messageId ?? `<${crypto.randomUUID()}@paperboy.local>`;
+        // Documented behaviour (README, docs/community.md): with no SMTP the text part is logged so the
+        // operator can follow a sign-in link. Never used when SMTP is configured.
+        o.log.info({ mail: { to: msg.to, subject: msg.subject, messageId }, text: msg.text }, 'mail not sent (SMTP_URL is not set); its text follows');
+        return { messageId, response: 'logged' };
+      },
+      close() {},
+    };
+  }
+  const timeout = o.timeoutMs ?? 15_000;
+  const url = new URL(o.smtpUrl);
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    pool: o.pool ?? false,
+    maxConnections: o.maxConnections ?? 5,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    configured: true,
+    from: o.from,
+    async send(msg) {
+      try {
+        const info = await transport.sendMail({
+          from: msg.from ?? o.from,
+          to: msg.to,
+          subject: msg.subject,
+          text: msg.text,
+          html: msg.html,
+          headers: msg.headers,
+          messageId: msg.messageId,
+        });
+        return { messageId: String(info.messageId), response: String(info.response ?? '') };
+      } catch (e) {
+        const responseCode = (e as { responseCode?: number }).responseCode;
+        // No reply code means the connection failed or timed out: worth retrying, like a 4xx.
+        const transient = responseCode === undefined || (responseCode >= 400 && responseCode < 500);
+        throw new AppError('MAIL_FAILED', `mail to ${msg.to} failed: ${messageOf(e)}`, { cause: e, details: { responseCode, transient } });
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}

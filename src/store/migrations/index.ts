@@ -1,0 +1,26 @@
+/**
+ * The one list of migrations for both engines, one file per migration, kept in code so a bundled
+ * build needs no folder scan. Append new migrations; never edit one that has shipped.
+ *
+ * Names are `NNNN_name` and run in name order. Each area of the code has its own block of numbers so
+ * work on parallel branches never collides on a name: 0001–0009 catalog, 0010–0019 community,
+ * 0020–0029 digests, 0030–0039 operations (jobs, limits). The migrator allows a branch's migration to
+ * arrive after a later-numbered one was applied (`allowUnorderedMigrations` in db.ts), so a database
+ * that ran another branch's migrations first still takes the new one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { catalog } from './0001-catalog.ts';
+import { jobs } from './0002-jobs.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    '0001_catalog': catalog(engine),
+    '0002_jobs': jobs(),
+  };
+}
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return { getMigrations: async () => migrations(engine) };
+}
