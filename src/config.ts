@@ -42,6 +42,16 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
   /** The From of every message, e.g. `Paperboy <papers@example.org>` (default: paperboy@ the BASE_URL host). */
   MAIL_FROM: z.string().min(3).max(200).optional(),
+  /** Community: who may create an account (docs/community.md). */
+  REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** Days a session lives without use (each use extends it). */
+  SESSION_DAYS: z.coerce.number().int().min(1).max(400).default(30),
+  /** Minutes a magic sign-in link stays valid (single use). */
+  SIGNIN_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(20),
+  /** Accept passwords besides magic links (accounts set one on their settings page). */
+  PASSWORD_SIGNIN: bool.default(true),
+  /** How often each node folds changed vote and comment counts into the catalog (ms; src/community/count-folder.ts). */
+  COUNTS_FOLD_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   JOBS: z.string().regex(/^([a-z0-9-]+=(off|\d+(ms|s|m|h|d))(,|$))*$/, 'must be name=DURATION pairs such as prune-job-runs=1d,db-optimize=off').default(''),
 });
 
@@ -66,6 +76,11 @@ export type Config = Readonly<{
   arxivApiUrl: string;
   arxivDelayMs: number;
   jobs: string;
+  registration: 'open' | 'invite' | 'closed';
+  sessionDays: number;
+  signinLinkMinutes: number;
+  passwordSignin: boolean;
+  countsFoldMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
 }>;
@@ -114,6 +129,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     arxivApiUrl: e.ARXIV_API_URL,
     arxivDelayMs: e.ARXIV_DELAY_MS,
     jobs: e.JOBS,
+    registration: e.REGISTRATION,
+    sessionDays: e.SESSION_DAYS,
+    signinLinkMinutes: e.SIGNIN_LINK_MINUTES,
+    passwordSignin: e.PASSWORD_SIGNIN,
+    countsFoldMs: e.COUNTS_FOLD_MS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `Paperboy <paperboy@${new URL(e.BASE_URL ?? 'http://localhost').hostname}>`,
   });

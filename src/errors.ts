@@ -24,6 +24,18 @@ export const ERROR_CODES = {
   /** An SMTP server refused or did not take a message (details: responseCode, transient). */
   MAIL_FAILED: 502,
   USAGE: 400,
+  /** Community (src/community): accounts, sessions, CSRF, permissions. */
+  SIGN_IN_REQUIRED: 401,
+  TOKEN_INVALID: 401,
+  CSRF_INVALID: 403,
+  FORBIDDEN: 403,
+  USER_BANNED: 403,
+  SIGNIN_LINK_INVALID: 400,
+  INVITE_INVALID: 400,
+  REGISTRATION_CLOSED: 403,
+  USER_NOT_FOUND: 404,
+  CONFLICT: 409,
+  FIELD_TOO_LONG: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,7 @@
  */
 import type { NewPaperRow, PaperRow } from '../store/schema.ts';
 import { absUrl, pdfUrl } from './arxiv-id.ts';
+import { shownComments, shownUpvotes } from './counts.ts';
 
 /** What an ingest adapter yields: one source's view of a paper. Absent or null means "not known here". */
 export interface PaperInput {
@@ -47,8 +48,13 @@ export interface Paper {
   projectPage: string | null;
   absUrl: string;
   pdfUrl: string;
+  /** Shown count: imported baseline + local votes (catalog/counts.ts). */
   upvotes: number;
+  /** Shown count: imported baseline + local comments. */
   numComments: number;
+  /** The local parts of the two counts above, as last folded into the catalog. */
+  localUpvotes: number;
+  localComments: number;
   submittedBy: string | null;
   aiSummary: string | null;
   aiKeywords: string[];
@@ -79,8 +85,10 @@ export function toPaper(r: PaperRow): Paper {
     projectPage: r.project_page,
     absUrl: absUrl(r.arxiv_id),
     pdfUrl: pdfUrl(r.arxiv_id),
-    upvotes: r.upvotes,
-    numComments: r.num_comments,
+    upvotes: shownUpvotes(r),
+    numComments: shownComments(r),
+    localUpvotes: r.local_upvotes ?? 0,
+    localComments: r.local_comments ?? 0,
     submittedBy: r.submitted_by,
     aiSummary: r.ai_summary,
     aiKeywords: r.ai_keywords ? parseJsonArray(r.ai_keywords) : [],

@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/db.ts';
 import type { Database, PaperRow } from '../store/schema.ts';
+import { SHOWN_UPVOTES } from './counts.ts';
 import { fieldsFromInput, mergePaper, sameFields, type PaperFields, type PaperInput } from './paper.ts';
 
 export interface UpsertResult {
@@ -145,7 +146,7 @@ export async function listDaily(
     .selectAll()
     .where('daily_date', '>=', from)
     .where('daily_date', '<=', to)
-    .orderBy('upvotes', 'desc')
+    .orderBy(SHOWN_UPVOTES, 'desc')
     .orderBy('daily_date', 'desc')
     .orderBy('arxiv_id', 'desc')
     .limit(opts.limit)

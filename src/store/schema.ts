@@ -3,6 +3,7 @@
  * so they sort and compare the same way everywhere.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { CommunityTables } from '../community/schema.ts';
 
 export interface PapersTable {
   id: Generated<number>;
@@ -24,8 +25,12 @@ export interface PapersTable {
   doi: string | null;
   github_repo: string | null;
   project_page: string | null;
+  /** The imported baseline (Hugging Face's count); the shown count adds local_upvotes (catalog/counts.ts). */
   upvotes: number;
   num_comments: number;
+  /** Local votes and comments, folded in by the community's count folder; ingest never writes them. */
+  local_upvotes: Generated<number>;
+  local_comments: Generated<number>;
   submitted_by: string | null;
   ai_summary: string | null;
   /** JSON array of keywords. */
@@ -63,7 +68,7 @@ export interface JobRunsTable {
   error: string | null;
 }
 
-export interface Database {
+export interface Database extends CommunityTables {
   papers: PapersTable;
   counters: CountersTable;
   checkpoints: CheckpointsTable;

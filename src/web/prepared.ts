@@ -53,7 +53,8 @@ export function pickEncoding(acceptEncoding: string | string[] | undefined): 'br
  * If-None-Match with 304.
  */
 export function sendPrepared(req: FastifyRequest, reply: FastifyReply, p: Prepared): FastifyReply {
-  reply.type(p.type).header('vary', 'accept-encoding');
+  const vary = reply.getHeader('vary');
+  reply.type(p.type).header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding');
   const encoding = pickEncoding(req.headers['accept-encoding']);
   if (encoding === 'br') return reply.header('content-encoding', 'br').header('etag', `"${p.tag}-br"`).send(p.br);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').header('etag', `"${p.tag}-gz"`).send(p.gzip);

@@ -7,7 +7,7 @@ function row(arxiv_id: string, upvotes: number, daily_date: string): PaperRow {
   return {
     id: 1, arxiv_id, version: 1, title: arxiv_id, abstract: '', authors: '[]', categories: '', published_at: null,
     updated_at: null, daily_date, comment: null, journal_ref: null, doi: null, github_repo: null, project_page: null,
-    upvotes, num_comments: 0, submitted_by: null, ai_summary: null, ai_keywords: null, source: 't', seq: 1,
+    upvotes, num_comments: 0, local_upvotes: 0, local_comments: 0, submitted_by: null, ai_summary: null, ai_keywords: null, source: 't', seq: 1,
     created_at: '', modified_at: '',
   };
 }
@@ -41,5 +41,13 @@ describe('trending', () => {
       ['2603.00003', '2603.00002', '2603.00001', '2603.00004'],
     );
     assert.equal(ranked[2]!.score, 25.25);
+  });
+});
+
+describe('trending reads the shown count', () => {
+  it('ranks by the imported baseline plus local votes', () => {
+    const a = { ...row('2608.00001', 10, '2026-08-21'), local_upvotes: 0 };
+    const b = { ...row('2608.00002', 4, '2026-08-21'), local_upvotes: 7 };
+    assert.deepEqual(rankTrending([a, b], '2026-08-21').map((r) => [r.row.arxiv_id, r.score]), [['2608.00002', 12], ['2608.00001', 11]]);
   });
 });

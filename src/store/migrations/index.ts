@@ -11,6 +11,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { catalog } from './0001-catalog.ts';
 import { jobs } from './0002-jobs.ts';
+import { accounts } from './0010-accounts.ts';
+import { votes } from './0011-votes.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -18,6 +20,8 @@ function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_catalog': catalog(engine),
     '0002_jobs': jobs(),
+    '0010_accounts': accounts(engine),
+    '0011_votes': votes(engine),
   };
 }
 

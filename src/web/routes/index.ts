@@ -11,6 +11,9 @@ import { metricsRoutes } from './metrics.ts';
 import { apiPaperRoutes } from './api-papers.ts';
 import { pageRoutes } from './pages.ts';
 import { searchRoutes } from './search.ts';
+import { accountRoutes } from './account.ts';
+import { settingsRoutes } from './settings.ts';
+import { voteRoutes } from './votes.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -21,4 +24,7 @@ export const ROUTES: FastifyPluginAsync[] = [
   listRoutes,
   exportRoutes,
   metricsRoutes,
+  accountRoutes,
+  settingsRoutes,
+  voteRoutes,
 ];

@@ -11,6 +11,8 @@ import { paperPage, similarPage, similarPlaceholder, similarSection } from '../v
 import { similarPapers } from '../../catalog/paper-search.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
+import { viewerOf } from '../viewer.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const PAGE_SIZE = 30;
 const HTML = 'text/html; charset=utf-8';
@@ -53,24 +55,23 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   const dailyFeeds = feedLinks(FEEDS.daily, FEEDS.trending);
 
   // A list page is a pure function of the catalog: render it once per change of the catalog's sequence.
-  const list = async (q: ListQuery): Promise<Prepared> => {
+  // A signed-in user's page adds their votes and forms, so it is rendered for them from the cached list.
+  const list = async (req: FastifyRequest, reply: FastifyReply, q: ListQuery): Promise<FastifyReply> => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
-    return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
-      prepare(listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value, HTML),
-    );
+    const cache = seqCache(app);
+    const listing = () => cache.get(`data:list:${kind}:${value ?? ''}:${page}`, () => listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }));
+    const viewer = req.user ? await viewerOf(req, reply, (await listing()).papers) : undefined;
+    if (viewer) return reply.type(HTML).send(listingPage(await listing(), kind, dailyFeeds, viewer).value);
+    reply.header('cache-control', 'public, max-age=60').header('vary', 'cookie');
+    const prepared: Prepared = await cache.get(`page:list:${kind}:${value ?? ''}:${page}`, async () => prepare(listingPage(await listing(), kind, dailyFeeds).value, HTML));
+    return sendPrepared(req, reply, prepared);
   };
 
   // The busiest page: a cache hit sends ready bytes (see prepared.ts).
-  server.get('/', { schema: { hide: true } }, async (req, reply) => {
-    reply.header('cache-control', 'public, max-age=60');
-    return sendPrepared(req, reply, await list({}));
-  });
+  server.get('/', { schema: { hide: true } }, async (req, reply) => list(req, reply, {}));
 
-  server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
-    reply.header('cache-control', 'public, max-age=60');
-    return sendPrepared(req, reply, await list(req.query));
-  });
+  server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => list(req, reply, req.query));
 
   server.get<{ Querystring: { id: string; fragment?: string } }>(
     '/similar',
@@ -80,16 +81,19 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
       const similar = await similarPapers(app.store.db, app.search, paper, 8);
       reply.header('cache-control', 'public, max-age=300');
       const section = similarSection(similar);
-      return reply.type('text/html; charset=utf-8').send(req.query.fragment ? section.value : similarPage(paper, section).value);
+      if (req.query.fragment) return reply.type(HTML).send(section.value);
+      return reply.type(HTML).send(similarPage(paper, section, await viewerOf(req, reply)).value);
     },
   );
 
   // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
     const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
-    reply.header('cache-control', 'public, max-age=300');
+    // Revalidated on every view (the ETag makes that cheap): votes and comments change it.
+    reply.header('cache-control', 'public, no-cache');
     const head = paper.primaryCategory ? feedLinks(FEEDS.category(paper.primaryCategory)) : undefined;
+    const viewer = await viewerOf(req, reply, [paper]);
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
-    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarPlaceholder(paper) }).value);
+    return reply.type(HTML).send(paperPage(paper, { head, below: similarPlaceholder(paper), viewer }).value);
   });
 };

@@ -7,6 +7,7 @@ import { html, type Html } from '../html.ts';
 import { humanDate } from './format.ts';
 import { layout } from './layout.ts';
 import { paperCard } from './paper-card.ts';
+import type { Viewer } from './viewer.ts';
 
 const PARAM: Record<PeriodKind, string> = { day: 'date', week: 'week', month: 'month' };
 const TAB_LABEL: Record<PeriodKind, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly' };
@@ -23,11 +24,12 @@ function periodHref(kind: PeriodKind, key: string, page = 1): string {
   return `/papers?${PARAM[kind]}=${encodeURIComponent(key)}${page > 1 ? `&p=${page}` : ''}`;
 }
 
-export function listingPage(l: Listing, kind: PeriodKind, head?: Html): Html {
+export function listingPage(l: Listing, kind: PeriodKind, head?: Html, viewer?: Viewer): Html {
   if (!l.period) {
     return layout({
       title: 'Daily papers',
       head,
+      viewer,
       body: html`<section class="empty"><h1>No papers yet</h1>
 <p>The catalog is empty. Import some papers, for example:</p>
 <pre>npx paperboy ingest demo
@@ -59,8 +61,8 @@ npx paperboy ingest oai --from 2026-01-01 --set cs</pre></section>`,
 ${nav}
 <p class="count">${l.total} paper${l.total === 1 ? '' : 's'}, most upvoted first</p>
 ${l.papers.length
-  ? html`<div class="cards">${l.papers.map((paper, i) => paperCard(paper, { rank: start + i + 1 }))}</div>`
+  ? html`<div class="cards">${l.papers.map((paper, i) => paperCard(paper, { rank: start + i + 1, viewer }))}</div>`
   : html`<section class="empty"><p>No papers ${kind === 'day' ? 'on this day' : `this ${kind}`}.${l.prev || l.next ? ' Try the neighbouring ones.' : ''}</p></section>`}
 ${pager}`;
-  return layout({ title: `${TAB_LABEL[kind]} papers — ${title}`, head, body });
+  return layout({ title: `${TAB_LABEL[kind]} papers — ${title}`, head, body, viewer });
 }

@@ -5,6 +5,8 @@
 import type { Paper } from '../../catalog/paper.ts';
 import { html, safeUrl, type Html } from '../html.ts';
 import { excerpt, humanDate, shortAuthors } from './format.ts';
+import { voteButton } from './vote-button.ts';
+import type { Viewer } from './viewer.ts';
 
 export interface CardOptions {
   /** Position in a ranked list (1-based), shown as a rank badge. */
@@ -15,13 +17,15 @@ export interface CardOptions {
   note?: string;
   /** A pre-escaped, highlighted title that replaces the plain one (search results). */
   titleHtml?: Html;
+  /** The signed-in user (their vote state and a working upvote form); absent on anonymous pages. */
+  viewer?: Viewer | undefined;
 }
 
 export function paperCard(p: Paper, o: CardOptions = {}): Html {
   const href = `/papers/${p.arxivId}`;
   const code = safeUrl(p.githubRepo);
   return html`<article class="card" data-id="${p.arxivId}">
-  <div class="votes" title="${p.upvotes} upvotes"><span class="arrow" aria-hidden="true">▲</span><span class="count">${p.upvotes}</span></div>
+  ${voteButton(p, o.viewer)}
   <div class="body">
     <h3 class="title">${o.rank ? html`<span class="rank">${o.rank}</span>` : ''}<a href="${href}">${o.titleHtml ?? p.title}</a></h3>
     <p class="authors">${shortAuthors(p.authors)}</p>

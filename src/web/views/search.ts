@@ -8,6 +8,7 @@ import { DEFAULT_MODE } from '../../search/search.service.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { layout } from './layout.ts';
 import { paperCard } from './paper-card.ts';
+import type { Viewer } from './viewer.ts';
 
 /** Escape text, then turn the index's private-use markers into <mark>: highlights never carry markup. */
 export function marked(text: string): Html {
@@ -27,6 +28,7 @@ export interface SearchPageInput {
   page: number;
   pageSize: number;
   head?: Html;
+  viewer?: Viewer | undefined;
 }
 
 const MODES = [
@@ -70,7 +72,7 @@ ${i.notice ? html`<p class="notice" role="status">${i.notice}</p>` : ''}
 <p class="count">${r.total} result${r.total === 1 ? '' : 's'} for “${i.q}” · ${r.tookMs.toFixed(1)} ms</p>
 ${r.results.length
   ? html`<div class="cards results">${r.results.map(({ paper, hit }, n) =>
-      paperCard(paper, { rank: start + n + 1, snippet: marked(hit.snippetMarked), titleHtml: marked(hit.titleMarked) }),
+      paperCard(paper, { rank: start + n + 1, snippet: marked(hit.snippetMarked), titleHtml: marked(hit.titleMarked), viewer: i.viewer }),
     )}</div>`
   : html`<section class="empty"><p>No papers match. Try other words, or check the spelling and the filters.</p></section>`}
 ${pages > 1
@@ -79,5 +81,5 @@ ${pages > 1
     )}</nav>`
   : ''}`;
   }
-  return layout({ title: i.q ? `Search: ${i.q}` : 'Search', body, head: i.head, query: i.q });
+  return layout({ title: i.q ? `Search: ${i.q}` : 'Search', body, head: i.head, query: i.q, viewer: i.viewer });
 }
