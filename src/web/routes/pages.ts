@@ -63,9 +63,9 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const listing = () => cache.get(`data:list:${kind}:${value ?? ''}:${page}`, () => listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }));
     const viewer = req.user ? await viewerOf(req, reply, (await listing()).papers) : undefined;
     if (viewer) return reply.type(HTML).send(listingPage(await listing(), kind, dailyFeeds, viewer).value);
-    reply.header('cache-control', 'public, max-age=60').header('vary', 'cookie');
+    reply.header('cache-control', 'public, max-age=60');
     const prepared: Prepared = await cache.get(`page:list:${kind}:${value ?? ''}:${page}`, async () => prepare(listingPage(await listing(), kind, dailyFeeds).value, HTML));
-    return sendPrepared(req, reply, prepared);
+    return sendPrepared(req, reply, prepared, { varyCookie: true });
   };
 
   // The busiest page: a cache hit sends ready bytes (see prepared.ts).
