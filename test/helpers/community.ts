@@ -10,7 +10,11 @@
  */
 import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { ReceivedMail, TestSmtpServer } from './smtp.ts';
+import { after, before } from 'node:test';
+import type { App } from '../../src/app.ts';
+import type { PaperInput } from '../../src/catalog/paper.ts';
+import { createTestServer } from './server.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp.ts';
 
 export interface Client {
   /** Cookies the client holds, by name. */
@@ -99,4 +103,32 @@ export async function signInByLink(server: FastifyInstance, smtp: TestSmtpServer
   assert.ok(client.cookies.has('pb_session'), 'signed in');
   await client.get('/settings');
   return client;
+}
+
+export interface CommunityServer {
+  smtp: TestSmtpServer;
+  app: App;
+  server: FastifyInstance;
+}
+
+/**
+ * In a suite: a loopback SMTP server and a test server that mails through it, started before the
+ * tests and closed after. The returned object is filled in by `before`.
+ * @example const t = useCommunityServer(ctx, { REGISTRATION: 'invite' }); it('…', async () => t.server.inject('/'))
+ */
+export function useCommunityServer(ctx: { url: string }, env: Record<string, string> = {}, papers: PaperInput[] = []): CommunityServer {
+  const t = {} as CommunityServer;
+  let close: (() => Promise<void>) | undefined;
+  before(async () => {
+    t.smtp = await startSmtpServer();
+    const s = await createTestServer(ctx.url, papers, { SMTP_URL: t.smtp.url, ...env });
+    t.app = s.app;
+    t.server = s.server;
+    close = s.close;
+  });
+  after(async () => {
+    await close?.();
+    await t.smtp?.close();
+  });
+  return t;
 }

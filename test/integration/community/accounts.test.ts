@@ -1,35 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import type { App } from '../../../src/app.ts';
-import { createTestServer } from '../../helpers/server.ts';
-import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
+import { it } from 'node:test';
 import { describeEngines } from '../../helpers/stores.ts';
-import { createClient, requestLink, signInByLink, useLink } from '../../helpers/community.ts';
+import { createClient, requestLink, signInByLink, useCommunityServer, useLink } from '../../helpers/community.ts';
 
 describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
-  let smtp: TestSmtpServer;
-  let app: App;
-  let server: FastifyInstance;
-  let close: () => Promise<void>;
-  before(async () => {
-    smtp = await startSmtpServer();
-    ({ app, server, close } = await createTestServer(ctx.url, [], { SMTP_URL: smtp.url }));
-  });
-  after(async () => {
-    await close();
-    await smtp.close();
-  });
+  const t = useCommunityServer(ctx);
 
   it('signs in by a link mailed over real SMTP, creating the account, with a secure session cookie', async () => {
-    const c = createClient(server);
+    const c = createClient(t.server);
     const page = await c.get('/signin?next=/papers/2310.06511');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /name="next" value="\/papers\/2310.06511"/);
     const r = await c.post('/signin', { email: '  New.Reader@Example.org ', next: '/papers/2310.06511' });
     assert.equal(r.statusCode, 200);
     assert.match(r.body, /Check your inbox/);
-    const [mail] = (await smtp.waitFor(1)).filter((m) => m.to.includes('new.reader@example.org'));
+    const [mail] = (await t.smtp.waitFor(1)).filter((m) => m.to.includes('new.reader@example.org'));
     assert.ok(mail, 'mail went to the normalized address');
     assert.match(mail.subject, /Sign in to Paperboy/);
     assert.match(mail.text, /https:\/\/papers\.example\.org\/signin\/link\?token=[A-Za-z0-9_-]{43}/);
@@ -61,11 +46,11 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
   });
 
   it('a link works once and stores only hashes', async () => {
-    const c = createClient(server);
-    const token = await requestLink(c, smtp, 'once@example.org');
+    const c = createClient(t.server);
+    const token = await requestLink(c, t.smtp, 'once@example.org');
     assert.equal((await useLink(c, token)).statusCode, 303);
     const secret = c.cookies.get('pb_session')!;
-    const again = await useLink(createClient(server), token);
+    const again = await useLink(createClient(t.server), token);
     assert.equal(again.statusCode, 400);
     assert.match(again.body, /already used or has expired/);
     const tokens = await ctx.store.db.selectFrom('signin_tokens').selectAll().execute();
@@ -75,8 +60,8 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
   });
 
   it('an expired link is refused', async () => {
-    const c = createClient(server);
-    const token = await requestLink(c, smtp, 'late@example.org');
+    const c = createClient(t.server);
+    const token = await requestLink(c, t.smtp, 'late@example.org');
     await ctx.store.db.updateTable('signin_tokens').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('email', '=', 'late@example.org').execute();
     const r = await useLink(c, token);
     assert.equal(r.statusCode, 400);
@@ -84,28 +69,28 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
   });
 
   it('rotates the session at sign-in: a session id held before is dead after', async () => {
-    const c = await signInByLink(server, smtp, 'rotate@example.org');
+    const c = await signInByLink(t.server, t.smtp, 'rotate@example.org');
     const first = c.cookies.get('pb_session')!;
-    const token = await requestLink(c, smtp, 'rotate@example.org');
+    const token = await requestLink(c, t.smtp, 'rotate@example.org');
     // The client is signed in already; /signin redirects, but the link still signs in afresh.
     assert.equal((await useLink(c, token)).statusCode, 303);
     const second = c.cookies.get('pb_session')!;
     assert.notEqual(first, second);
-    const stale = await server.inject({ method: 'GET', url: '/settings', headers: { cookie: `pb_session=${first}` } });
+    const stale = await t.server.inject({ method: 'GET', url: '/settings', headers: { cookie: `pb_session=${first}` } });
     assert.equal(stale.statusCode, 303, 'the pre-sign-in session no longer works');
     assert.match(String(stale.headers.location), /^\/signin/);
   });
 
   it('signs out, and signs out everywhere', async () => {
-    const a = await signInByLink(server, smtp, 'everywhere@example.org');
-    const b = await signInByLink(server, smtp, 'everywhere@example.org');
+    const a = await signInByLink(t.server, t.smtp, 'everywhere@example.org');
+    const b = await signInByLink(t.server, t.smtp, 'everywhere@example.org');
     const aSecret = a.cookies.get('pb_session')!;
     const out = await a.post('/signout');
     assert.equal(out.statusCode, 303);
     assert.ok(!a.cookies.has('pb_session'), 'cookie cleared');
-    assert.equal((await server.inject({ url: '/api/me', headers: { cookie: `pb_session=${aSecret}` } })).statusCode, 401);
+    assert.equal((await t.server.inject({ url: '/api/me', headers: { cookie: `pb_session=${aSecret}` } })).statusCode, 401);
     assert.equal((await b.get('/api/me')).statusCode, 200);
-    const c = await signInByLink(server, smtp, 'everywhere@example.org');
+    const c = await signInByLink(t.server, t.smtp, 'everywhere@example.org');
     const all = await c.post('/signout/everywhere');
     assert.equal(all.statusCode, 303);
     assert.equal((await b.get('/api/me')).statusCode, 401, 'the other browser is signed out too');
@@ -114,8 +99,8 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
 
   it('never redirects off the site after signing in', async () => {
     for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', ' /x', 'javascript:alert(1)', '/%0d%0aSet-Cookie:x=1']) {
-      const c = createClient(server);
-      const token = await requestLink(c, smtp, 'redirects@example.org', { next });
+      const c = createClient(t.server);
+      const token = await requestLink(c, t.smtp, 'redirects@example.org', { next });
       const r = await useLink(c, token);
       assert.equal(r.statusCode, 303);
       const loc = String(r.headers.location);
@@ -125,11 +110,11 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
   });
 
   it('says the same whether or not an account exists', async () => {
-    await signInByLink(server, smtp, 'known@example.org');
-    const a = createClient(server);
+    await signInByLink(t.server, t.smtp, 'known@example.org');
+    const a = createClient(t.server);
     await a.get('/signin');
     const ra = await a.post('/signin', { email: 'known@example.org' });
-    const b = createClient(server);
+    const b = createClient(t.server);
     await b.get('/signin');
     const rb = await b.post('/signin', { email: 'unknown-person@example.org' });
     assert.equal(ra.statusCode, rb.statusCode);
@@ -137,10 +122,10 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
   });
 
   it('a signed-in page is private; anonymous pages vary on the cookie', async () => {
-    const anon = await server.inject({ url: '/' });
+    const anon = await t.server.inject({ url: '/' });
     assert.match(String(anon.headers.vary), /cookie/i);
     assert.match(anon.body, /href="\/signin"/);
-    const c = await signInByLink(server, smtp, 'private@example.org');
+    const c = await signInByLink(t.server, t.smtp, 'private@example.org');
     const home = await c.get('/');
     assert.equal(home.headers['cache-control'], 'private, no-store');
     assert.match(home.body, /<meta name="csrf-token" content="[^"]+">/);
@@ -149,8 +134,8 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
 
   it('the CLI makes the first admin: users grant EMAIL admin', async () => {
     const { runCli } = await import('../../../src/cli/index.ts');
-    await signInByLink(server, smtp, 'first-admin@example.org');
-    const env = { DATABASE_URL: ctx.url, DATA_DIR: app.config.dataDir, LOG_LEVEL: 'silent' };
+    await signInByLink(t.server, t.smtp, 'first-admin@example.org');
+    const env = { DATABASE_URL: ctx.url, DATA_DIR: t.app.config.dataDir, LOG_LEVEL: 'silent' };
     const write = process.stdout.write;
     let printed = '';
     process.stdout.write = ((s: string) => ((printed += s), true)) as typeof process.stdout.write;

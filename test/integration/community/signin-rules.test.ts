@@ -1,67 +1,52 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import type { App } from '../../../src/app.ts';
+import { it } from 'node:test';
 import { community } from '../../../src/community/index.ts';
-import { createTestServer } from '../../helpers/server.ts';
-import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 import { describeEngines } from '../../helpers/stores.ts';
-import { createClient, requestLink, signInByLink, useLink, waitForMail } from '../../helpers/community.ts';
+import { createClient, requestLink, signInByLink, useCommunityServer, useLink, waitForMail } from '../../helpers/community.ts';
 
 describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens', (ctx) => {
-  let smtp: TestSmtpServer;
-  let app: App;
-  let server: FastifyInstance;
-  let close: () => Promise<void>;
-  before(async () => {
-    smtp = await startSmtpServer();
-    ({ app, server, close } = await createTestServer(ctx.url, [], { SMTP_URL: smtp.url, REGISTRATION: 'invite' }));
-  });
-  after(async () => {
-    await close();
-    await smtp.close();
-  });
+  const t = useCommunityServer(ctx, { REGISTRATION: 'invite' });
 
   const count = async (email: string) =>
     Number((await ctx.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('email', '=', email).executeTakeFirstOrThrow()).n);
 
   it('invite mode: an unknown address without a code gets an explanation, not a link', async () => {
-    const seen = smtp.messages.length;
-    const c = createClient(server);
+    const seen = t.smtp.messages.length;
+    const c = createClient(t.server);
     await c.get('/signin');
     const r = await c.post('/signin', { email: 'stranger@example.org' });
     assert.equal(r.statusCode, 200);
     assert.match(r.body, /Check your inbox/);
-    const mail = await waitForMail(smtp, 'stranger@example.org', seen);
+    const mail = await waitForMail(t.smtp, 'stranger@example.org', seen);
     assert.match(mail.text, /by invitation only/);
     assert.ok(!/signin\/link/.test(mail.text));
     assert.equal(await count('stranger@example.org'), 0);
   });
 
   it('invite mode: a bad code is refused on the form; a good one makes exactly one account', async () => {
-    const c = createClient(server);
+    const c = createClient(t.server);
     await c.get('/signin');
     const bad = await c.post('/signin', { email: 'invited@example.org', invite: 'not-a-real-code' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /invitation code is not valid/);
     assert.match(bad.body, /value="invited@example.org"/, 'the form keeps what was typed');
-    const inv = await community(app).signIn.createInvite(null, 'for a test');
+    const inv = await community(t.app).signIn.createInvite(null, 'for a test');
     assert.match(inv.url, /^https:\/\/papers\.example\.org\/signin\?invite=/);
-    const token = await requestLink(c, smtp, 'invited@example.org', { invite: inv.code });
+    const token = await requestLink(c, t.smtp, 'invited@example.org', { invite: inv.code });
     assert.equal((await useLink(c, token)).statusCode, 303);
     assert.equal(await count('invited@example.org'), 1);
     // The invitation is spent: a second newcomer cannot use it.
-    const d = createClient(server);
+    const d = createClient(t.server);
     await d.get('/signin');
     const reuse = await d.post('/signin', { email: 'second@example.org', invite: inv.code });
     assert.equal(reuse.statusCode, 400);
     // A member signs in without any code.
-    const again = await requestLink(createClient(server), smtp, 'invited@example.org');
-    assert.equal((await useLink(createClient(server), again)).statusCode, 303);
+    const again = await requestLink(createClient(t.server), t.smtp, 'invited@example.org');
+    assert.equal((await useLink(createClient(t.server), again)).statusCode, 303);
   });
 
   it('a POST without a CSRF token fails, signed in or not; the token from the page works', async () => {
-    const c = createClient(server);
+    const c = createClient(t.server);
     await c.get('/signin');
     const noToken = await c.post('/signin', { email: 'x@example.org' }, { csrf: false });
     assert.equal(noToken.statusCode, 403);
@@ -69,17 +54,17 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
     const forged = await c.post('/signin', { email: 'x@example.org', _csrf: 'abc-def' });
     assert.equal(forged.statusCode, 403);
     // Another browser's token does not work with this browser's cookie.
-    const other = createClient(server);
+    const other = createClient(t.server);
     await other.get('/signin');
     const crossed = await c.post('/signin', { email: 'x@example.org', _csrf: other.csrf! });
     assert.equal(crossed.statusCode, 403);
-    const json = await server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'up' }, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const json = await t.server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'up' }, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     assert.equal(json.statusCode, 403);
     assert.equal(json.json().code, 'CSRF_INVALID');
   });
 
   it('passwords: optional, scrypt-hashed, and a wrong one reads like an unknown account', async () => {
-    const c = await signInByLink(server, smtp, 'invited@example.org');
+    const c = await signInByLink(t.server, t.smtp, 'invited@example.org');
     const short = await c.post('/settings/password', { password: 'short' });
     assert.equal(short.statusCode, 400);
     assert.match(short.body, /at least 10 characters/);
@@ -91,11 +76,11 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
     assert.ok(!String(row.password_hash).includes('correct horse'));
 
     const attempt = async (email: string, password: string) => {
-      const b = createClient(server);
+      const b = createClient(t.server);
       await b.get('/signin');
-      const t = performance.now();
+      const started = performance.now();
       const r = await b.post('/signin/password', { email, password });
-      return { r, ms: performance.now() - t, b };
+      return { r, ms: performance.now() - started, b };
     };
     const ok = await attempt('invited@example.org', 'correct horse battery');
     assert.equal(ok.r.statusCode, 303);
@@ -120,7 +105,7 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
   });
 
   it('API tokens: shown once, stored hashed, act as the owner, and stop working when revoked', async () => {
-    const c = await signInByLink(server, smtp, 'invited@example.org');
+    const c = await signInByLink(t.server, t.smtp, 'invited@example.org');
     const made = await c.post('/settings/tokens', { name: 'my script' });
     assert.equal(made.statusCode, 200);
     const token = /<code class="token">(pb_[A-Za-z0-9_-]{43})<\/code>/.exec(made.body)![1]!;
@@ -129,28 +114,28 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
     assert.match(later.body, /my script/);
     const rows = await ctx.store.db.selectFrom('api_tokens').selectAll().execute();
     assert.ok(!JSON.stringify(rows).includes(token));
-    const me = await server.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    const me = await t.server.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.statusCode, 200);
-    assert.equal(me.json().handle, (await community(app).users.byEmail('invited@example.org')).handle);
+    assert.equal(me.json().handle, (await community(t.app).users.byEmail('invited@example.org')).handle);
     // A token-authenticated write needs no CSRF token (browsers never send Authorization on their own).
-    const vote = await server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'up' }, headers: { authorization: `Bearer ${token}` } });
+    const vote = await t.server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'up' }, headers: { authorization: `Bearer ${token}` } });
     assert.equal(vote.statusCode, 200, vote.body);
     assert.equal(vote.json().upvoted, true);
     const id = /name="id" value="(\d+)"/.exec(later.body)![1]!;
     // Nobody else can revoke it (IDOR): for another account there is no such token, and it keeps working.
-    const inv = await community(app).signIn.createInvite(null, '');
-    const m = createClient(server);
-    assert.equal((await useLink(m, await requestLink(m, smtp, 'mallory@example.org', { invite: inv.code }))).statusCode, 303);
+    const inv = await community(t.app).signIn.createInvite(null, '');
+    const m = createClient(t.server);
+    assert.equal((await useLink(m, await requestLink(m, t.smtp, 'mallory@example.org', { invite: inv.code }))).statusCode, 303);
     await m.get('/settings');
     const stolen = await m.post('/settings/tokens/revoke', { id });
     assert.equal(stolen.statusCode, 404);
-    assert.equal((await server.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 200);
+    assert.equal((await t.server.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 200);
     const revoked = await c.post('/settings/tokens/revoke', { id });
     assert.equal(revoked.statusCode, 200);
-    const after = await server.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    const after = await t.server.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
     assert.equal(after.statusCode, 401);
     assert.equal(after.json().code, 'TOKEN_INVALID');
-    const write = await server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'down' }, headers: { authorization: `Bearer ${token}` } });
+    const write = await t.server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'down' }, headers: { authorization: `Bearer ${token}` } });
     assert.equal(write.statusCode, 401);
   });
 });

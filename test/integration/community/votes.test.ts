@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import type { App } from '../../../src/app.ts';
+import { before, it } from 'node:test';
 import type { PaperInput } from '../../../src/catalog/paper.ts';
 import { upsertPapers } from '../../../src/catalog/papers.repo.ts';
 import { community } from '../../../src/community/index.ts';
-import { createTestServer } from '../../helpers/server.ts';
-import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 import { describeEngines } from '../../helpers/stores.ts';
-import { signInByLink, type Client } from '../../helpers/community.ts';
+import { signInByLink, useCommunityServer, type Client } from '../../helpers/community.ts';
 
 const DAY = '2026-08-24';
 const paper = (id: string, upvotes: number): PaperInput => ({
@@ -17,27 +13,18 @@ const paper = (id: string, upvotes: number): PaperInput => ({
 });
 
 describeEngines('upvotes and the community counts', (ctx) => {
-  let smtp: TestSmtpServer;
-  let app: App;
-  let server: FastifyInstance;
-  let close: () => Promise<void>;
+  const t = useCommunityServer(ctx, {}, [paper('2608.10001', 10), paper('2608.10002', 9), paper('2608.10003', 0)]);
   let alice: Client;
   before(async () => {
-    smtp = await startSmtpServer();
-    ({ app, server, close } = await createTestServer(ctx.url, [paper('2608.10001', 10), paper('2608.10002', 9), paper('2608.10003', 0)], { SMTP_URL: smtp.url }));
-    alice = await signInByLink(server, smtp, 'alice@example.org');
-  });
-  after(async () => {
-    await close();
-    await smtp.close();
+    alice = await signInByLink(t.server, t.smtp, 'alice@example.org');
   });
 
-  const fold = () => community(app).counts.foldOnce();
+  const fold = () => community(t.app).counts.foldOnce();
   const ids = (body: string) => [...body.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1]);
-  const shown = async (id: string) => (await server.inject({ url: `/api/papers/${id}` })).json().upvotes as number;
+  const shown = async (id: string) => (await t.server.inject({ url: `/api/papers/${id}` })).json().upvotes as number;
 
   it('anonymous cards link to sign-in; signed-in cards are forms that work without JavaScript', async () => {
-    const anon = await server.inject({ url: `/papers?date=${DAY}` });
+    const anon = await t.server.inject({ url: `/papers?date=${DAY}` });
     assert.match(anon.body, /<a class="votes" href="\/signin\?next=%2Fpapers%2F2608.10001"/);
     assert.ok(!anon.body.includes('vote-form'));
     const page = await alice.get(`/papers?date=${DAY}`);
@@ -60,7 +47,7 @@ describeEngines('upvotes and the community counts', (ctx) => {
     assert.equal(await shown('2608.10002'), 9);
     assert.equal(await fold(), 1);
     assert.equal(await shown('2608.10002'), 10);
-    const list = await server.inject({ url: `/api/daily_papers?date=${DAY}` });
+    const list = await t.server.inject({ url: `/api/daily_papers?date=${DAY}` });
     assert.deepEqual(list.json().map((e: { paper: { id: string } }) => e.paper.id).slice(0, 2), ['2608.10002', '2608.10001'], 'ties broken by id; 10 = 10');
   });
 
@@ -75,12 +62,12 @@ describeEngines('upvotes and the community counts', (ctx) => {
     assert.equal((await j('sideways')).statusCode, 400);
     const missing = await alice.json('POST', '/votes', { paper: '2608.99999', vote: 'up' });
     assert.equal(missing.statusCode, 404);
-    const anon = await server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2608.10003', vote: 'up' } });
+    const anon = await t.server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2608.10003', vote: 'up' } });
     assert.equal(anon.statusCode, 403, 'no CSRF token (and no account)');
   });
 
   it('concurrent toggles by many users and by one user end in exactly the right count', async () => {
-    const users = await Promise.all(Array.from({ length: 6 }, (_, i) => signInByLink(server, smtp, `crowd${i}@example.org`)));
+    const users = await Promise.all(Array.from({ length: 6 }, (_, i) => signInByLink(t.server, t.smtp, `crowd${i}@example.org`)));
     // Each user toggles a different number of times, all at once: the final state is the parity.
     const toggles = [1, 2, 3, 4, 7, 11];
     await Promise.all(users.flatMap((u, i) => Array.from({ length: toggles[i]! }, () => u.json('POST', '/votes', { paper: '2608.10001', vote: 'toggle' }))));
