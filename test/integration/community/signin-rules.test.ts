@@ -139,3 +139,28 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
     assert.equal(write.statusCode, 401);
   });
 });
+
+describeEngines('sign-in rules: closed registration', (ctx) => {
+  const t = useCommunityServer(ctx, { REGISTRATION: 'closed', PASSWORD_SIGNIN: 'false' });
+
+  it('makes no new accounts, tells the address owner why, and still lets members in', async () => {
+    const seen = t.smtp.messages.length;
+    const c = createClient(t.server);
+    const form = await c.get('/signin');
+    assert.match(form.body, /not taking new members/);
+    assert.ok(!form.body.includes('/signin/password'), 'no password form when PASSWORD_SIGNIN=false');
+    const r = await c.post('/signin', { email: 'outsider@example.org' });
+    assert.equal(r.statusCode, 200);
+    const mail = await waitForMail(t.smtp, 'outsider@example.org', seen);
+    assert.match(mail.text, /not taking new members/);
+    assert.ok(!/signin\/link/.test(mail.text));
+    const n = await ctx.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 0);
+    // An account made by an operator signs in as usual.
+    await community(t.app).signIn.ensureUser('member@example.org');
+    const m = await signInByLink(t.server, t.smtp, 'member@example.org');
+    assert.equal((await m.get('/api/me')).statusCode, 200);
+    const pw = await m.post('/signin/password', { email: 'member@example.org', password: 'whatever it is' });
+    assert.equal(pw.statusCode, 403);
+  });
+});
