@@ -37,6 +37,7 @@ const { values } = parseArgs({
     papers: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '100' },
     'skip-db': { type: 'boolean', default: false },
+    'keep-database': { type: 'boolean', default: false },
   },
 });
 const TOGGLES = Number(values.toggles);
@@ -167,7 +168,8 @@ async function main(): Promise<void> {
         if (shown === paperRows[i]!.upvotes + expected[i]!) i++;
         else if (Date.now() > deadline) {
           exact = false;
-          console.error(`node ${node.port} shows ${shown} for ${paperRows[i]!.arxiv_id}, expected ${paperRows[i]!.upvotes + expected[i]!}`);
+          const id = Number(paperRows[i]!.id);
+          console.error(`node ${node.port} shows ${shown} for ${paperRows[i]!.arxiv_id} (id ${id}), expected ${paperRows[i]!.upvotes + expected[i]!}: votes ${byPaper.get(id) ?? 0}, counter ${counters.get(id) ?? 0}`);
           break;
         } else await new Promise((r) => setTimeout(r, 200));
       }
@@ -176,17 +178,19 @@ async function main(): Promise<void> {
     await Promise.all(nodes.map((n) => n.kill()));
     nodes.length = 0;
 
-    if (!values['skip-db']) await compareInDatabase(store, db.url, paperRows.map((p) => Number(p.id)), toggles, expected);
+    if (!values['skip-db']) await compareInDatabase(store, db.url, paperRows.map((p) => ({ id: Number(p.id), arxivId: p.arxiv_id })), toggles, expected);
     await app.close();
     console.log(`votes: ${TOGGLES} toggles, ${Math.round(rate)} votes/s, p95 ${p95(run.ms).toFixed(1)} ms, counts exact: ${exact ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''}`);
   } finally {
     await Promise.all(nodes.map((n) => n.kill()));
-    await db.drop();
+    if (values['keep-database']) console.error(`kept database: ${db.url}`);
+    else await db.drop();
   }
 }
 
 /** The same toggles, straight against the database through two pools: three ways of counting. */
-async function compareInDatabase(store: Store, url: string, paperIds: number[], toggles: Toggle[], expected: number[]): Promise<void> {
+async function compareInDatabase(store: Store, url: string, papers: Array<{ id: number; arxivId: string }>, toggles: Toggle[], expected: number[]): Promise<void> {
+  const paperIds = papers.map((p) => p.id);
   const pools = [openStore(url, { poolSize: 10 }), openStore(url, { poolSize: 10 })];
   const users = (await store.db.selectFrom('users').select('id').orderBy('id').execute()).map((r) => Number(r.id));
   const reset = async () => {
@@ -194,8 +198,8 @@ async function compareInDatabase(store: Store, url: string, paperIds: number[], 
     await store.db.deleteFrom('paper_counts').execute();
   };
   const now = new Date().toISOString();
-  const variants: Array<{ name: string; vote: (s: Store, user: number, paper: number) => Promise<void> }> = [
-    { name: 'vote transaction (votes row + counter)', vote: async (s, u, p) => void (await applyVote(s.db, u, p, 'toggle', now)) },
+  const variants: Array<{ name: string; vote: (s: Store, user: number, paper: number, arxivId: string) => Promise<void> }> = [
+    { name: 'vote transaction (votes row + counter)', vote: async (s, u, _p, a) => void (await applyVote(s, u, a, 'toggle', now)) },
     {
       name: 'naive read-modify-write counter',
       vote: async (s, u, p) => {
@@ -210,8 +214,8 @@ async function compareInDatabase(store: Store, url: string, paperIds: number[], 
     },
     {
       name: 'vote transaction + a sequence bump per vote',
-      vote: async (s, u, p) => {
-        await applyVote(s.db, u, p, 'toggle', now);
+      vote: async (s, u, p, a) => {
+        await applyVote(s, u, a, 'toggle', now);
         await withNextSeq(s, async (trx, nextSeq) => {
           await trx.updateTable('papers').set({ local_upvotes: sql`(select votes from paper_counts where paper_id = ${p})`, seq: nextSeq() }).where('id', '=', p).execute();
         });
@@ -222,7 +226,7 @@ async function compareInDatabase(store: Store, url: string, paperIds: number[], 
     await reset();
     const run = await pool(toggles.length, CONCURRENCY, async (i) => {
       const t = toggles[i]!;
-      await v.vote(pools[i % 2]!, users[t.user]!, paperIds[t.paper]!);
+      await v.vote(pools[i % 2]!, users[t.user]!, paperIds[t.paper]!, papers[t.paper]!.arxivId);
     });
     const counters = new Map((await store.db.selectFrom('paper_counts').select(['paper_id', 'votes']).execute()).map((r) => [Number(r.paper_id), r.votes]));
     let lost = 0;

@@ -27,11 +27,12 @@ export function community(app: App): Community {
   if (c) return c;
   const { store, config, mailer } = app;
   const log = app.log.child({ component: 'community' });
+  const sessions = createSessions({ store, days: config.sessionDays, cacheMs: config.sessionCacheMs });
   c = {
-    sessions: createSessions({ store, days: config.sessionDays }),
-    signIn: createSignIn({ store, config, mailer, log }),
+    sessions,
+    signIn: createSignIn({ store, config, mailer, log, onUserChange: sessions.forget }),
     tokens: createTokens({ store }),
-    users: createUsers({ store }),
+    users: createUsers({ store, onUserChange: sessions.forget }),
     votes: createVotes({ store }),
     counts: createCountFolder({ store, log, everyMs: config.countsFoldMs }),
   };

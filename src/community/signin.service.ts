@@ -43,7 +43,7 @@ export interface SignIn {
 
 const INVITE_DAYS = 14;
 
-export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; log: Logger; now?: () => number }): SignIn {
+export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; log: Logger; now?: () => number; onUserChange?: (userId: number) => void }): SignIn {
   const { store, config, mailer, log } = o;
   const db = store.db;
   const now = o.now ?? Date.now;
@@ -177,6 +177,7 @@ export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; 
       if (problem) throw new AppError('BAD_REQUEST', problem);
       const t = new Date(now()).toISOString();
       await updateUser(db, userId, { password_hash: await hashPassword(password) }, t);
+      o.onUserChange?.(userId);
     },
 
     async createInvite(createdBy, note, days = INVITE_DAYS) {

@@ -87,7 +87,7 @@ function httpsUrl(field: string, v: string): string {
   return u.toString();
 }
 
-export function createUsers(o: { store: Store; now?: () => number }): Users {
+export function createUsers(o: { store: Store; now?: () => number; onUserChange?: (userId: number) => void }): Users {
   const db = o.store.db;
   const now = o.now ?? Date.now;
   return {
@@ -131,6 +131,7 @@ export function createUsers(o: { store: Store; now?: () => number }): Users {
         if (fields.handle && (await findUserByHandle(db, fields.handle))) throw new AppError('CONFLICT', `The username "${fields.handle}" is taken.`);
         throw e;
       }
+      o.onUserChange?.(userId);
       return toPublicProfile((await findUserById(db, userId))!);
     },
     async grant(emailInput, role) {
@@ -139,6 +140,7 @@ export function createUsers(o: { store: Store; now?: () => number }): Users {
       const u = await findUserByEmail(db, email);
       if (!u) throw new AppError('USER_NOT_FOUND', `No account for ${email}. It is created when that address first signs in (or use --create).`);
       await updateUser(db, Number(u.id), { role: role as Role }, new Date(now()).toISOString());
+      o.onUserChange?.(Number(u.id));
       return toSessionUser({ ...u, role: role as Role });
     },
     async list(opts) {

@@ -40,10 +40,9 @@ export function createVotes(o: { store: Store; now?: () => number }): Votes {
       assertCanWrite(user);
       if (typeof intent !== 'string' || !INTENTS.has(intent)) throw new AppError('BAD_REQUEST', 'vote must be up, down or toggle.');
       const { id } = parseArxivId(String(paperInput ?? ''));
-      const paper = await db.selectFrom('papers').select(['id', 'upvotes']).where('arxiv_id', '=', id).executeTakeFirst();
-      if (!paper) throw new AppError('PAPER_NOT_FOUND', `No paper ${id} in this catalog.`, { details: { id } });
-      const r = await applyVote(db, user.id, Number(paper.id), intent as VoteIntent, new Date(now()).toISOString());
-      return { paper: id, upvoted: r.voted, upvotes: paper.upvotes + r.votes };
+      const r = await applyVote(o.store, user.id, id, intent as VoteIntent, new Date(now()).toISOString());
+      if (!r) throw new AppError('PAPER_NOT_FOUND', `No paper ${id} in this catalog.`, { details: { id } });
+      return { paper: id, upvoted: r.voted, upvotes: r.baseline + r.votes };
     },
     async viewFor(userId, papers) {
       const ids = papers.map((p) => p.id);

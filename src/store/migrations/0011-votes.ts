@@ -6,6 +6,12 @@
  * - `papers.local_upvotes` / `papers.local_comments`: those counts folded into the catalog row by a
  *   short periodic job that gives each changed paper a new change sequence, so lists, feeds, trending
  *   and search follow without taking the sequence lock on every vote. Ingest never writes them.
+ *
+ * `paper_id` has no foreign key to `papers` on purpose: on PostgreSQL a foreign-key check takes a
+ * KEY SHARE lock on the paper row, and the fold's update of that row changes `seq` (a unique column),
+ * which takes the conflicting FOR UPDATE lock — every vote on a paper being folded then waited for the
+ * fold, and votes and folds deadlocked. Papers are never deleted (moderation hides them), and votes are
+ * only written for a paper id just read from `papers`.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from './index.ts';
@@ -19,14 +25,14 @@ export function votes(engine: Engine): Migration {
       await db.schema
         .createTable('votes')
         .addColumn('user_id', fkType as 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('paper_id', fkType as 'integer', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('paper_id', fkType as 'integer', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('votes_pk', ['user_id', 'paper_id'])
         .execute();
       await db.schema.createIndex('votes_paper').on('votes').column('paper_id').execute();
       await db.schema
         .createTable('paper_counts')
-        .addColumn('paper_id', fkType as 'integer', (c) => c.primaryKey().references('papers.id').onDelete('cascade'))
+        .addColumn('paper_id', fkType as 'integer', (c) => c.primaryKey())
         .addColumn('votes', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('comments', 'integer', (c) => c.notNull().defaultTo(0))
         /** 1 while the counts differ from what was last folded into papers. */
