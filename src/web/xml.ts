@@ -4,6 +4,7 @@
  * U+FFFE/U+FFFF), so stored data can never make a document malformed. Markup is only what this tag
  * itself builds.
  */
+import { markupTag } from './html.ts';
 
 export class Xml {
   constructor(readonly value: string) {}
@@ -30,18 +31,7 @@ export function escapeXml(s: string): string {
 
 type Value = Xml | string | number | null | undefined | false | readonly Value[];
 
-function render(v: Value): string {
-  if (v == null || v === false) return '';
-  if (v instanceof Xml) return v.value;
-  if (Array.isArray(v)) return v.map(render).join('');
-  return escapeXml(String(v));
-}
-
 /**
  * @example xml`<title type="text">${paper.title}</title>` // "<think>" becomes &lt;think&gt;
  */
-export function xml(strings: TemplateStringsArray, ...values: Value[]): Xml {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
-  return new Xml(out);
-}
+export const xml = markupTag<Xml, Value>(Xml, escapeXml);
