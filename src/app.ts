@@ -8,8 +8,7 @@ import { migrate, openStore, type Store } from './store/db.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import path from 'node:path';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
-import { createSearchService, type SearchService } from './search/search.service.ts';
-import { createEmbedderProvider } from './search/embedders/factory.ts';
+import { createEmbedderProvider, createSearchService, type SearchService } from './search/index.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 
 export interface App {
