@@ -2,7 +2,7 @@
  * Build the synthetic keyword index once into a folder that outlives the run, for profiling the
  * keyword stage without rebuilding it: `npx tsx bench/build-synthetic.ts SIZE DIR` (≈ 85 s of SQLite at 1M).
  */
-import { openSearchIndex, type IndexDoc } from '../src/search/search-index.ts';
+import { openSearchIndex, type IndexDoc } from '../src/search/index.ts';
 import { syntheticTexts } from './synthetic.ts';
 
 const n = Number(process.argv[2] ?? 100_000);

@@ -10,8 +10,7 @@
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { contentWords, ftsQuote, parseQuery } from '../src/search/query.ts';
-import { openSearchIndex } from '../src/search/search-index.ts';
+import { contentWords, ftsQuote, parseQuery, openSearchIndex } from '../src/search/index.ts';
 import { syntheticKeywordQueries } from './synthetic.ts';
 
 const dir = process.argv[2] ?? '/tmp/syn-1m';

@@ -8,14 +8,13 @@
  * running node does after catching up). Prints p50/p95 per workload and whether the two rankings returned
  * the same ids in the same order.
  */
-import { parseQuery } from '../src/search/query.ts';
-import { openSearchIndex, type SearchIndex } from '../src/search/search-index.ts';
+import { parseQuery, openSearchIndex, type SearchIndex } from '../src/search/index.ts';
 import { syntheticKeywordQueries } from './synthetic.ts';
 
 const dir = process.argv[2] ?? '/tmp/syn-1m';
 const count = Number(process.argv[3] ?? 500);
-const native = openSearchIndex(dir, undefined, undefined, { rank: 'native' });
-const plain = openSearchIndex(dir, undefined, undefined, { rank: 'bm25' });
+const native = openSearchIndex(dir, { rank: 'native' });
+const plain = openSearchIndex(dir, { rank: 'bm25' });
 console.log(`${dir}: ${native.count()} papers, ${count} queries`);
 const queries = syntheticKeywordQueries(count).map((q) => parseQuery(q));
 

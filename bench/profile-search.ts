@@ -3,8 +3,7 @@
  * Runs the bench:http query set (distinct two-word queries) through the index's stages one at a time.
  */
 import path from 'node:path';
-import { openSearchIndex } from '../src/search/search-index.ts';
-import { parseQuery } from '../src/search/query.ts';
+import { openSearchIndex, parseQuery } from '../src/search/index.ts';
 
 const dir = path.join(process.argv[2] ?? './data', 'index');
 const idx = openSearchIndex(dir);
@@ -31,8 +30,7 @@ time('highlight a page of 20', (q) => idx.decorate(parseQuery(q), pages[i++ % pa
 idx.close();
 
 // The whole service path (embedder, vector index, fusion), as /api/search runs it, result cache defeated.
-const { createSearchService } = await import('../src/search/search.service.ts');
-const { createEmbedderProvider } = await import('../src/search/embedders/factory.ts');
+const { createSearchService, createEmbedderProvider } = await import('../src/search/index.ts');
 const feed = { since: async () => [], head: async () => 0 };
 const service = createSearchService({ dir, feed, embedder: createEmbedderProvider({ embedder: 'builtin' }, { dir }) });
 await service.syncOnce();

@@ -16,13 +16,7 @@ import vm from 'node:vm';
 import usearch from 'usearch';
 import { readKaggle, isKaggleFile } from '../src/ingest/kaggle.ts';
 import { listInputFiles } from '../src/ingest/files.ts';
-import { LSA_DIM } from '../src/search/embedders/factory.ts';
-import { embedWithLsa, trainLsa } from '../src/search/embedders/lsa.ts';
-import { DEFAULT_HYBRID_WEIGHT } from '../src/search/search.service.ts';
-import { weightedSum } from '../src/search/fusion.ts';
-import { parseQuery, words } from '../src/search/query.ts';
-import { openSearchIndex, type IndexDoc, type SearchIndex } from '../src/search/search-index.ts';
-import { createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOptions } from '../src/search/vectors/vector-index.ts';
+import { LSA_DIM, embedWithLsa, trainLsa, DEFAULT_HYBRID_WEIGHT, weightedSum, parseQuery, words, openSearchIndex, type IndexDoc, type SearchIndex, createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOptions } from '../src/search/index.ts';
 import { rng, syntheticKeywordQueries, syntheticTexts, vectorSpace, type VectorSpace } from './synthetic.ts';
 
 const { values } = parseArgs({

@@ -4,8 +4,7 @@
  * proportion to the neighbours' word distributions (`bag` × the document's length).
  * Usage: npx tsx bench/tune-expansion.ts [../shared/eval/scifact] [neighbours,bag,weight ...]
  */
-import { DEFAULT_WEIGHTS } from '../src/search/search-index.ts';
-import { runEval } from '../src/search/eval/run-eval.ts';
+import { DEFAULT_WEIGHTS, runEval } from '../src/search/index.ts';
 
 const dir = process.argv[2] ?? '../shared/eval/scifact';
 const settings: Array<[number, number, number]> = process.argv.length > 3 ? process.argv.slice(3).map((s) => s.split(',').map(Number) as [number, number, number]) : [[20, 1, 1], [20, 1, 0.5], [40, 2, 0.5]];

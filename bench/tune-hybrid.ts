@@ -3,7 +3,7 @@
  * the built-in LSA embedder on a BEIR TRAIN split.
  * Usage: npx tsx bench/tune-hybrid.ts [../shared/eval/scifact]
  */
-import { runEval } from '../src/search/eval/run-eval.ts';
+import { runEval } from '../src/search/index.ts';
 
 const dir = process.argv[2] ?? '../shared/eval/scifact';
 for (const w of [0.05, 0.1, 0.2, 0.3]) {

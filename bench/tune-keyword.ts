@@ -4,9 +4,7 @@
  * odd and even ids as a check that a setting does not merely fit one half.
  * Usage: npx tsx bench/tune-keyword.ts [../shared/eval/scifact] [--quick]
  */
-import { DEFAULT_WEIGHTS } from '../src/search/search-index.ts';
-import { runEval } from '../src/search/eval/run-eval.ts';
-import type { PrfOptions } from '../src/search/prf.ts';
+import { DEFAULT_WEIGHTS, runEval, type PrfOptions } from '../src/search/index.ts';
 
 const dir = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '../shared/eval/scifact';
 const quick = process.argv.includes('--quick');

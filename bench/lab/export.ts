@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import SQLite from 'better-sqlite3';
-import { words } from '../../src/search/query.ts';
-import { STOP_WORDS } from '../../src/search/stop-words.ts';
+import { words, STOP_WORDS } from '../../src/search/index.ts';
 
 const dir = process.argv[2] ?? '../shared/eval/scifact';
 const out = '/tmp/paperboy-lab';

@@ -2,8 +2,7 @@
  * Search results as papers: the search index's hits joined with the catalog's rows, in hit order.
  */
 import type { Kysely } from 'kysely';
-import type { SearchRequest, SearchResponse, SearchService } from '../search/search.service.ts';
-import type { KeywordHit } from '../search/search-index.ts';
+import type { KeywordHit, SearchRequest, SearchResponse, SearchService } from '../search/index.ts';
 import type { Database } from '../store/schema.ts';
 import { toPaper, type Paper } from './paper.ts';
 import { getPaperRows } from './papers.repo.ts';

@@ -2,7 +2,7 @@
  * The catalog's side of the search index: its change feed as the ChangeFeed the search core reads.
  */
 import type { Kysely } from 'kysely';
-import type { ChangeFeed } from '../search/search.service.ts';
+import type { ChangeFeed } from '../search/index.ts';
 import type { Database } from '../store/schema.ts';
 import { toPaper } from './paper.ts';
 import { changesSince } from './papers.repo.ts';

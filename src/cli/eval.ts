@@ -1,6 +1,5 @@
 import { AppError } from '../errors.ts';
-import { runEval } from '../search/eval/run-eval.ts';
-import { DEFAULT_MODE, type SearchMode } from '../search/search.service.ts';
+import { DEFAULT_MODE, runEval, type SearchMode } from '../search/index.ts';
 import type { Command } from './command.ts';
 
 const MODES: SearchMode[] = ['keyword', 'semantic', 'hybrid'];

@@ -2,12 +2,8 @@ import { createApp } from '../app.ts';
 import { findPapers } from '../catalog/paper-search.ts';
 import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import type { SortOrder } from '../search/query.ts';
-import { MARK_END, MARK_START } from '../search/search-index.ts';
-import type { SearchMode } from '../search/search.service.ts';
+import { stripMarks, type SearchMode, type SortOrder } from '../search/index.ts';
 import type { Command } from './command.ts';
-
-const plain = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
 
 export const searchCmd: Command = {
   name: 'search',
@@ -34,7 +30,7 @@ export const searchCmd: Command = {
         sort: values.sort as SortOrder | undefined,
         mode: values.mode as SearchMode | undefined,
       });
-      const rows = res.results.map(({ paper, hit }) => ({ id: paper.arxivId, title: paper.title, score: hit.score, upvotes: paper.upvotes, published: paper.publishedAt, snippet: plain(hit.snippetMarked) }));
+      const rows = res.results.map(({ paper, hit }) => ({ id: paper.arxivId, title: paper.title, score: hit.score, upvotes: paper.upvotes, published: paper.publishedAt, snippet: stripMarks(hit.snippetMarked) }));
       out.data({ total: res.total, tookMs: res.tookMs, mode: res.mode, results: rows }, () =>
         [
           `${res.total} results (${res.tookMs.toFixed(1)} ms, ${res.mode})`,

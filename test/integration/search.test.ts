@@ -121,11 +121,17 @@ describeEngines('search', (ctx) => {
   });
 
   it('rebuilds after the index folder is deleted', async () => {
+    await upsertPapers(app.store, [p('2403.00098', 'Ptychography reconstructions', 'Ptychographic phase retrieval from overlapping diffraction patterns.')]);
+    await app.search.syncOnce();
     const dir = path.join(app.config.dataDir, 'index');
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.ok(!fs.existsSync(dir));
     const n = await app.search.rebuild();
-    assert.ok(fs.existsSync(dir));
-    assert.equal(n, (await app.search.status()).indexed);
-    assert.equal((await app.search.status()).lag, 0);
-    assert.equal((await server.inject('/api/search?q=quasicrystal')).json().total, 1);
+    assert.ok(fs.existsSync(path.join(dir, 'search.db')), 'the index file is back');
+    const status = await app.search.status();
+    assert.equal(n, status.indexed);
+    assert.equal(status.lag, 0);
+    assert.ok(status.indexed >= PAPERS.length + 1, `every paper is indexed again (${status.indexed})`);
+    assert.equal((await server.inject('/api/search?q=ptychography')).json().total, 1);
   });
 });

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { idfArgument, loadRankExtension, matchPhrases } from '../../src/search/native-rank.ts';
 import { parseQuery, toFtsMatch } from '../../src/search/query.ts';
-import { openSearchIndex, type IndexDoc, type SearchIndex } from '../../src/search/search-index.ts';
-import { createSearchService } from '../../src/search/search.service.ts';
+import { openSearchIndex, type IndexDoc, type SearchIndex } from '../../src/search/index.ts';
+import { createSearchService } from '../../src/search/index.ts';
 import { syntheticKeywordQueries, syntheticTexts } from '../../bench/synthetic.ts';
 import { IN_CI } from '../helpers/stores.ts';
 
@@ -53,8 +53,8 @@ describe('pb_bm25', { skip }, () => {
 
   before(() => {
     // A stage budget far below the catalog size makes many words "common" on this small index.
-    native = openSearchIndex(dir, undefined, undefined, { rank: 'native', budget: 300 });
-    plain = openSearchIndex(dir, undefined, undefined, { rank: 'bm25', budget: 300 });
+    native = openSearchIndex(dir, { rank: 'native', budget: 300 });
+    plain = openSearchIndex(dir, { rank: 'bm25', budget: 300 });
     native.apply([...syntheticTexts(N)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: t.id % 7, seq: t.id })));
     db = new SQLite(path.join(dir, 'search.db'), { readonly: true });
     assert.equal(loadRankExtension(db).ok, true);
@@ -109,7 +109,7 @@ describe('pb_bm25', { skip }, () => {
 
   it('a count still running when the index closes ends quietly', async () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'native-rank-close-'));
-    const idx = openSearchIndex(d, undefined, undefined, { rank: 'native', budget: 10 });
+    const idx = openSearchIndex(d, { rank: 'native', budget: 10 });
     idx.apply([...syntheticTexts(200)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: t.id })));
     assert.equal(idx.termStatsState(), 'stale');
     const counting = idx.refreshTermStats();

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { fts5Idf, rankAnyWords, type StageSql } from '../../src/search/keyword-stage.ts';
 import { parseQuery } from '../../src/search/query.ts';
-import { openSearchIndex, type SearchIndex } from '../../src/search/search-index.ts';
+import { openSearchIndex, type SearchIndex } from '../../src/search/index.ts';
 import { syntheticKeywordQueries, syntheticTexts } from '../../bench/synthetic.ts';
 
 const N = 6000;

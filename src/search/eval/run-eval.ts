@@ -8,8 +8,9 @@ import path from 'node:path';
 import { AppError } from '../../errors.ts';
 import { words } from '../query.ts';
 import type { PrfOptions } from '../prf.ts';
-import type { DEFAULT_WEIGHTS, IndexDoc } from '../search-index.ts';
-import { createSearchService, type ChangeFeed, type SearchMode, type SearchService } from '../search.service.ts';
+import type { FieldWeights, IndexDoc } from '../keyword/types.ts';
+import { createSearchService } from '../search.service.ts';
+import type { ChangeFeed, SearchMode, SearchService } from '../search-types.ts';
 import { expansionWords, trainLsa } from '../embedders/lsa.ts';
 import { createEmbedderProvider, LSA_DIM } from '../embedders/factory.ts';
 import { loadBeir } from './beir.ts';
@@ -30,7 +31,7 @@ export interface EvalOptions {
   dir: string;
   split: string;
   modes: SearchMode[];
-  weights?: typeof DEFAULT_WEIGHTS;
+  weights?: FieldWeights;
   /** Pseudo-relevance feedback settings; null turns it off; absent means the product's default. */
   prf?: PrfOptions | null;
   onProgress?: (line: string) => void;

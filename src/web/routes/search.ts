@@ -4,9 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { findPapers } from '../../catalog/paper-search.ts';
 import { AppError } from '../../errors.ts';
-import { hasText, MAX_QUERY_LENGTH, type SortOrder } from '../../search/query.ts';
-import { MARK_END, MARK_START } from '../../search/search-index.ts';
-import { DEFAULT_MODE, type SearchMode } from '../../search/search.service.ts';
+import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, stripMarks, type SearchMode, type SortOrder } from '../../search/index.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../error-schema.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
@@ -23,8 +21,6 @@ function withFilters(text: string, cat?: string): string {
   const c = cat?.trim();
   return c ? `${text} cat:${c}` : text;
 }
-
-const plain = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
 
 export const searchRoutes: FastifyPluginAsync = async (server) => {
   const app = server.app;
@@ -138,7 +134,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
         hits: res.results.map(({ paper, hit }) => ({
           score: hit.score,
           highlight: { title: marked(hit.titleMarked).value, abstract: marked(hit.snippetMarked).value },
-          paper: { ...hfDailyEntryJson(paper, app.config.baseUrl).paper, title: plain(hit.titleMarked) || paper.title },
+          paper: { ...hfDailyEntryJson(paper, app.config.baseUrl).paper, title: stripMarks(hit.titleMarked) || paper.title },
         })),
       };
     },

@@ -3,17 +3,14 @@
  * snippets carry highlighted matches.
  */
 import type { PaperSearchResult } from '../../catalog/paper-search.ts';
-import { MARK_END, MARK_START } from '../../search/search-index.ts';
-import { DEFAULT_MODE } from '../../search/search.service.ts';
+import { DEFAULT_MODE, splitMarks } from '../../search/index.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { layout } from './layout.ts';
 import { paperCard } from './paper-card.ts';
 
 /** Escape text, then turn the index's private-use markers into <mark>: highlights never carry markup. */
 export function marked(text: string): Html {
-  const open = escapeHtml(MARK_START);
-  const close = escapeHtml(MARK_END);
-  return raw(escapeHtml(text).split(open).join('<mark>').split(close).join('</mark>'));
+  return raw(splitMarks(text).map((r) => (r.marked ? `<mark>${escapeHtml(r.text)}</mark>` : escapeHtml(r.text))).join(''));
 }
 
 export interface SearchPageInput {

@@ -1,0 +1,71 @@
+/**
+ * Embedding what the index holds: keep the embedder maintained (the built-in one trains on the catalog
+ * in a worker), embed papers without a vector in small steps that yield to the event loop, and start
+ * over after a change of embedder.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { EmbedderProvider } from './embedders/factory.ts';
+import type { SearchIndex } from './keyword/types.ts';
+import type { ServedVectors } from './vectors/served-vectors.ts';
+
+/** Papers embedded per step: small enough that a step never holds the event loop for long. */
+const EMBED_BATCH = 128;
+
+export interface Embedding {
+  /** Embed what the index holds without a vector; re-embed everything after a change of embedder. */
+  embedPending(): Promise<void>;
+  /** The embedder's training started by the last embedPending (resolved when none runs). */
+  training(): Promise<void>;
+  /** Forget what was embedded (the index was rebuilt). */
+  reset(): void;
+}
+
+export function createEmbedding(o: { provider: EmbedderProvider | undefined; index: () => SearchIndex; vectors: ServedVectors; log?: Logger | undefined }): Embedding {
+  let training: Promise<void> = Promise.resolve();
+  let countAt: { seq: number; n: number } | undefined;
+  /** `embedder@seq` at which every indexed paper had a vector. */
+  let embeddedAt: string | undefined;
+  const log = o.log;
+  return {
+    training: () => training,
+    reset() {
+      embeddedAt = undefined;
+      countAt = undefined;
+    },
+    async embedPending() {
+      const provider = o.provider;
+      if (!provider) return;
+      const index = o.index();
+      // Training can take a minute on a large catalog: it runs in a worker, and the next sync picks it up.
+      const seq = index.lastSeq();
+      if (countAt?.seq !== seq) countAt = { seq, n: index.count() };
+      training = provider
+        .maintain({ count: countAt.n, texts: () => index.vectors.texts() })
+        .catch((e) => log?.warn({ err: e }, 'embedder training failed; keyword search is unaffected'));
+      const e = provider.current();
+      if (!e) return;
+      if (index.vectors.embedder() !== e.id) {
+        log?.info({ from: index.vectors.embedder(), to: e.id }, 'embedder changed: re-embedding every paper');
+        index.vectors.reset(e.id);
+        o.vectors.drop();
+      }
+      o.vectors.ensure(e);
+      // Looking for papers without a vector scans the index: only when something could have changed.
+      const state = `${e.id}@${seq}`;
+      if (embeddedAt === state) return;
+      for (;;) {
+        const batch = index.vectors.pending(EMBED_BATCH);
+        if (batch.length === 0) {
+          embeddedAt = state;
+          return;
+        }
+        const vs = await e.embed(batch.map((b) => b.text), 'document');
+        const rows = batch.map((b, i) => ({ id: b.id, v: vs[i]! }));
+        if (!index.vectors.put(e.id, rows)) return;
+        o.vectors.add(rows);
+        await yieldToEventLoop();
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The change-feed follower: applies the catalog's changes to the node's index in sequence order, then
+ * refreshes pb_bm25's common-word counts when due and embeds what is new. One sync runs at a time;
+ * `start` polls until `stop`.
+ */
+import type { Logger } from 'pino';
+import type { Embedding } from './embedding.ts';
+import type { SearchIndex } from './keyword/types.ts';
+import type { ChangeFeed } from './search-types.ts';
+
+const BATCH = 2000;
+
+export interface Follower {
+  /** Apply pending changes now (joins a sync already running); resolves to how many documents were applied. */
+  syncOnce(): Promise<number>;
+  start(pollMs: number): void;
+  /** Stop polling and wait for a sync in flight. */
+  stop(): Promise<void>;
+  /** Stop polling without waiting. */
+  halt(): void;
+  /** The sync in flight, if any (settles when it ends, never rejects). */
+  running(): Promise<unknown> | undefined;
+  caughtUp(): boolean;
+}
+
+export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; embedding: Embedding; log?: Logger | undefined }): Follower {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = false;
+  let caughtUp = false;
+  const log = o.log;
+
+  const sync = async (): Promise<number> => {
+    let applied = 0;
+    for (;;) {
+      const docs = await o.feed.since(o.index().lastSeq(), BATCH);
+      o.index().apply(docs);
+      applied += docs.length;
+      if (docs.length < BATCH) break;
+    }
+    caughtUp = true;
+    const index = o.index();
+    // pb_bm25's common-word counts: one pass over the index in a worker, when missing or 1% out of date.
+    if (index.termStatsState() === 'stale') index.refreshTermStats().catch((e) => log?.warn({ err: e }, 'counting common words failed; will retry on the next sync'));
+    try {
+      await o.embedding.embedPending();
+    } catch (e) {
+      log?.warn({ err: e }, 'embedding failed; will retry on the next sync');
+    }
+    return applied;
+  };
+  // One sync at a time: the poller and an explicit syncOnce() share the same run.
+  const syncOnce = () => (running ??= sync().finally(() => (running = undefined)));
+
+  return {
+    syncOnce,
+    caughtUp: () => caughtUp,
+    running: () => running?.catch(() => 0),
+    start(pollMs) {
+      stopped = false;
+      const tick = async () => {
+        try {
+          const n = await syncOnce();
+          if (n) log?.debug({ applied: n, lastSeq: o.index().lastSeq() }, 'search index caught up');
+        } catch (e) {
+          log?.warn({ err: e }, 'search index sync failed; will retry');
+        }
+        if (!stopped) timer = setTimeout(tick, pollMs);
+      };
+      void tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => 0);
+    },
+    halt() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

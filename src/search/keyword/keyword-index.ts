@@ -1,0 +1,75 @@
+/**
+ * The keyword search index: an SQLite FTS5 file per app node, derived from the catalog and rebuilt
+ * from it at will. It knows nothing of the catalog's tables: documents arrive through `apply()`.
+ * This file only wires the parts: schema, scoring, term statistics, ranking, highlighting, filters,
+ * the document writer and the vector store, each in its own file.
+ */
+import { DEFAULT_PRF, type PrfOptions } from '../prf.ts';
+import { EXHAUSTIVE_BUDGET } from '../keyword-stage.ts';
+import { hasText, toFtsMatch } from '../query.ts';
+import { createVectorStore } from '../vectors/vector-store.ts';
+import { createDocumentWriter } from './documents.ts';
+import { filterIds } from './filters.ts';
+import { createHighlighter } from './highlight.ts';
+import { createKeywordSearch } from './ranking.ts';
+import { createMeta, openIndexDb } from './schema.ts';
+import { chooseRanking, createScoring } from './scoring.ts';
+import { createTermStats, type TermStats } from './term-stats.ts';
+import { DEFAULT_WEIGHTS, type FieldWeights, type RankChoice, type SearchIndex } from './types.ts';
+
+export interface KeywordIndexOptions {
+  weights?: FieldWeights;
+  /** Pseudo-relevance feedback for long queries; null turns it off. */
+  prf?: PrfOptions | null;
+  rank?: RankChoice;
+  /** Postings up to which every match is scored (the bounded stage's budget). */
+  budget?: number;
+}
+
+/**
+ * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
+ * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
+ */
+export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): SearchIndex {
+  const { db, file } = openIndexDb(dir);
+  const meta = createMeta(db);
+  const weights = opts.weights ?? DEFAULT_WEIGHTS;
+  const prf = opts.prf === undefined ? DEFAULT_PRF : opts.prf;
+  const budget = opts.budget ?? EXHAUSTIVE_BUDGET;
+  const ranking = chooseRanking(db, opts.rank ?? 'auto');
+  let terms: TermStats | null = null;
+  const scoring = createScoring(db, { ranking, weights, terms: () => terms });
+  terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
+  const decorate = createHighlighter(db);
+  const keyword = createKeywordSearch(db, { scoring, decorate, prf, budget });
+  const vectors = createVectorStore(db, meta);
+  const writer = createDocumentWriter(db, { meta, scoring, vectorsChanged: vectors.bump });
+  const count = db.prepare('SELECT count(*) AS n FROM docs');
+  const termStats = terms;
+
+  return {
+    file,
+    lastSeq: () => Number(meta.get('last_seq')),
+    count: () => (count.get() as { n: number }).n,
+    apply: writer.apply,
+    remove: writer.remove,
+    textOf: writer.textOf,
+    search: keyword.search,
+    filterIds: (q, ids) => filterIds(db, q, ids),
+    decorate(q, ranked) {
+      if (ranked.length === 0) return [];
+      const page = keyword.withArxivIds(ranked.map((r) => ({ id: r.id, arxivId: '', score: r.score })));
+      return decorate(hasText(q) ? toFtsMatch({ ...q, excluded: [] }) : null, page);
+    },
+    vectors,
+    meta: meta.get,
+    setMeta: meta.set,
+    close: () => {
+      termStats.close();
+      db.close();
+    },
+    ranking,
+    termStatsState: termStats.state,
+    refreshTermStats: termStats.refresh,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The index file's schema and its version: one SQLite database per node holding the FTS5 text, the
+ * papers' filter columns, their vectors and a small key/value table. A file of another schema version
+ * is started again from empty (the index is derived: the follower refills it from the catalog).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+
+/** Bumped whenever a table below changes shape: an index of another version is rebuilt. */
+export const SCHEMA_VERSION = '2';
+/** The FTS5 tokenizer of the index and of every scratch table that must mark text the same way. */
+export const TOKENIZE = `tokenize = 'porter unicode61 remove_diacritics 2'`;
+
+const DDL = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL, categories TEXT NOT NULL,
+    published TEXT, daily_date TEXT, upvotes INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, v BLOB NOT NULL);
+  CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, abstract, authors, expansion,
+    ${TOKENIZE}
+  );
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '${SCHEMA_VERSION}'), ('last_seq', '0');
+`;
+
+/** The key/value table: applied sequence, embedder, saved-vector versions, build time. */
+export interface Meta {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
+
+/** The file's main database and every side file SQLite keeps beside it. */
+export const indexFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`];
+
+/** The index file in `dir` (created with the current schema; an older schema's file is emptied first). */
+export function openIndexDb(dir: string): { db: SQLite.Database; file: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'search.db');
+  let db = new SQLite(file);
+  const version = (() => {
+    try {
+      return (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (version !== undefined && version !== SCHEMA_VERSION) {
+    db.close();
+    for (const f of indexFiles(file)) fs.rmSync(f, { force: true });
+    db = new SQLite(file);
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(DDL);
+  return { db, file };
+}
+
+/** The meta table of `db`. */
+export function createMeta(db: SQLite.Database): Meta {
+  const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?');
+  const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  return {
+    get: (key) => (getMeta.get(key) as { value: string } | undefined)?.value ?? null,
+    set: (key, value) => void putMeta.run(key, value),
+  };
+}

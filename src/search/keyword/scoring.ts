@@ -1,0 +1,88 @@
+/**
+ * How a statement scores papers: the relevance expression (pb_bm25 with cached idfs, or FTS5's bm25()),
+ * its parameters, document frequencies for the bounded stage, and the row count they depend on.
+ */
+import type SQLite from 'better-sqlite3';
+import { fts5Idf } from '../keyword-stage.ts';
+import { idfArgument, loadRankExtension } from '../native-rank.ts';
+import type { TermStats } from './term-stats.ts';
+import type { FieldWeights, RankChoice, Ranked, Ranking } from './types.ts';
+
+const DF_CACHE_SIZE = 10_000;
+
+export interface Scoring {
+  readonly ranking: Ranking;
+  /** A higher-is-better relevance expression over `fts` and its leading parameters (args). */
+  readonly rank: string;
+  /** The leading parameters of `rank` for a statement matching `match`. */
+  args(match: string): unknown[];
+  /** Rows in the index (FTS5's row count, for idf bounds); counted once per change. */
+  docCount(): number;
+  /** The capped document frequency of a quoted word (exact below `cap`). */
+  dfOf(word: string, cap: number): number;
+  /** The top `n` ids and scores of `match` over `from` (a FROM … WHERE fts MATCH ? clause and its params). */
+  topScores(match: string, from: string, params: unknown[], n: number): Ranked[];
+  /** The index changed: forget counts (`texts` papers' text changed). */
+  changed(texts: number): void;
+  /** pb_bm25 caches row lengths per connection: forget a row before it is deleted or rewritten. */
+  forget(id: number): void;
+}
+
+/** Load the ranking function `choice` asks for into `db` (pb_bm25 when it can, unless told otherwise). */
+export function chooseRanking(db: SQLite.Database, choice: RankChoice): Ranking {
+  const loaded = choice === 'bm25' ? ({ ok: false, why: 'FTS5 bm25() chosen' } as const) : loadRankExtension(db);
+  if (choice === 'native' && !loaded.ok) throw new Error(`search index: the native ranking function is required but ${loaded.why}`);
+  return loaded.ok ? { fn: 'pb_bm25' } : { fn: 'bm25', why: loaded.why };
+}
+
+export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weights: FieldWeights; terms: () => TermStats | null }): Scoring {
+  const w = o.weights;
+  const native = o.ranking.fn === 'pb_bm25';
+  const weightList = `${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion}`;
+  const forget = native ? db.prepare('SELECT pb_forget(?)') : null;
+  const rank = native ? `-pb_bm25(fts, ?, ${weightList})` : `-bm25(fts, ${weightList})`;
+  const docFreq = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)');
+  // FTS5's row count, for idf bounds; counting a large `docs` costs milliseconds, so once per change.
+  let indexedRows: number | null = null;
+  // Capped document frequencies of recent query words (a common word's count reads up to 8,000 postings);
+  // emptied by every change to the index, like indexedRows.
+  const dfCache = new Map<string, number>();
+  const docCount = () => (indexedRows ??= (db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
+  const args = (match: string): unknown[] => {
+    if (!native) return [];
+    return [idfArgument(match, (p) => {
+      const df = o.terms()?.df(p) ?? null;
+      return df === null ? null : fts5Idf(docCount(), df);
+    })];
+  };
+  return {
+    ranking: o.ranking,
+    rank,
+    args,
+    docCount,
+    dfOf(word, cap) {
+      const known = o.terms()?.df(word) ?? null;
+      if (known !== null) return Math.min(known, cap);
+      const key = `${cap} ${word}`;
+      let n = dfCache.get(key);
+      if (n === undefined) {
+        if (dfCache.size >= DF_CACHE_SIZE) dfCache.clear();
+        dfCache.set(key, (n = (docFreq.get(word, cap) as { n: number }).n));
+      }
+      return n;
+    },
+    // Ids only: the arXiv ids of the few papers shown are looked up afterwards (withArxivIds), so an
+    // unfiltered query ranks inside FTS5 without joining every match to `docs` (~25% of its time).
+    topScores: (match, from, params, n) =>
+      (db.prepare(`SELECT fts.rowid AS id, ${rank} AS score ${from} ORDER BY score DESC, id LIMIT ?`).all(...args(match), match, ...params, n) as Array<{ id: number; score: number }>).map(
+        (r): Ranked => ({ id: r.id, arxivId: '', score: r.score }),
+      ),
+    changed(texts) {
+      if (texts === 0) return;
+      indexedRows = null;
+      dfCache.clear();
+      o.terms()?.changed(texts);
+    },
+    forget: (id) => void forget?.run(id),
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * The nearest papers to a vector that pass a query's filters: the vector index's neighbours, filtered by
+ * the keyword index, searching deeper (up to MAX_SEMANTIC_DEPTH) while the filters reject too many.
+ */
+import type { ParsedQuery } from '../query.ts';
+import type { VectorIndex } from '../vectors/vector-index.ts';
+import type { KeywordReader } from './reader.ts';
+
+export const MAX_SEMANTIC_DEPTH = 2000;
+
+/** Best first, at most `need`; `exclude` (the paper itself, for similar papers) is never returned. */
+export async function nearest(reader: KeywordReader, v: VectorIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number): Promise<Array<{ id: number; score: number }>> {
+  let depth = Math.max(need * 2, 50);
+  for (;;) {
+    const found = v.search(qv, depth).filter((h) => h.key !== exclude);
+    const kept = new Set(await reader.filterIds(query, found.map((h) => h.key)));
+    const hits = found.filter((h) => kept.has(h.key)).map((h) => ({ id: h.key, score: h.score }));
+    if (hits.length >= need || found.length < depth || depth >= MAX_SEMANTIC_DEPTH) return hits.slice(0, need);
+    depth *= 4;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The search service's contract: what it is fed (a change feed), what it is asked (requests in one of
+ * three modes) and what it answers (ranked hits, status).
+ */
+import type { Logger } from 'pino';
+import type { EmbedderProvider } from './embedders/factory.ts';
+import type { PrfOptions } from './prf.ts';
+import type { ParsedQuery, SortOrder } from './query.ts';
+import type { FieldWeights, IndexDoc, KeywordHit, SearchIndex } from './keyword/types.ts';
+import type { VectorIndex, VectorIndexOptions } from './vectors/vector-index.ts';
+
+export interface ChangeFeed {
+  /** Documents changed after `seq`, in sequence order, at most `limit`. */
+  since(seq: number, limit: number): Promise<IndexDoc[]>;
+  /** The catalog's latest sequence number (for lag). */
+  head(): Promise<number>;
+}
+
+export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
+export const SEARCH_MODES: SearchMode[] = ['keyword', 'semantic', 'hybrid'];
+/** Chosen by measurement on SciFact train (docs/search-quality.md): hybrid does not beat keyword yet. */
+export const DEFAULT_MODE: SearchMode = 'keyword';
+/** Semantic weight of the hybrid mode's normalized weighted sum (docs/search-quality.md). */
+export const DEFAULT_HYBRID_WEIGHT = 0.1;
+
+export interface SearchRequest {
+  q: string;
+  mode?: SearchMode;
+  limit?: number;
+  offset?: number;
+  sort?: SortOrder;
+  /** Only the ranked papers: no highlighted snippets and no exact total (callers that show neither). */
+  bare?: boolean;
+}
+
+export interface SearchResponse {
+  query: ParsedQuery;
+  /** The mode that answered: a text-less query (filters only) or a date/upvote sort is a keyword listing. */
+  mode: SearchMode;
+  total: number;
+  hits: KeywordHit[];
+  tookMs: number;
+}
+
+export interface IndexStatus {
+  indexed: number;
+  lastSeq: number;
+  catalogSeq: number;
+  lag: number;
+  /** The embedder's id (or the configured spec while it has none yet). */
+  embedder: string;
+  /** ready, training…, waiting for papers…, none (keyword only). */
+  embedderState: string;
+  vectors: number;
+  /** The in-memory nearest-neighbour index serving them, e.g. exact-f32, hnsw-f32. */
+  vectorIndex: string;
+  /** Papers indexed for keywords but not embedded yet (new, changed, or re-embedding after a change of embedder). */
+  vectorsPending: number;
+  sizeBytes: number;
+  file: string;
+  /** What scores keyword relevance: pb_bm25 (native) with the state of its common-word counts, or FTS5's bm25() and why. */
+  ranking: string;
+}
+
+export interface SearchService {
+  search(req: SearchRequest): Promise<SearchResponse>;
+  /** Papers like an indexed one ("more like this"): nearest by vector, or by its title's words. */
+  similar(id: number, limit: number): Promise<KeywordHit[]>;
+  /** Apply pending catalog changes now (and embed them); returns how many documents were applied. */
+  syncOnce(): Promise<number>;
+  /** Follow the change feed every `pollMs` until stop(). */
+  start(pollMs: number): void;
+  stop(): Promise<void>;
+  status(): Promise<IndexStatus>;
+  /** True once the index has caught up with the catalog at least once since this process started. */
+  caughtUp(): boolean;
+  /** Wait until any embedder training now running has finished (tests, eval, `index rebuild`). */
+  settled(): Promise<void>;
+  /** Drop the index and rebuild it from the whole catalog. */
+  rebuild(): Promise<number>;
+  close(): void;
+}
+
+/** The parts a search service is built from; each has a default (orama's `create({ components })`). */
+export interface SearchComponents {
+  /** Opens the keyword index, with its vector store, in a folder. Default: SQLite FTS5 (`openSearchIndex`). */
+  openIndex: (dir: string) => SearchIndex;
+  /** The in-memory nearest-neighbour index for `dim`-dimensional vectors. Default: usearch, `vectorIndexFor(dim)`. */
+  vectorIndex: {
+    create(dim: number): VectorIndex;
+    /** Load one saved by `VectorIndex.save` (throws when unreadable). */
+    load(file: string, dim: number): VectorIndex;
+  };
+}
+
+export interface SearchServiceOptions {
+  dir: string;
+  feed: ChangeFeed;
+  log?: Logger | undefined;
+  /** Where vectors come from; without one the node serves keyword search only. */
+  embedder?: EmbedderProvider | undefined;
+  weights?: FieldWeights;
+  prf?: PrfOptions | null;
+  hybridWeight?: number;
+  /** The in-memory vector index's options (default `vectorIndexFor(dim)`); ignored when `components.vectorIndex` is given. */
+  vectorIndex?: VectorIndexOptions;
+  /** Called with the answering mode and the seconds each search took (metrics). */
+  observe?: (mode: SearchMode, seconds: number) => void;
+  /** How hybrid mode combines its two lists: normalized weighted sum (default, measured) or reciprocal-rank fusion. */
+  hybridFusion?: 'weighted' | 'rrf';
+  /** Replace a part (tests, benchmarks, another engine); the rest keep their defaults. */
+  components?: Partial<SearchComponents>;
+}
