@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { PeriodKind } from '../../catalog/dates.ts';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { AppError } from '../../errors.ts';
-import { FEEDS, feedLinks } from '../views/feed-links.ts';
+import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { similarPapers } from '../../catalog/paper-search.ts';
@@ -91,7 +91,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
     // Revalidated on every view (the ETag makes that cheap): votes and comments change it.
     reply.header('cache-control', 'public, no-cache');
-    const head = paper.primaryCategory ? feedLinks(FEEDS.category(paper.primaryCategory)) : undefined;
+    const head = feedLinks(...paperFeeds(paper));
     const viewer = await viewerOf(req, reply, [paper]);
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
     return reply.type(HTML).send(paperPage(paper, { head, below: similarPlaceholder(paper), viewer }).value);
