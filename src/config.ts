@@ -29,6 +29,14 @@ export const RATE_LIMIT_DEFAULTS = {
   api: '600/1m',
   /** RSS/Atom feeds (readers poll every few minutes; most answers are 304s). */
   feeds: '120/1m',
+  /** Community, per client address: asking for sign-in links and trying passwords. */
+  signin: '20/10m',
+  /** Community, per account: upvotes (toggling a vote counts each time). */
+  vote: '300/1m',
+  /** Community, per account: writing, editing and reporting comments. */
+  comment: '30/10m',
+  /** Community, per account: paper submissions. */
+  submit: '30/1h',
 } as const satisfies Record<string, string>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

@@ -75,6 +75,12 @@ export async function insertSigninToken(db: Db, t: { tokenHash: string; email: s
     .execute();
 }
 
+/** Links made for an address since `since`. */
+export async function countRecentTokens(db: Db, email: string, since: string): Promise<number> {
+  const r = await db.selectFrom('signin_tokens').select((eb) => eb.fn.countAll<number>().as('n')).where('email', '=', email).where('created_at', '>', since).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /** Mark a link used, atomically: only the first of concurrent uses gets the row back. */
 export async function consumeSigninToken(db: Db, tokenHash: string, now: string) {
   return db

@@ -14,7 +14,7 @@ import type { Store } from '../store/db.ts';
 import { hashPassword, passwordProblem, verifyPassword, warmUpPasswords } from './passwords.ts';
 import type { Role, UserRow } from './schema.ts';
 import { hashSecret, newSecret } from './secrets.ts';
-import { consumeSigninToken, insertInvite, insertSigninToken, inviteUsable, useInvite } from './sessions.repo.ts';
+import { consumeSigninToken, countRecentTokens, insertInvite, insertSigninToken, inviteUsable, useInvite } from './sessions.repo.ts';
 import { findUserByEmail, findUserByHandle, insertUser, updateUser } from './users.repo.ts';
 import { normalizeEmail, safeNext, toSessionUser, type SessionUser } from './user.ts';
 
@@ -42,6 +42,7 @@ export interface SignIn {
 }
 
 const INVITE_DAYS = 14;
+const LINKS_PER_ADDRESS = 5;
 
 export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; log: Logger; now?: () => number; onUserChange?: (userId: number) => void }): SignIn {
   const { store, config, mailer, log } = o;
@@ -114,6 +115,13 @@ export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; 
           subject: `Signing in to Paperboy (${site})`,
           text: `Someone, hopefully you, asked to sign in to Paperboy at ${config.baseUrl} with this address.\n\nThere is no account for it, and ${why}, so there is no link to follow.\n\nIf it was not you, you can ignore this message.\n`,
         });
+        return;
+      }
+      // At most LINKS_PER_ADDRESS links per address in a link's lifetime: nobody can flood one inbox from many
+      // addresses (the per-address-of-the-client limit is the route's). The answer stays the same.
+      const recent = await countRecentTokens(db, email, new Date(t - config.signinLinkMinutes * 60_000).toISOString());
+      if (recent >= LINKS_PER_ADDRESS) {
+        log.info({ recent }, 'sign-in link not sent: too many asked for this address recently');
         return;
       }
       const token = newSecret(32);

@@ -31,22 +31,23 @@ export interface Client {
 const CSRF_FIELD = /name="_csrf" value="([^"]+)"/;
 const CSRF_META = /<meta name="csrf-token" content="([^"]+)">/;
 
-export function createClient(server: FastifyInstance): Client {
+export function createClient(server: FastifyInstance, o: { ip?: string } = {}): Client {
+  const remoteAddress = o.ip ?? '127.0.0.1';
   const cookies = new Map<string, string>();
   const client: Client = {
     cookies,
     csrf: null,
     async get(url, headers = {}) {
-      return absorb(await server.inject({ method: 'GET', url, headers: { ...cookieHeader(), ...headers } }));
+      return absorb(await server.inject({ method: 'GET', url, remoteAddress, headers: { ...cookieHeader(), ...headers } }));
     },
     async post(url, form = {}, o = {}) {
       const body = new URLSearchParams({ ...(o.csrf === false || !client.csrf ? {} : { _csrf: client.csrf }), ...form }).toString();
-      return absorb(await server.inject({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookieHeader(), ...o.headers } }));
+      return absorb(await server.inject({ method: 'POST', url, remoteAddress, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookieHeader(), ...o.headers } }));
     },
     async json(method, url, body, o = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...cookieHeader(), ...o.headers };
       if (o.csrf !== false && client.csrf) headers['x-csrf-token'] = client.csrf;
-      return absorb(await server.inject({ method, url, payload: body === undefined ? undefined : JSON.stringify(body), headers }));
+      return absorb(await server.inject({ method, url, remoteAddress, payload: body === undefined ? undefined : JSON.stringify(body), headers }));
     },
   };
   function cookieHeader(): Record<string, string> {
@@ -95,8 +96,8 @@ export async function useLink(client: Client, token: string): Promise<LightMyReq
 }
 
 /** A signed-in client, by magic link over real SMTP (creating the account in open registration). */
-export async function signInByLink(server: FastifyInstance, smtp: TestSmtpServer, email: string): Promise<Client> {
-  const client = createClient(server);
+export async function signInByLink(server: FastifyInstance, smtp: TestSmtpServer, email: string, o: { ip?: string } = {}): Promise<Client> {
+  const client = createClient(server, o);
   const token = await requestLink(client, smtp, email);
   const r = await useLink(client, token);
   assert.equal(r.statusCode, 303, r.body);

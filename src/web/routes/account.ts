@@ -7,6 +7,7 @@ import { community } from '../../community/index.ts';
 import { safeNext, type SessionUser } from '../../community/user.ts';
 import { isAppError } from '../../errors.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../plugins/session.ts';
+import { LIMITS } from '../limits.ts';
 import { checkInboxPage, signInLinkPage, signInPage, type SignInPageInput } from '../views/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -50,7 +51,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     },
   );
 
-  server.post<{ Body: SignInBody }>('/signin', { schema: { hide: true, body: formSchema('email', 'next', 'invite') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin', { config: { limit: LIMITS.signin }, schema: { hide: true, body: formSchema('email', 'next', 'invite') } }, async (req, reply) => {
     const next = safeNext(req.body?.next);
     try {
       await c.signIn.requestLink({ email: req.body?.email, next, invite: req.body?.invite });
@@ -67,7 +68,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     return reply.type(HTML).send(signInLinkPage({ csrf: reply.csrfToken(), token: req.query.token ?? '' }).value);
   });
 
-  server.post<{ Body: SignInBody }>('/signin/link', { schema: { hide: true, body: formSchema('token') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin/link', { config: { limit: LIMITS.signin }, schema: { hide: true, body: formSchema('token') } }, async (req, reply) => {
     try {
       const r = await c.signIn.useLink(String(req.body?.token ?? ''));
       return await signedIn(req, reply, r.user, r.next, r.created);
@@ -77,7 +78,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     }
   });
 
-  server.post<{ Body: SignInBody }>('/signin/password', { schema: { hide: true, body: formSchema('email', 'password', 'next') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin/password', { config: { limit: LIMITS.signin }, schema: { hide: true, body: formSchema('email', 'password', 'next') } }, async (req, reply) => {
     const next = safeNext(req.body?.next);
     try {
       const user = await c.signIn.withPassword(req.body?.email, req.body?.password);

@@ -9,6 +9,7 @@ import { safeNext } from '../../community/user.ts';
 import { AppError } from '../../errors.ts';
 import { errorSchema } from '../error-schema.ts';
 import { hfDailyEntrySchema, hfDailyEntryJson } from '../hf-json.ts';
+import { LIMITS } from '../limits.ts';
 
 const voteBody = {
   type: 'object',
@@ -35,7 +36,7 @@ export const voteRoutes: FastifyPluginAsync = async (server) => {
 
   server.post<{ Body: { paper?: string; vote?: string; next?: string } }>(
     '/votes',
-    { schema: { hide: true, body: { type: 'object', properties: { paper: { type: 'string', maxLength: 300 }, vote: { type: 'string', maxLength: 10 }, next: { type: 'string', maxLength: 1000 } } } } },
+    { config: { limit: LIMITS.vote }, schema: { hide: true, body: { type: 'object', properties: { paper: { type: 'string', maxLength: 300 }, vote: { type: 'string', maxLength: 10 }, next: { type: 'string', maxLength: 1000 } } } } },
     async (req, reply) => {
       const r = await c.votes.vote(req.user, req.body?.paper, req.body?.vote);
       reply.header('cache-control', 'no-store');
@@ -47,6 +48,7 @@ export const voteRoutes: FastifyPluginAsync = async (server) => {
   server.post<{ Body: { paper: string; vote: 'up' | 'down' | 'toggle' } }>(
     '/api/votes',
     {
+      config: { limit: LIMITS.vote },
       schema: {
         tags: ['community'],
         summary: 'Upvote a paper, take the upvote back, or toggle it (API token, or session cookie + X-CSRF-Token)',
