@@ -138,6 +138,10 @@ const schema = z.object({
   SIGNIN_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(20),
   /** Accept passwords besides magic links (accounts set one on their settings page). */
   PASSWORD_SIGNIN: bool.default(true),
+  /** Accounts younger than this many days are "new": fewer links per comment and comments per hour. */
+  NEW_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+  NEW_ACCOUNT_LINKS: z.coerce.number().int().min(0).max(100).default(2),
+  NEW_ACCOUNT_COMMENTS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(10),
   /** How often each node folds changed vote and comment counts into the catalog (ms; src/community/count-folder.ts). */
   COUNTS_FOLD_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   JOBS: z.string().regex(/^([a-z0-9-]+=(off|\d+(ms|s|m|h|d))(,|$))*$/, 'must be name=DURATION pairs such as prune-job-runs=1d,db-optimize=off').default(''),
@@ -186,6 +190,9 @@ export type Config = Readonly<{
   signinLinkMinutes: number;
   passwordSignin: boolean;
   countsFoldMs: number;
+  newAccountDays: number;
+  newAccountLinks: number;
+  newAccountCommentsPerHour: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** Proxies believed about the client address (Fastify's trustProxy): false, a hop count, or addresses/CIDRs. */
@@ -249,6 +256,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signinLinkMinutes: e.SIGNIN_LINK_MINUTES,
     passwordSignin: e.PASSWORD_SIGNIN,
     countsFoldMs: e.COUNTS_FOLD_MS,
+    newAccountDays: e.NEW_ACCOUNT_DAYS,
+    newAccountLinks: e.NEW_ACCOUNT_LINKS,
+    newAccountCommentsPerHour: e.NEW_ACCOUNT_COMMENTS_PER_HOUR,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `Paperboy <paperboy@${new URL(e.BASE_URL ?? 'http://localhost').hostname}>`,
     trustProxy: e.TRUST_PROXY,

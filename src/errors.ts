@@ -56,6 +56,9 @@ export const ERROR_CODES = {
   USER_NOT_FOUND: 404,
   CONFLICT: 409,
   FIELD_TOO_LONG: 400,
+  COMMENT_NOT_FOUND: 404,
+  THREAD_LOCKED: 403,
+  NEW_ACCOUNT_LIMIT: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

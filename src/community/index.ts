@@ -3,6 +3,7 @@
  * Created on first use and closed with the app; routes and commands reach them through `community(app)`.
  */
 import type { App } from '../app.ts';
+import { createComments, type Comments } from './comments.service.ts';
 import { createCountFolder, type CountFolder } from './count-folder.ts';
 import { createSessions, type Sessions } from './sessions.service.ts';
 import { createSignIn, type SignIn } from './signin.service.ts';
@@ -16,6 +17,7 @@ export interface Community {
   tokens: Tokens;
   users: Users;
   votes: Votes;
+  comments: Comments;
   /** Folds vote and comment counts into the catalog; `serve` starts it, tests call foldOnce(). */
   counts: CountFolder;
 }
@@ -34,6 +36,7 @@ export function community(app: App): Community {
     tokens: createTokens({ store }),
     users: createUsers({ store, onUserChange: sessions.forget }),
     votes: createVotes({ store }),
+    comments: createComments({ store, config }),
     counts: createCountFolder({ store, log, everyMs: config.countsFoldMs }),
   };
   const created = c;

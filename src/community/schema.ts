@@ -83,7 +83,50 @@ export interface PaperCountsTable {
   dirty: Generated<number>;
 }
 
+export interface CommentsTable {
+  id: Generated<number>;
+  paper_id: number;
+  parent_id: number | null;
+  author_id: number | null;
+  body: string;
+  html: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+  hidden_reason: string | null;
+}
+
+export interface CommentRevisionsTable {
+  id: Generated<number>;
+  comment_id: number;
+  body: string;
+  written_at: string;
+}
+
+export interface CommentReportsTable {
+  id: Generated<number>;
+  comment_id: number;
+  reporter_id: number;
+  reason: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: number | null;
+  resolution: string | null;
+}
+
+export interface DiscussionsTable {
+  paper_id: number;
+  locked_at: string | null;
+  locked_by: number | null;
+  lock_reason: string | null;
+}
+
 export interface CommunityTables {
+  comments: CommentsTable;
+  comment_revisions: CommentRevisionsTable;
+  comment_reports: CommentReportsTable;
+  discussions: DiscussionsTable;
   users: UsersTable;
   sessions: SessionsTable;
   signin_tokens: SigninTokensTable;
@@ -94,3 +137,4 @@ export interface CommunityTables {
 }
 
 export type UserRow = Selectable<UsersTable>;
+export type CommentRow = Selectable<CommentsTable>;

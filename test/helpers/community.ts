@@ -45,7 +45,7 @@ export function createClient(server: FastifyInstance, o: { ip?: string } = {}): 
       return absorb(await server.inject({ method: 'POST', url, remoteAddress, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookieHeader(), ...o.headers } }));
     },
     async json(method, url, body, o = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...cookieHeader(), ...o.headers };
+      const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json', ...cookieHeader(), ...o.headers };
       if (o.csrf !== false && client.csrf) headers['x-csrf-token'] = client.csrf;
       return absorb(await server.inject({ method, url, remoteAddress, payload: body === undefined ? undefined : JSON.stringify(body), headers }));
     },

@@ -13,6 +13,7 @@ import { catalog } from './0001-catalog.ts';
 import { jobs } from './0002-jobs.ts';
 import { accounts } from './0010-accounts.ts';
 import { votes } from './0011-votes.ts';
+import { discussion } from './0012-discussion.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -22,6 +23,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0002_jobs': jobs(),
     '0010_accounts': accounts(engine),
     '0011_votes': votes(engine),
+    '0012_discussion': discussion(engine),
   };
 }
 

@@ -6,16 +6,20 @@
  * field in forms, a `<meta name="csrf-token">` for scripts, which send it as `X-CSRF-Token`). Another
  * site can make a browser send the cookie but can neither read it nor compute a token from it.
  *
- * Every POST, PUT, PATCH and DELETE must carry a valid token — signed in or not (signing in is
- * protected too, against login CSRF) — except requests authenticated by an API token (a browser never
- * adds an Authorization header by itself) and routes that declare `config: { csrf: false }` because
- * they carry their own proof (e.g. an RFC 8058 one-click unsubscribe link's signed token).
+ * Every POST, PUT, PATCH and DELETE that carries a session cookie (cookie-authenticated: what a forged
+ * cross-site request would ride on) must carry a valid token, and so must every request to a route
+ * that declares `config: { csrf: 'always' }` — the sign-in forms, against login CSRF (a forged sign-in
+ * into the attacker's account needs no cookie). Exempt: requests authenticated by an API token (a
+ * browser never adds an Authorization header by itself), requests that match no route (they get their
+ * 404/405), and routes that declare `config: { csrf: false }` because they carry their own proof (e.g.
+ * an RFC 8058 one-click unsubscribe link's signed token). A request with neither a session cookie nor
+ * a token acts as nobody, so a write route answers it SIGN_IN_REQUIRED.
  */
 import Tokens from '@fastify/csrf';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.ts';
-import { secureCookies } from './session.ts';
+import { secureCookies, SESSION_COOKIE } from './session.ts';
 
 export const CSRF_COOKIE = 'pb_csrf';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -26,8 +30,8 @@ declare module 'fastify' {
     csrfToken(): string;
   }
   interface FastifyContextConfig {
-    /** false: this route proves its requests another way and takes no CSRF token. */
-    csrf?: boolean;
+    /** false: this route proves its requests another way; 'always': check even without a session (sign-in forms). */
+    csrf?: boolean | 'always';
   }
 }
 
@@ -53,7 +57,9 @@ export const csrfPlugin = fp(
       return tokens.create(secret);
     });
     server.addHook('preHandler', async (req) => {
-      if (!UNSAFE.has(req.method) || req.auth?.kind === 'token' || req.routeOptions.config?.csrf === false) return;
+      const rule = req.routeOptions.config?.csrf;
+      if (!UNSAFE.has(req.method) || req.is404 || req.auth?.kind === 'token' || rule === false) return;
+      if (rule !== 'always' && req.cookies[SESSION_COOKIE] === undefined) return;
       const secret = req.cookies[CSRF_COOKIE];
       const token = tokenOf(req);
       if (!secret || typeof token !== 'string' || !tokens.verify(secret, token)) {

@@ -51,7 +51,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     },
   );
 
-  server.post<{ Body: SignInBody }>('/signin', { config: { limit: LIMITS.signin }, schema: { hide: true, body: formSchema('email', 'next', 'invite') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin', { config: { limit: LIMITS.signin, csrf: 'always' }, schema: { hide: true, body: formSchema('email', 'next', 'invite') } }, async (req, reply) => {
     const next = safeNext(req.body?.next);
     try {
       await c.signIn.requestLink({ email: req.body?.email, next, invite: req.body?.invite });
@@ -68,7 +68,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     return reply.type(HTML).send(signInLinkPage({ csrf: reply.csrfToken(), token: req.query.token ?? '' }).value);
   });
 
-  server.post<{ Body: SignInBody }>('/signin/link', { config: { limit: LIMITS.signin }, schema: { hide: true, body: formSchema('token') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin/link', { config: { limit: LIMITS.signin, csrf: 'always' }, schema: { hide: true, body: formSchema('token') } }, async (req, reply) => {
     try {
       const r = await c.signIn.useLink(String(req.body?.token ?? ''));
       return await signedIn(req, reply, r.user, r.next, r.created);
@@ -78,7 +78,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     }
   });
 
-  server.post<{ Body: SignInBody }>('/signin/password', { config: { limit: LIMITS.signin }, schema: { hide: true, body: formSchema('email', 'password', 'next') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin/password', { config: { limit: LIMITS.signin, csrf: 'always' }, schema: { hide: true, body: formSchema('email', 'password', 'next') } }, async (req, reply) => {
     const next = safeNext(req.body?.next);
     try {
       const user = await c.signIn.withPassword(req.body?.email, req.body?.password);

@@ -14,6 +14,7 @@ import { searchRoutes } from './search.ts';
 import { accountRoutes } from './account.ts';
 import { settingsRoutes } from './settings.ts';
 import { voteRoutes } from './votes.ts';
+import { commentRoutes } from './comments.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -27,4 +28,5 @@ export const ROUTES: FastifyPluginAsync[] = [
   accountRoutes,
   settingsRoutes,
   voteRoutes,
+  commentRoutes,
 ];

@@ -12,6 +12,9 @@ import { similarPapers } from '../../catalog/paper-search.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 import { viewerOf } from '../viewer.ts';
+import { community } from '../../community/index.ts';
+import { discussionSection } from '../views/discussion.ts';
+import { html } from '../html.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const PAGE_SIZE = 30;
@@ -94,6 +97,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const head = feedLinks(...paperFeeds(paper));
     const viewer = await viewerOf(req, reply, [paper]);
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
-    return reply.type(HTML).send(paperPage(paper, { head, below: similarPlaceholder(paper), viewer }).value);
+    const thread = await community(app).comments.thread(paper.arxivId, req.user);
+    return reply.type(HTML).send(paperPage(paper, { head, below: html`${discussionSection(thread, viewer)}${similarPlaceholder(paper)}`, viewer }).value);
   });
 };

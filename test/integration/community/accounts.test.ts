@@ -98,9 +98,10 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
   });
 
   it('never redirects off the site after signing in', async () => {
-    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', ' /x', 'javascript:alert(1)', '/%0d%0aSet-Cookie:x=1']) {
+    const cases = ['//evil.example/x', 'https://evil.example/', '/\\evil.example', ' /x', 'javascript:alert(1)', '/%0d%0aSet-Cookie:x=1'];
+    for (const [i, next] of cases.entries()) {
       const c = createClient(t.server);
-      const token = await requestLink(c, t.smtp, 'redirects@example.org', { next });
+      const token = await requestLink(c, t.smtp, `redirects${i}@example.org`, { next });
       const r = await useLink(c, token);
       assert.equal(r.statusCode, 303);
       const loc = String(r.headers.location);

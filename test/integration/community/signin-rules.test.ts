@@ -58,9 +58,19 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
     await other.get('/signin');
     const crossed = await c.post('/signin', { email: 'x@example.org', _csrf: other.csrf! });
     assert.equal(crossed.statusCode, 403);
-    const json = await t.server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'up' }, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    // Signed in: a cookie-authenticated write without the token fails, as a form and as JSON.
+    await community(t.app).signIn.ensureUser('csrf-member@example.org');
+    const member = await signInByLink(t.server, t.smtp, 'csrf-member@example.org');
+    const form = await member.post('/votes', { paper: '2310.06511', vote: 'up' }, { csrf: false });
+    assert.equal(form.statusCode, 403);
+    const json = await member.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' }, { csrf: false });
     assert.equal(json.statusCode, 403);
     assert.equal(json.json().code, 'CSRF_INVALID');
+    const withToken = await member.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' });
+    assert.equal(withToken.statusCode, 200);
+    // Without any session a write acts as nobody.
+    const nobody = await t.server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2310.06511', vote: 'up' } });
+    assert.equal(nobody.statusCode, 401);
   });
 
   it('passwords: optional, scrypt-hashed, and a wrong one reads like an unknown account', async () => {
