@@ -3,6 +3,7 @@
  * Created on first use and closed with the app; routes and commands reach them through `community(app)`.
  */
 import type { App } from '../app.ts';
+import { createAccountData, type AccountData } from './account-data.service.ts';
 import { createComments, type Comments } from './comments.service.ts';
 import { createCountFolder, type CountFolder } from './count-folder.ts';
 import { createSessions, type Sessions } from './sessions.service.ts';
@@ -18,6 +19,7 @@ export interface Community {
   users: Users;
   votes: Votes;
   comments: Comments;
+  accountData: AccountData;
   /** Folds vote and comment counts into the catalog; `serve` starts it, tests call foldOnce(). */
   counts: CountFolder;
 }
@@ -37,6 +39,7 @@ export function community(app: App): Community {
     users: createUsers({ store, onUserChange: sessions.forget }),
     votes: createVotes({ store }),
     comments: createComments({ store, config }),
+    accountData: createAccountData({ store, onUserChange: sessions.forget }),
     counts: createCountFolder({ store, log, everyMs: config.countsFoldMs }),
   };
   const created = c;

@@ -15,6 +15,7 @@ import { accountRoutes } from './account.ts';
 import { settingsRoutes } from './settings.ts';
 import { voteRoutes } from './votes.ts';
 import { commentRoutes } from './comments.ts';
+import { userRoutes } from './users.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -29,4 +30,5 @@ export const ROUTES: FastifyPluginAsync[] = [
   settingsRoutes,
   voteRoutes,
   commentRoutes,
+  userRoutes,
 ];

@@ -8,6 +8,7 @@ import { safeNext } from '../../community/user.ts';
 import { toPublicProfile } from '../../community/users.service.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { viewerOf } from '../viewer.ts';
+import { clearSessionCookie } from '../plugins/session.ts';
 import { settingsPage, type SettingsInput } from '../views/settings.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -76,6 +77,25 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
       return { newToken: { name: t.name, token: t.token } };
     }),
   );
+
+  server.get('/settings/export.json', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user || req.auth?.kind !== 'session') throw new AppError('SIGN_IN_REQUIRED', 'Sign in to download your data.');
+    const data = await c.accountData.export(req.user.id);
+    reply.header('cache-control', 'private, no-store').header('content-disposition', `attachment; filename="paperboy-${req.user.handle}.json"`);
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+  });
+
+  server.post<{ Body: { confirm?: string } }>('/settings/delete', { schema: { hide: true, body: formSchema('confirm') } }, async (req, reply) => {
+    if (!req.user || req.auth?.kind !== 'session') throw new AppError('SIGN_IN_REQUIRED', 'Sign in to delete your account.');
+    try {
+      await c.accountData.deleteAccount(req.user.id, req.body?.confirm);
+    } catch (e) {
+      if (isAppError(e) && e.status < 500) return render(req, reply, e.status, { error: e.message });
+      throw e;
+    }
+    clearSessionCookie(req, reply);
+    return reply.header('cache-control', 'no-store').redirect('/?deleted=1', 303);
+  });
 
   server.post<{ Body: { id?: string } }>('/settings/tokens/revoke', { schema: { hide: true, body: formSchema('id') } }, async (req, reply) =>
     form(req, reply, async (id) => {
