@@ -138,6 +138,12 @@ const schema = z.object({
   SIGNIN_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(20),
   /** Accept passwords besides magic links (accounts set one on their settings page). */
   PASSWORD_SIGNIN: bool.default(true),
+  /** Submissions (docs/community.md): a paper first published on arXiv within this many days. */
+  SUBMIT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(100_000).default(14),
+  /** Submissions per member per day (UTC). */
+  SUBMIT_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(5),
+  /** No submissions on Saturdays and Sundays (UTC), as arXiv announces nothing then. */
+  SUBMIT_NO_WEEKENDS: bool.default(false),
   /** Accounts younger than this many days are "new": fewer links per comment and comments per hour. */
   NEW_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(365).default(3),
   NEW_ACCOUNT_LINKS: z.coerce.number().int().min(0).max(100).default(2),
@@ -190,6 +196,9 @@ export type Config = Readonly<{
   signinLinkMinutes: number;
   passwordSignin: boolean;
   countsFoldMs: number;
+  submitMaxAgeDays: number;
+  submitDailyCap: number;
+  submitNoWeekends: boolean;
   newAccountDays: number;
   newAccountLinks: number;
   newAccountCommentsPerHour: number;
@@ -256,6 +265,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signinLinkMinutes: e.SIGNIN_LINK_MINUTES,
     passwordSignin: e.PASSWORD_SIGNIN,
     countsFoldMs: e.COUNTS_FOLD_MS,
+    submitMaxAgeDays: e.SUBMIT_MAX_AGE_DAYS,
+    submitDailyCap: e.SUBMIT_DAILY_CAP,
+    submitNoWeekends: e.SUBMIT_NO_WEEKENDS,
     newAccountDays: e.NEW_ACCOUNT_DAYS,
     newAccountLinks: e.NEW_ACCOUNT_LINKS,
     newAccountCommentsPerHour: e.NEW_ACCOUNT_COMMENTS_PER_HOUR,

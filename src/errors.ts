@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   COMMENT_NOT_FOUND: 404,
   THREAD_LOCKED: 403,
   NEW_ACCOUNT_LIMIT: 429,
+  SUBMISSION_REFUSED: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,8 @@ import { createComments, type Comments } from './comments.service.ts';
 import { createCountFolder, type CountFolder } from './count-folder.ts';
 import { createSessions, type Sessions } from './sessions.service.ts';
 import { createSignIn, type SignIn } from './signin.service.ts';
+import { createSubmissions, type Submissions } from './submissions.service.ts';
+import { createHttpClient, type HttpClient } from '../ingest/http-client.ts';
 import { createTokens, type Tokens } from './tokens.service.ts';
 import { createUsers, type Users } from './users.service.ts';
 import { createVotes, type Votes } from './votes.service.ts';
@@ -20,6 +22,7 @@ export interface Community {
   votes: Votes;
   comments: Comments;
   accountData: AccountData;
+  submissions: Submissions;
   /** Folds vote and comment counts into the catalog; `serve` starts it, tests call foldOnce(). */
   counts: CountFolder;
 }
@@ -31,6 +34,7 @@ export function community(app: App): Community {
   if (c) return c;
   const { store, config, mailer } = app;
   const log = app.log.child({ component: 'community' });
+  let arxiv: HttpClient | undefined;
   const sessions = createSessions({ store, days: config.sessionDays, cacheMs: config.sessionCacheMs });
   c = {
     sessions,
@@ -40,6 +44,8 @@ export function community(app: App): Community {
     votes: createVotes({ store }),
     comments: createComments({ store, config }),
     accountData: createAccountData({ store, onUserChange: sessions.forget }),
+    // One client per app: arXiv's politeness delay holds across every member's submissions.
+    submissions: createSubmissions({ store, config, http: () => (arxiv ??= createHttpClient({ delayMs: config.arxivDelayMs, maxAttempts: 3 })) }),
     counts: createCountFolder({ store, log, everyMs: config.countsFoldMs }),
   };
   const created = c;

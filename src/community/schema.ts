@@ -122,7 +122,16 @@ export interface DiscussionsTable {
   lock_reason: string | null;
 }
 
+export interface SubmissionsTable {
+  id: Generated<number>;
+  arxiv_id: string;
+  user_id: number | null;
+  day: string;
+  created_at: string;
+}
+
 export interface CommunityTables {
+  submissions: SubmissionsTable;
   comments: CommentsTable;
   comment_revisions: CommentRevisionsTable;
   comment_reports: CommentReportsTable;

@@ -117,12 +117,13 @@ export interface CommunityServer {
  * tests and closed after. The returned object is filled in by `before`.
  * @example const t = useCommunityServer(ctx, { REGISTRATION: 'invite' }); it('…', async () => t.server.inject('/'))
  */
-export function useCommunityServer(ctx: { url: string }, env: Record<string, string> = {}, papers: PaperInput[] = []): CommunityServer {
+export function useCommunityServer(ctx: { url: string }, env: Record<string, string> | (() => Record<string, string>) = {}, papers: PaperInput[] = []): CommunityServer {
   const t = {} as CommunityServer;
   let close: (() => Promise<void>) | undefined;
   before(async () => {
     t.smtp = await startSmtpServer();
-    const s = await createTestServer(ctx.url, papers, { SMTP_URL: t.smtp.url, ...env });
+    // A function: settings known only once other servers have started (a fake arXiv's port).
+    const s = await createTestServer(ctx.url, papers, { SMTP_URL: t.smtp.url, ...(typeof env === 'function' ? env() : env) });
     t.app = s.app;
     t.server = s.server;
     close = s.close;

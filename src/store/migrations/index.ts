@@ -14,6 +14,7 @@ import { jobs } from './0002-jobs.ts';
 import { accounts } from './0010-accounts.ts';
 import { votes } from './0011-votes.ts';
 import { discussion } from './0012-discussion.ts';
+import { submissions } from './0013-submissions.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_accounts': accounts(engine),
     '0011_votes': votes(engine),
     '0012_discussion': discussion(engine),
+    '0013_submissions': submissions(engine),
   };
 }
 

@@ -16,6 +16,7 @@ import { settingsRoutes } from './settings.ts';
 import { voteRoutes } from './votes.ts';
 import { commentRoutes } from './comments.ts';
 import { userRoutes } from './users.ts';
+import { submissionRoutes } from './submissions.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -31,4 +32,5 @@ export const ROUTES: FastifyPluginAsync[] = [
   voteRoutes,
   commentRoutes,
   userRoutes,
+  submissionRoutes,
 ];
