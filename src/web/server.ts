@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { App } from '../app.ts';
 import { AppError } from '../errors.ts';
+import { OneLineRequestLog } from './request-log.ts';
 import { ROUTES } from './routes/index.ts';
 import { errorPage } from './views/error.ts';
 
@@ -36,6 +37,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     trustProxy: true,
+    logController: new OneLineRequestLog(),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
   });
