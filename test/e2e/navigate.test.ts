@@ -3,40 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { createApp, type App } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { readHfDaily } from '../../src/ingest/hf-daily.ts';
-import { ingest } from '../../src/ingest/pipeline.ts';
-import { buildServer } from '../../src/web/server.ts';
-import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
-import { tempDir } from '../helpers/stores.ts';
+import { browserSkipReason, startBrowsing } from '../helpers/browser.ts';
 
 const skip = browserSkipReason();
 
 // Five real days of the Hugging Face daily list, months apart: Mon 2024-05-27, Thu 2025-01-02,
 // Fri 2025-01-10, Tue 2025-01-21, Mon 2025-07-07. Every gap between them is a place navigation must jump.
 describe('navigating the lists in Chromium', { skip: skip ?? false }, () => {
-  let app: App;
   let browser: Browser;
   let base: string;
   let close: () => Promise<void>;
 
   before(async () => {
-    const dir = tempDir();
-    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }));
-    const files = fs.readdirSync('test/fixtures/hf-daily').map((f) => path.resolve('test/fixtures/hf-daily', f));
-    await ingest(app.store, 'hf-daily', readHfDaily(files, { repair: true }));
-    await app.search.syncOnce();
-    const server = await buildServer(app);
-    await server.listen({ port: 0, host: '127.0.0.1' });
-    const addr = server.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await launchBrowser();
-    close = async () => {
-      await browser.close();
-      await server.close();
-      await app.close();
-    };
+    const files = fs.readdirSync('test/fixtures/hf-daily').map((f) => path.join('test/fixtures/hf-daily', f));
+    ({ browser, base, close } = await startBrowsing(files, { repair: true }));
   });
   after(async () => close?.());
 
