@@ -11,6 +11,8 @@ import path from 'node:path';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
 import { createEmbedderProvider, createSearchService, type SearchService } from './search/index.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createRedis } from './redis.ts';
+import type { Redis } from 'ioredis';
 
 export interface App {
   config: Config;
@@ -22,6 +24,8 @@ export interface App {
   readonly search: SearchService;
   /** Outgoing mail over SMTP_URL (or to the log when unset). */
   mailer: Mailer;
+  /** The shared Redis (REDIS_URL) for counters several nodes share, or null (counts stay per node). */
+  redis: Redis | null;
   /** Stop background work and close connections, in reverse order of start. */
   close(): Promise<void>;
   /** Register something to stop on close (closed last-in, first-out). */
@@ -43,12 +47,15 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const metrics = createMetrics();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: log.child({ component: 'mail' }) });
   closers.push(() => mailer.close());
+  const redis = config.redisUrl ? createRedis(config.redisUrl, log.child({ component: 'redis' })) : null;
+  if (redis) closers.push(() => void redis.disconnect());
   const app: App = {
     config,
     store,
     log,
     metrics,
     mailer,
+    redis,
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');
