@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blankRow, toPaper } from '../../src/catalog/paper.ts';
-import { compactCount, imageUrl, paperCard, type CardFacts } from '../../src/web/views/paper-card.ts';
+import { compactCount, paperCard, type CardFacts } from '../../src/web/views/paper-card.ts';
+import { remoteImageUrl } from '../../src/web/remote-images.ts';
 import { parseXml } from '../helpers/xml.ts';
 
 const base = toPaper(blankRow({ arxivId: '2507.01853', title: 'Eka-Eval <b>', authors: ['Anh Do'], githubRepo: 'https://github.com/a/b', dailyDate: '2025-07-07', source: 'test' }));
@@ -17,8 +18,8 @@ describe('paper cards', () => {
     assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=/);
   });
 
-  it('no thumbnail, no image box; a javascript: or data: thumbnail is dropped', () => {
-    for (const thumbnail of [null, undefined, '', 'javascript:alert(1)', 'data:image/png;base64,AAAA']) {
+  it('no thumbnail, no image box; a thumbnail off Hugging Face’s hosts is dropped', () => {
+    for (const thumbnail of [null, undefined, '', 'javascript:alert(1)', 'data:image/png;base64,AAAA', 'https://elsewhere.example/t.png']) {
       const html = card({ thumbnail });
       assert.doesNotMatch(html, /class="thumb"/, String(thumbnail));
       assert.match(html, /<article class="card" /);
@@ -40,8 +41,11 @@ describe('paper cards', () => {
 
   it('formats counts and image URLs', () => {
     assert.deepEqual([0, 999, 1000, 1234, 9_950, 12_345, 250_000].map(compactCount), ['0', '999', '1k', '1.2k', '9.9k', '12k', '250k']);
-    assert.equal(imageUrl('/avatars/x.svg'), 'https://huggingface.co/avatars/x.svg');
-    assert.equal(imageUrl('//evil.example/x.png'), null);
-    assert.equal(imageUrl('javascript:alert(1)'), null);
+    assert.equal(remoteImageUrl('/avatars/x.svg'), 'https://huggingface.co/avatars/x.svg');
+    assert.equal(remoteImageUrl('https://cdn-avatars.huggingface.co/v1/production/uploads/a.jpeg'), 'https://cdn-avatars.huggingface.co/v1/production/uploads/a.jpeg');
+    // Only the hosts the CSP allows: anything else would be blocked, so it gets the placeholder.
+    for (const bad of ['//evil.example/x.png', 'https://evil.example/x.png', 'http://huggingface.co/x.png', 'https://huggingface.co.evil.example/x.png', 'javascript:alert(1)', 'not a url']) {
+      assert.equal(remoteImageUrl(bad), null, bad);
+    }
   });
 });

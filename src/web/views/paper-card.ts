@@ -2,7 +2,7 @@
  * A paper as a card in a list: thumbnail, title, authors, an abstract excerpt (or a highlighted snippet),
  * date, organisation, GitHub stars, categories, comments and upvotes — the unit of every list page.
  *
- * Thumbnails and avatars are remote images (Hugging Face's CDN). They load lazily over a placeholder
+ * Thumbnails and avatars are remote images on Hugging Face's hosts (remote-images.ts). They load lazily over a placeholder
  * drawn in CSS; one that cannot be fetched (an offline laptop) is hidden by public/paperboy.js and
  * leaves the placeholder, and with `alt=""` a failed image draws nothing even without the script.
  */
@@ -11,6 +11,7 @@ import { html, safeUrl, type Html } from '../html.ts';
 import { excerpt, humanDate } from './format.ts';
 import { authorLinks } from './authors.ts';
 import { categorySearchHref } from './search-links.ts';
+import { remoteImageUrl } from '../remote-images.ts';
 
 export interface CardOptions {
   /** Position in a ranked list (1-based), shown as a rank badge. */
@@ -39,12 +40,6 @@ export interface CardFacts {
   submittedBy?: Profile | string | null;
 }
 
-/** Hugging Face writes its own avatars as site-relative paths (`/avatars/….svg`). */
-export function imageUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  return safeUrl(url.startsWith('/') && !url.startsWith('//') ? `https://huggingface.co${url}` : url);
-}
-
 /** 1234 → "1.2k", 56 → "56". */
 export function compactCount(n: number): string {
   if (n < 1000) return String(n);
@@ -53,7 +48,7 @@ export function compactCount(n: number): string {
 }
 
 function avatar(url: string | null | undefined): Html | '' {
-  const src = imageUrl(url);
+  const src = remoteImageUrl(url);
   return src ? html`<img class="avatar" src="${src}" alt="" loading="lazy" decoding="async" width="16" height="16">` : '';
 }
 
@@ -72,7 +67,7 @@ export function submitterNote(s: Profile | string | null | undefined): Html | ''
 }
 
 function thumbnail(p: Paper & CardFacts, href: string): Html | '' {
-  const src = imageUrl(p.thumbnail);
+  const src = remoteImageUrl(p.thumbnail);
   if (!src) return '';
   // The link repeats the title's, so it is hidden from assistive technology and the tab order.
   return html`<a class="thumb" href="${href}" tabindex="-1" aria-hidden="true"><span class="thumb-id">arXiv:${p.arxivId}</span><img src="${src}" alt="" data-placeholder="arXiv:${p.arxivId}" loading="lazy" decoding="async" width="240" height="126"></a>`;
