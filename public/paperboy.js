@@ -1,6 +1,15 @@
 // Progressive enhancement only: every page works without this script.
 document.documentElement.classList.add('js');
 
+// A thumbnail or avatar that cannot be fetched (offline, blocked) is hidden, leaving its placeholder.
+const hideFailed = (img) => img.classList.add('failed');
+document.addEventListener('error', (e) => {
+  if (e.target instanceof HTMLImageElement) hideFailed(e.target);
+}, true);
+document.querySelectorAll('img').forEach((img) => {
+  if (img.complete && img.naturalWidth === 0 && img.currentSrc) hideFailed(img);
+});
+
 // Fills sections marked data-similar with the server-rendered fragment they point to.
 document.querySelectorAll('[data-similar]').forEach(async (el) => {
   try {

@@ -62,7 +62,7 @@ describeEngines('list navigation', (ctx) => {
   it('an empty period names its nearest neighbours and their sizes; past the ends says where the papers are', async () => {
     const gap = (await get('/papers?week=2026-W32')).body;
     assert.match(gap, /No papers in Week 32, 2026/);
-    assert.match(gap, /The nearest are <a rel="prev" href="\/papers\?week=2026-W31">Week 31, 2026 \(Jul 27, 2026 – Aug 2, 2026\)<\/a> \(1 paper\) and <a rel="next" href="\/papers\?week=2026-W33">Week 33, 2026 \(Aug 10, 2026 – Aug 16, 2026\)<\/a> \(36 papers\)\./);
+    assert.match(gap, /The nearest are <a rel="prev" href="\/papers\?week=2026-W31">Week 31, 2026 \(Jul 27 – Aug 2\)<\/a> \(1 paper\) and <a rel="next" href="\/papers\?week=2026-W33">Week 33, 2026 \(Aug 10 – Aug 16\)<\/a> \(36 papers\)\./);
     const late = (await get('/papers?date=2026-09-01')).body;
     assert.match(late, /The papers end on Aug 12, 2026: the latest are <a rel="prev" href="\/papers\?date=2026-08-12">Wed, Aug 12, 2026<\/a> \(1 paper\)\./);
     // The shared fixture's first daily paper is on Oct 11, 2023.

@@ -17,10 +17,15 @@ const NOUN: Record<PeriodKind, string> = { day: 'day', week: 'week', month: 'mon
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-/** "Fri, Aug 21, 2026", "Week 34, 2026 (Aug 17 – Aug 23, 2026)", "August 2026". */
+/** "Fri, Aug 21, 2026", "Week 34, 2026 (Aug 17 – Aug 23)", "Week 1, 2026 (Dec 29, 2025 – Jan 4, 2026)", "August 2026". */
 export function periodTitle(p: Period): string {
   if (p.kind === 'day') return `${WEEKDAYS[new Date(`${p.from}T00:00:00Z`).getUTCDay()]}, ${humanDate(p.from)}`;
-  if (p.kind === 'week') return `Week ${Number(p.key.slice(6))}, ${p.key.slice(0, 4)} (${humanDate(p.from)} – ${humanDate(p.to)})`;
+  if (p.kind === 'week') {
+    // The year is said once unless the week spans two: "Week 34, 2026 (Aug 17 – Aug 23)".
+    const sameYear = p.from.slice(0, 4) === p.to.slice(0, 4);
+    const day = (d: string) => (sameYear ? humanDate(d).replace(/, \d{4}$/, '') : humanDate(d));
+    return `Week ${Number(p.key.slice(6))}, ${p.key.slice(0, 4)} (${day(p.from)} – ${day(p.to)})`;
+  }
   const d = new Date(`${p.from}T00:00:00Z`);
   return d.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
