@@ -4,7 +4,9 @@
  */
 import type { Paper } from '../../catalog/paper.ts';
 import { html, safeUrl, type Html } from '../html.ts';
-import { excerpt, humanDate, shortAuthors } from './format.ts';
+import { excerpt, humanDate } from './format.ts';
+import { authorLinks } from './authors.ts';
+import { categorySearchHref } from './search-links.ts';
 
 export interface CardOptions {
   /** Position in a ranked list (1-based), shown as a rank badge. */
@@ -24,11 +26,11 @@ export function paperCard(p: Paper, o: CardOptions = {}): Html {
   <div class="votes" title="${p.upvotes} upvotes"><span class="arrow" aria-hidden="true">▲</span><span class="count">${p.upvotes}</span></div>
   <div class="body">
     <h3 class="title">${o.rank ? html`<span class="rank">${o.rank}</span>` : ''}<a href="${href}">${o.titleHtml ?? p.title}</a></h3>
-    <p class="authors">${shortAuthors(p.authors)}</p>
+    <p class="authors">${authorLinks(p.authors, 3)}</p>
     <p class="abstract">${o.snippet ?? excerpt(p.abstract, 300)}</p>
     <p class="meta">
       ${p.dailyDate ? html`<a class="date" href="/papers?date=${p.dailyDate}">${humanDate(p.dailyDate)}</a>` : html`<span class="date">${humanDate(p.publishedAt)}</span>`}
-      ${p.categories.slice(0, 3).map((c) => html` <span class="chip">${c}</span>`)}
+      ${p.categories.slice(0, 3).map((c) => html` <a class="chip" href="${categorySearchHref(c)}">${c}</a>`)}
       ${code ? html` <a class="chip code" href="${code}" rel="noopener">code</a>` : ''}
       ${p.numComments ? html` <span class="comments">${p.numComments} comment${p.numComments === 1 ? '' : 's'}</span>` : ''}
       ${o.note ? html` <span class="note">${o.note}</span>` : ''}
