@@ -3,6 +3,9 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
 import { SOURCED_COLUMNS } from './paper-fields.ts';
+import { foldObservation, upsertOrganizations, upsertPeople, type Observation } from './people.repo.ts';
+import type { OrgInput, PersonInput } from './people.ts';
+import { cleanToken } from './text.ts';
 import type { Store } from '../store/db.ts';
 import type { Database, PaperRow } from '../store/schema.ts';
 import { fieldsFromInput, mergePaper, sameFields, type PaperFields, type PaperInput } from './paper.ts';
@@ -70,8 +73,42 @@ export async function upsertPapers(store: Store, inputs: PaperInput[]): Promise<
         .execute();
     }
     if (writes.length) await setSeq(trx, next);
+    const seen = observedRecords(inputs);
+    await upsertPeople(trx, seen.people);
+    await upsertOrganizations(trx, seen.orgs);
   });
   return result;
+}
+
+/**
+ * The people and organisations a batch mentions, each folded to one observation. An observation's
+ * time is the listing's (when it was submitted, else the entry's date, else the daily day).
+ */
+function observedRecords(inputs: PaperInput[]): { people: Map<string, Observation<PersonInput>>; orgs: Map<string, Observation<OrgInput>> } {
+  const people = new Map<string, Observation<PersonInput>>();
+  const orgs = new Map<string, Observation<OrgInput>>();
+  const add = <T>(into: Map<string, Observation<T>>, key: string | null, value: T, observedAt: string | null, source: string) => {
+    if (!key) return;
+    const obs = { value, observedAt, source };
+    const had = into.get(key);
+    into.set(key, had ? foldObservation(had, obs) : obs);
+  };
+  for (const p of inputs) {
+    const at = p.submittedOnDailyAt ?? p.dailyPublishedAt ?? (p.dailyDate ? `${p.dailyDate}T00:00:00.000Z` : null);
+    const person = (v: PersonInput | string | null | undefined) => {
+      const value = typeof v === 'string' ? { user: cleanToken(v) ?? '' } : v;
+      if (value) add(people, cleanToken(value.user), { ...value, user: cleanToken(value.user) ?? '' }, typeof v === 'string' ? null : at, p.source);
+    };
+    const org = (v: OrgInput | string | null | undefined) => {
+      const value = typeof v === 'string' ? { name: cleanToken(v) ?? '' } : v;
+      if (value) add(orgs, cleanToken(value.name), { ...value, name: cleanToken(value.name) ?? '' }, typeof v === 'string' ? null : at, p.source);
+    };
+    person(p.submittedBy);
+    for (const a of p.authors ?? []) if (typeof a !== 'string' && a.user) person(a.user);
+    org(p.organization);
+    org(p.submitterOrganization);
+  }
+  return { people, orgs };
 }
 
 /** Lock the sequence counter for the rest of the transaction and return its value. */
