@@ -2,6 +2,7 @@
  * Papers repository: every SQL statement that touches the `papers` table, and the change sequence.
  */
 import { sql, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
+import { countDailyEntries, listDailyEntries } from './daily.repo.ts';
 import { SOURCED_COLUMNS } from './paper-fields.ts';
 import { foldObservation, upsertOrganizations, upsertPeople, type Observation } from './people.repo.ts';
 import type { OrgInput, PersonInput } from './people.ts';
@@ -153,34 +154,18 @@ export async function getPaperRows(db: Kysely<Database>, arxivIds: string[]): Pr
   return db.selectFrom('papers').selectAll().where('arxiv_id', 'in', arxivIds).execute();
 }
 
-/** Papers that entered the daily list between two days (inclusive), most upvoted first. */
+/** Papers that entered the daily list between two days (inclusive), most upvoted first (daily.repo.ts). */
 export async function listDaily(
   db: Kysely<Database>,
   from: string,
   to: string,
   opts: { limit: number; offset: number },
 ): Promise<PaperRow[]> {
-  return db
-    .selectFrom('papers')
-    .selectAll()
-    .where('daily_date', '>=', from)
-    .where('daily_date', '<=', to)
-    .orderBy('upvotes', 'desc')
-    .orderBy('daily_date', 'desc')
-    .orderBy('arxiv_id', 'desc')
-    .limit(opts.limit)
-    .offset(opts.offset)
-    .execute();
+  return listDailyEntries(db, { from, to, order: 'upvotes', ...opts });
 }
 
 export async function countDaily(db: Kysely<Database>, from: string, to: string): Promise<number> {
-  const r = await db
-    .selectFrom('papers')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('daily_date', '>=', from)
-    .where('daily_date', '<=', to)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return countDailyEntries(db, { from, to });
 }
 
 /** The latest day with daily papers on or before `day` (or overall), or null. */

@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toDay, toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
@@ -15,6 +17,8 @@ import type { SourceItem } from './pipeline.ts';
 import { parsePythonLiteral } from './python-literal.ts';
 
 export const HF_SOURCE = 'hf-daily';
+
+const gunzip = promisify(zlib.gunzip);
 
 type Obj = Record<string, unknown>;
 
@@ -155,7 +159,7 @@ export function* parseHfDailyText(text: string, file: string, opts: HfReadOption
  * @example for await (const item of readHfDaily(['data/hf-daily-papers'])) …
  */
 export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): AsyncGenerator<SourceItem> {
-  const files = listInputFiles(paths, (n) => n.endsWith('.json'));
+  const files = listInputFiles(paths, (n) => n.endsWith('.json') || n.endsWith('.json.gz'));
   const estimate = createTotalEstimator(files);
   let records = 0;
   for (let i = 0; i < files.length; i++) {
@@ -163,7 +167,10 @@ export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): A
     let text: string;
     try {
       // `-` is standard input: `curl …/api/daily_papers | paperboy ingest hf-daily -`.
-      text = file === '-' ? await readStdin() : await fs.promises.readFile(file, 'utf8');
+      if (file === '-') text = await readStdin();
+      // Archives are often kept compressed: `2025-10-29.json.gz` reads like `2025-10-29.json`.
+      else if (file.endsWith('.gz')) text = (await gunzip(await fs.promises.readFile(file))).toString('utf8');
+      else text = await fs.promises.readFile(file, 'utf8');
     } catch (e) {
       yield { kind: 'reject', location: displayName(file), reason: `cannot read file: ${messageOf(e)}` };
       continue;
