@@ -2,7 +2,8 @@
  * The composition root shared by the server, the CLI and the tests: explicit wiring, no globals.
  */
 import fs from 'node:fs';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './log.ts';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
 import { createEmbedderProvider, createSearchService, type SearchService } from './search/index.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createRedis } from './redis.ts';
+import type { Redis } from 'ioredis';
 
 export interface App {
   config: Config;
@@ -21,6 +24,8 @@ export interface App {
   readonly search: SearchService;
   /** Outgoing mail over SMTP_URL (or to the log when unset). */
   mailer: Mailer;
+  /** The shared Redis (REDIS_URL) for counters several nodes share, or null (counts stay per node). */
+  redis: Redis | null;
   /** Stop background work and close connections, in reverse order of start. */
   close(): Promise<void>;
   /** Register something to stop on close (closed last-in, first-out). */
@@ -35,19 +40,22 @@ export interface CreateAppOptions {
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const log = opts.log ?? createLogger(config);
   const store = openStore(config.databaseUrl);
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
   let search: SearchService | undefined;
   const metrics = createMetrics();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: log.child({ component: 'mail' }) });
   closers.push(() => mailer.close());
+  const redis = config.redisUrl ? createRedis(config.redisUrl, log.child({ component: 'redis' })) : null;
+  if (redis) closers.push(() => void redis.disconnect());
   const app: App = {
     config,
     store,
     log,
     metrics,
     mailer,
+    redis,
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');

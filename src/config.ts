@@ -2,9 +2,87 @@
  * Configuration: the environment parsed once by one zod schema into a frozen object.
  * Nothing else in the code base reads `process.env`.
  */
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration such as `500ms`, `30s`, `15m`, `6h`, `1d` in milliseconds, or null when it is not one.
+ * @example parseDuration('15m') // 900000
+ */
+export function parseDuration(v: string): number | null {
+  const m = /^(\d{1,9})(ms|s|m|h|d)$/.exec(v);
+  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : null;
+}
+
+/**
+ * The named rate limits and their defaults (per client and window). A route opts in by name
+ * (src/web/plugins/rate-limit.ts); RATE_LIMITS overrides any of them. Add a limit: add its name here.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  /** Search pages and search API calls (each one ranks the index). */
+  search: '120/1m',
+  /** The JSON API (every /api/ route without a more specific limit). */
+  api: '600/1m',
+  /** RSS/Atom feeds (readers poll every few minutes; most answers are 304s). */
+  feeds: '120/1m',
+} as const satisfies Record<string, string>;
+
+export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
+
+/** A limit: at most `max` requests per `windowMs` per client; null when switched off. */
+export type RateLimit = Readonly<{ max: number; windowMs: number }> | null;
+
+const RATE_FORM = 'name=MAX/WINDOW pairs such as search=60/1m,feeds=off (WINDOW: 30s, 1m, 1h…), or off';
+
+/** Parse RATE_LIMITS over the defaults; a message naming the bad part, or the limits. */
+function parseRateLimits(spec: string): Record<RateLimitName, RateLimit> | string {
+  const out = {} as Record<RateLimitName, RateLimit>;
+  const all = spec.trim() === 'off';
+  for (const [name, v] of Object.entries(RATE_LIMIT_DEFAULTS)) out[name as RateLimitName] = all ? null : parseLimit(v)!;
+  if (all) return out;
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, value] = part.split('=');
+    if (!name || value === undefined) return `${JSON.stringify(part)} is not name=MAX/WINDOW`;
+    if (!(name in RATE_LIMIT_DEFAULTS)) return `unknown limit ${JSON.stringify(name)} (known: ${Object.keys(RATE_LIMIT_DEFAULTS).join(', ')})`;
+    const limit = value === 'off' ? null : parseLimit(value);
+    if (limit === undefined) return `${JSON.stringify(part)} needs MAX/WINDOW such as 60/1m, or off`;
+    out[name as RateLimitName] = limit;
+  }
+  return out;
+}
+
+function parseLimit(v: string): RateLimit | undefined {
+  const m = /^(\d{1,7})\/(.+)$/.exec(v);
+  const windowMs = m ? parseDuration(m[2]!) : null;
+  if (!m || !windowMs || Number(m[1]) < 1) return undefined;
+  return { max: Number(m[1]), windowMs };
+}
+
+/** Proxies Paperboy may believe about the client address: none, a hop count, or addresses/CIDR ranges. */
+export type TrustProxy = false | number | readonly string[];
+
+const TRUST_FORM = 'off, a hop count from 1 to 10, or a comma list of proxy addresses or CIDR ranges such as 10.0.0.0/8,::1 (or loopback, linklocal, uniquelocal)';
+
+function parseTrustProxy(v: string): TrustProxy | string {
+  const t = v.trim();
+  if (t === '' || t === 'off' || t === 'false' || t === '0') return false;
+  if (/^\d+$/.test(t)) return Number(t) <= 10 ? Number(t) : `hop count ${t} is over 10`;
+  const parts = t.split(',').map((p) => p.trim());
+  for (const p of parts) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) continue;
+    const [addr, bits, extra] = p.split('/');
+    const family = net.isIP(addr ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+      return `${JSON.stringify(p)} is not an address or CIDR range`;
+    }
+  }
+  return parts;
+}
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -20,6 +98,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   BASE_URL: z.string().url('must be an absolute URL such as https://papers.example.org').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log lines: `pretty` (readable), `json` (one object a line), `auto` (pretty on a terminal, JSON otherwise). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Load the bundled demo papers into an empty catalog on start. */
   DEMO_DATA: bool.default(true),
   /** Follow the catalog's change feed this often (ms) to keep derived state current. */
@@ -43,6 +123,22 @@ const schema = z.object({
   /** The From of every message, e.g. `Paperboy <papers@example.org>` (default: paperboy@ the BASE_URL host). */
   MAIL_FROM: z.string().min(3).max(200).optional(),
   JOBS: z.string().regex(/^([a-z0-9-]+=(off|\d+(ms|s|m|h|d))(,|$))*$/, 'must be name=DURATION pairs such as prune-job-runs=1d,db-optimize=off').default(''),
+  /** Which proxies to believe about the client's address (X-Forwarded-For): off unless set. */
+  TRUST_PROXY: z.string().default('off').transform((v, ctx) => {
+    const r = parseTrustProxy(v);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: `${r}; must be ${TRUST_FORM}` });
+    return r as TrustProxy;
+  }),
+  /** Named rate limits over their defaults (RATE_LIMIT_DEFAULTS). */
+  RATE_LIMITS: z.string().default('').transform((v, ctx) => {
+    const r = parseRateLimits(v);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: `${r}; must be ${RATE_FORM}` });
+    return r as Record<RateLimitName, RateLimit>;
+  }),
+  /** Shared counters for rate limits across app nodes: `redis://[user:pass@]host:port[/db]` or `rediss://…`. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://[user:pass@]host[:port][/db] or rediss://…').optional(),
+  /** Prefix of every Redis key Paperboy writes (several sites, or tests, can share one Redis). */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1–64 of A–Z a–z 0–9 : . _ -').default('paperboy:'),
 });
 
 export type Config = Readonly<{
@@ -53,6 +149,7 @@ export type Config = Readonly<{
   host: string;
   baseUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof schema>['LOG_FORMAT'];
   demoData: boolean;
   indexPollMs: number;
   embedder: string;
@@ -68,6 +165,12 @@ export type Config = Readonly<{
   jobs: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Proxies believed about the client address (Fastify's trustProxy): false, a hop count, or addresses/CIDRs. */
+  trustProxy: TrustProxy;
+  /** Every named rate limit (null: off). */
+  rateLimits: Readonly<Record<RateLimitName, RateLimit>>;
+  redisUrl: string | undefined;
+  redisPrefix: string;
 }>;
 
 /**
@@ -75,6 +178,9 @@ export type Config = Readonly<{
  * @example loadConfig({ PORT: '8080' }).port // 8080
  * @throws AppError CONFIG_INVALID naming the first bad variable
  */
+/** Variables whose values may hold a password or key: never echoed. */
+const SECRET = /KEY|PASSWORD|SECRET|TOKEN|^(DATABASE|SMTP|REDIS)_URL$/;
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
@@ -86,7 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     const value = picked[name];
-    const shown = name.includes('KEY') || name === 'DATABASE_URL' || name === 'SMTP_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = SECRET.test(name) ? '' : ` (got ${JSON.stringify(value?.slice(0, 200))})`;
     throw new AppError('CONFIG_INVALID', `${name} is invalid: ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -101,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     baseUrl: (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     demoData: e.DEMO_DATA,
     indexPollMs: e.INDEX_POLL_MS,
     embedder: e.EMBEDDER,
@@ -116,5 +223,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobs: e.JOBS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `Paperboy <paperboy@${new URL(e.BASE_URL ?? 'http://localhost').hostname}>`,
+    trustProxy: e.TRUST_PROXY,
+    rateLimits: Object.freeze(e.RATE_LIMITS),
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
   });
 }

@@ -24,6 +24,26 @@ export const ERROR_CODES = {
   /** An SMTP server refused or did not take a message (details: responseCode, transient). */
   MAIL_FAILED: 502,
   USAGE: 400,
+  /** An unexpected failure (a bug): the answer says only that something went wrong; the log has the stack. */
+  INTERNAL: 500,
+  /** The path exists, but not for this method; the answer's `Allow` header lists the methods that work. */
+  METHOD_NOT_ALLOWED: 405,
+  /** A request body over the server's body limit. */
+  PAYLOAD_TOO_LARGE: 413,
+  /** A URL over the server's length limit (or a path parameter over its own). */
+  URI_TOO_LONG: 414,
+  /** A request body in a content type the route does not take. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Too many requests from one client (IP or account) for a named limit; `Retry-After` says when to try again. */
+  RATE_LIMITED: 429,
+  /** Request headers over the server's size limit. */
+  HEADERS_TOO_LARGE: 431,
+  /** A JSON body that does not parse (or is empty where JSON was announced). */
+  INVALID_JSON: 400,
+  /** The request (its headers or body) did not arrive within the server's request timeout. */
+  REQUEST_TIMEOUT: 408,
+  /** A URL that cannot be decoded (malformed percent-encoding, invalid UTF-8). */
+  INVALID_URL: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

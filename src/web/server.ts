@@ -1,7 +1,7 @@
 /**
  * The Fastify server: plugins, error handling, and the route modules listed in `routes/index.ts`.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,11 @@ import etag from '@fastify/etag';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { App } from '../app.ts';
-import { AppError } from '../errors.ts';
+import { OneLineRequestLog } from './request-log.ts';
 import { ROUTES } from './routes/index.ts';
-import { errorPage } from './views/error.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.ts';
+import { registerRateLimits } from './plugins/rate-limit.ts';
+import { registerSecurityHeaders } from './plugins/security.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
@@ -27,6 +29,13 @@ declare module 'fastify' {
 /** Accept a caller's request id only when it is short and plain, so logs cannot be forged or flooded. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "the nearest N hops" (proxy-addr's hop index). */
+function trustProxyOption(t: App['config']['trustProxy']): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  if (t === false) return false;
+  if (typeof t === 'number') return (_addr, hop) => hop < t;
+  return [...t];
+}
+
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.log.child({ component: 'web' }) as FastifyBaseLogger,
@@ -35,9 +44,16 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
-    trustProxy: true,
+    // Off unless TRUST_PROXY names the proxies (a hop count or their addresses): otherwise any client
+    // could choose its own address with X-Forwarded-For, and with it its rate-limit bucket.
+    trustProxy: trustProxyOption(app.config.trustProxy),
+    logController: new OneLineRequestLog(),
     bodyLimit: 1024 * 1024,
+    // A client gets this long to send a whole request (headers and body); slow-drip clients are cut off.
+    requestTimeout: 30_000,
     routerOptions: { maxParamLength: 300 },
+    frameworkErrors: frameworkErrors(app.config),
+    clientErrorHandler: clientErrorHandler(app.config) as unknown as FastifyServerOptions['clientErrorHandler'],
   });
   server.decorate('app', app);
   const routeTable: FastifyInstance['routeTable'] = [];
@@ -47,6 +63,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
     for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, hidden });
   });
+  // First, so that every answer (errors included) carries the security headers.
+  await registerSecurityHeaders(server, app.config);
+  installErrorHandling(server);
+  await registerRateLimits(server, app.config, app.redis);
   await server.register(formbody);
   // The stylesheet and client assets; hashed names are not needed at this size, a short max-age is.
   await server.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: 3_600_000, schemaHide: true });
@@ -81,28 +101,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     app.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  server.setErrorHandler((err, req, reply) => {
-    const e = err as Error & { statusCode?: number; code?: string; validation?: unknown };
-    const status = e instanceof AppError ? e.status : e.validation ? 400 : (e.statusCode ?? 500);
-    const code = e instanceof AppError ? e.code : e.validation ? 'BAD_REQUEST' : status >= 500 ? 'INTERNAL' : (e.code ?? 'BAD_REQUEST');
-    const message = status >= 500 && !(e instanceof AppError) ? 'Something went wrong on our side.' : e.message;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    reply.status(status);
-    if (wantsJson(req.url, req.headers.accept)) return reply.send({ error: message, code, statusCode: status });
-    return reply.type('text/html; charset=utf-8').send(errorPage(status, message).value);
-  });
-  server.setNotFoundHandler((req, reply) => {
-    reply.status(404);
-    if (wantsJson(req.url, req.headers.accept)) return reply.send({ error: 'Not found', code: 'NOT_FOUND', statusCode: 404 });
-    return reply.type('text/html; charset=utf-8').send(errorPage(404, `There is no page at ${req.url.slice(0, 200)}.`).value);
-  });
-
   for (const routes of ROUTES) await server.register(routes);
   return server;
-}
-
-function wantsJson(url: string, accept: string | undefined): boolean {
-  return url.startsWith('/api/') || (accept !== undefined && accept.includes('application/json') && !accept.includes('text/html'));
 }
 
 /** Build and listen on the configured host and port. */

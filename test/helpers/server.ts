@@ -14,9 +14,13 @@ import { tempDir } from './stores.ts';
 
 export const FIXTURE = path.resolve('test/fixtures/papers.jsonl');
 
-/** Build a server on `databaseUrl` with the fixture and `extra` papers in the catalog (`env`: more configuration). */
+/**
+ * Build a server on `databaseUrl` with the fixture and `extra` papers in the catalog (`env`: more
+ * configuration). Rate limits are off unless `env` sets RATE_LIMITS: suites that fire thousands of
+ * requests (fuzzing) test their routes, not the limiter (test/integration/rate-limits.test.ts does).
+ */
 export async function createTestServer(databaseUrl: string, extra: PaperInput[] = [], env: Record<string, string> = {}): Promise<{ app: App; server: FastifyInstance; close: () => Promise<void> }> {
-  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', BASE_URL: 'https://papers.example.org', ...env }));
+  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', BASE_URL: 'https://papers.example.org', RATE_LIMITS: 'off', ...env }));
   await ingest(app.store, 'jsonl', readJsonl([FIXTURE]));
   if (extra.length) await upsertPapers(app.store, extra);
   // The search index follows the catalog; catch it up so search-backed routes see the fixture.

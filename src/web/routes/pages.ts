@@ -2,12 +2,13 @@
  * HTML pages: the daily / weekly / monthly lists and the paper page.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { PeriodKind } from '../../catalog/dates.ts';
+import { parsePeriod, type PeriodKind } from '../../catalog/dates.ts';
+import { periodForPick, periodNavigation } from '../../catalog/period-nav.ts';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { markdownRequest, sendPaperMarkdown } from './api-papers.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
-import { listingPage } from '../views/listing.ts';
+import { listingPage, periodHref } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { similarPapers } from '../../catalog/paper-search.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
@@ -21,6 +22,9 @@ interface ListQuery {
   week?: string;
   month?: string;
   p?: string;
+  /** The date picker: a day, and the kind of list to open around it. */
+  on?: string;
+  view?: PeriodKind;
 }
 
 const listQuerySchema = {
@@ -30,6 +34,8 @@ const listQuerySchema = {
     week: { type: 'string', maxLength: 100 },
     month: { type: 'string', maxLength: 100 },
     p: { type: 'string', maxLength: 10 },
+    on: { type: 'string', maxLength: 100 },
+    view: { type: 'string', enum: ['day', 'week', 'month'] },
   },
 } as const;
 
@@ -58,7 +64,11 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
     return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
-      prepare(listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value, HTML),
+      {
+        const listing = await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE });
+        const nav = listing.period ? await periodNavigation(app.store.db, listing.period, listing) : null;
+        return prepare(listingPage(listing, kind, nav, dailyFeeds).value, HTML);
+      },
     );
   };
 
@@ -69,6 +79,12 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   });
 
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
+    // The date picker sends a day and a kind: open the nearest list of that kind that has papers.
+    if (req.query.on !== undefined) {
+      const day = parsePeriod('day', req.query.on).from;
+      const target = await periodForPick(app.store.db, req.query.view ?? 'day', day);
+      return reply.redirect(target ? periodHref(target) : '/', 303);
+    }
     reply.header('cache-control', 'public, max-age=60');
     return sendPrepared(req, reply, await list(req.query));
   });
