@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parsePeriod, type PeriodKind } from '../../catalog/dates.ts';
 import { periodForPick, periodNavigation } from '../../catalog/period-nav.ts';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
+import { markdownRequest, sendPaperMarkdown } from './api-papers.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage, periodHref } from '../views/listing.ts';
@@ -102,8 +103,11 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
 
   // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
+    // `/papers/{id}.md` and `Accept: text/markdown` answer the paper as Markdown (api-papers.ts).
+    const markdown = markdownRequest(req.params['*'], req.headers.accept);
+    if (markdown) return sendPaperMarkdown(app, reply, markdown);
     const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
-    reply.header('cache-control', 'public, max-age=300');
+    reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
     const head = feedLinks(...paperFeeds(paper));
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
     return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarPlaceholder(paper) }).value);
