@@ -2,7 +2,7 @@
  * HTML pages: the daily / weekly / monthly lists and the paper page.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { parsePeriod, type PeriodKind } from '../../catalog/dates.ts';
+import { parseDay, type PeriodKind } from '../../catalog/dates.ts';
 import { periodForPick, periodNavigation } from '../../catalog/period-nav.ts';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { markdownRequest, sendPaperMarkdown } from './api-papers.ts';
@@ -81,7 +81,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
     // The date picker sends a day and a kind: open the nearest list of that kind that has papers.
     if (req.query.on !== undefined) {
-      const day = parsePeriod('day', req.query.on).from;
+      if (!parseDay(req.query.on)) throw new AppError('INVALID_DATE', `on must be a calendar day as YYYY-MM-DD (got ${JSON.stringify(req.query.on.slice(0, 40))})`);
+      const day = req.query.on;
       const target = await periodForPick(app.store.db, req.query.view ?? 'day', day);
       return reply.redirect(target ? periodHref(target) : '/', 303);
     }
