@@ -2,7 +2,8 @@
  * The composition root shared by the server, the CLI and the tests: explicit wiring, no globals.
  */
 import fs from 'node:fs';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './log.ts';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -39,7 +40,7 @@ export interface CreateAppOptions {
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const log = opts.log ?? createLogger(config);
   const store = openStore(config.databaseUrl);
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
   let search: SearchService | undefined;

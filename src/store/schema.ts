@@ -5,6 +5,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { CommunityTables } from '../community/schema.ts';
 import type { PaperColumns } from '../catalog/paper-fields.ts';
+import type { OrganizationsTable, PeopleTable } from '../catalog/people.ts';
 
 /**
  * The papers table: the paper's own columns come from the one field table (catalog/paper-fields.ts);
@@ -46,6 +47,9 @@ export interface JobRunsTable {
 
 export interface Database extends CommunityTables {
   papers: PapersTable;
+  /** People imported from Hugging Face (submitters, claimed authors): records, not accounts. */
+  people: PeopleTable;
+  organizations: OrganizationsTable;
   counters: CountersTable;
   checkpoints: CheckpointsTable;
   job_runs: JobRunsTable;

@@ -10,7 +10,7 @@ import { createTestServer } from '../helpers/server.ts';
  * handler (@fastify/cors answers OPTIONS for every path), and Swagger UI's own pages under /docs.
  */
 // HTML pages and static assets are for people, not API clients: they stay out of the OpenAPI document.
-const HIDDEN = new Set(['GET /feeds', 'OPTIONS {*}', 'GET /', 'GET /papers', 'GET /papers/{*}', 'GET /static/{*}', 'GET /search', 'GET /similar']);
+const HIDDEN = new Set(['GET /feeds', 'OPTIONS {*}', 'GET /', 'GET /papers', 'GET /papers/{*}', 'GET /static/{*}', 'GET /search', 'GET /similar', 'GET /favicon.ico']);
 // Community pages and their forms (HTML; the JSON API beside them is documented).
 for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signin/link', 'POST /signin/password', 'POST /signout', 'POST /signout/everywhere',
   'GET /settings', 'POST /settings/profile', 'POST /settings/password', 'POST /settings/tokens', 'POST /settings/tokens/revoke', 'POST /votes',

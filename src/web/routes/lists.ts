@@ -5,13 +5,13 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
-import { listTrending } from '../../catalog/trending.ts';
+import { listTrending, type Ranked } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
-import { toPaper } from '../../catalog/paper.ts';
+import { loadPapers } from '../../catalog/paper-loader.ts';
 import { errorSchema } from '../error-schema.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema } from '../hf-json.ts';
 import { CATEGORY } from './feeds.ts';
@@ -35,6 +35,10 @@ function pageSchema(extra: Record<string, unknown> = {}, itemExtra: Record<strin
 
 export const listRoutes: FastifyPluginAsync = async (server) => {
   const base = () => server.app.config.baseUrl;
+  const pageItems = async (ranked: Ranked[]) => {
+    const papers = await loadPapers(server.app.store.db, ranked.map((r) => r.row));
+    return papers.map((p, i) => ({ ...hfDailyEntryJson(p, base()), score: Math.round(ranked[i]!.score * 1000) / 1000 }));
+  };
 
   server.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/api/trending',
@@ -65,7 +69,7 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
         const more = reference !== null && pos.o + limit < ranked.length;
         const body = {
           reference,
-          items: ranked.slice(pos.o, pos.o + limit).map((r) => ({ ...hfDailyEntryJson(toPaper(r.row), base()), score: Math.round(r.score * 1000) / 1000 })),
+          items: await pageItems(ranked.slice(pos.o, pos.o + limit)),
           next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
         };
         return prepare(JSON.stringify(body), 'application/json; charset=utf-8');
@@ -100,7 +104,7 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
       const last = page[page.length - 1];
       cacheFor(reply, 60);
       return {
-        items: page.map((r) => hfDailyEntryJson(toPaper(r), base())),
+        items: (await loadPapers(server.app.store.db, page)).map((p) => hfDailyEntryJson(p, base())),
         next_cursor: rows.length > limit && last ? encodeCursor({ p: last.published_at ?? '', a: last.arxiv_id }) : null,
       };
     },
