@@ -5,6 +5,7 @@
 import type { App } from '../app.ts';
 import { createAccountData, type AccountData } from './account-data.service.ts';
 import { createComments, type Comments } from './comments.service.ts';
+import { createModeration, type Moderation } from './moderation.service.ts';
 import { createCountFolder, type CountFolder } from './count-folder.ts';
 import { createSessions, type Sessions } from './sessions.service.ts';
 import { createSignIn, type SignIn } from './signin.service.ts';
@@ -23,6 +24,7 @@ export interface Community {
   comments: Comments;
   accountData: AccountData;
   submissions: Submissions;
+  moderation: Moderation;
   /** Folds vote and comment counts into the catalog; `serve` starts it, tests call foldOnce(). */
   counts: CountFolder;
 }
@@ -44,6 +46,7 @@ export function community(app: App): Community {
     votes: createVotes({ store }),
     comments: createComments({ store, config }),
     accountData: createAccountData({ store, onUserChange: sessions.forget }),
+    moderation: createModeration({ store, onBan: (id) => sessions.endAll(id) }),
     // One client per app: arXiv's politeness delay holds across every member's submissions.
     submissions: createSubmissions({ store, config, http: () => (arxiv ??= createHttpClient({ delayMs: config.arxivDelayMs, maxAttempts: 3 })) }),
     counts: createCountFolder({ store, log, everyMs: config.countsFoldMs }),

@@ -130,7 +130,17 @@ export interface SubmissionsTable {
   created_at: string;
 }
 
+export interface ModerationLogTable {
+  id: Generated<number>;
+  at: string;
+  moderator_id: number | null;
+  action: string;
+  target: string;
+  reason: string;
+}
+
 export interface CommunityTables {
+  moderation_log: ModerationLogTable;
   submissions: SubmissionsTable;
   comments: CommentsTable;
   comment_revisions: CommentRevisionsTable;

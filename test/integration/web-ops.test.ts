@@ -15,7 +15,8 @@ const HIDDEN = new Set(['GET /feeds', 'OPTIONS {*}', 'GET /', 'GET /papers', 'GE
 for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signin/link', 'POST /signin/password', 'POST /signout', 'POST /signout/everywhere',
   'GET /settings', 'POST /settings/profile', 'POST /settings/password', 'POST /settings/tokens', 'POST /settings/tokens/revoke', 'POST /votes',
   'POST /comments', 'GET /comments/{id}/edit', 'POST /comments/{id}/edit', 'POST /comments/{id}/delete', 'POST /comments/{id}/report', 'GET /comments/{id}/history',
-  'GET /users/{handle}', 'GET /settings/export.json', 'POST /settings/delete', 'GET /submit', 'POST /submit']) HIDDEN.add(r);
+  'GET /users/{handle}', 'GET /settings/export.json', 'POST /settings/delete', 'GET /submit', 'POST /submit',
+  'GET /moderation', 'POST /moderation/comments/{id}/hide', 'POST /moderation/comments/{id}/dismiss', 'POST /moderation/comments', 'POST /moderation/threads', 'POST /moderation/users', 'GET /moderation/log']) HIDDEN.add(r);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;

@@ -16,6 +16,7 @@ import { accounts } from './0010-accounts.ts';
 import { votes } from './0011-votes.ts';
 import { discussion } from './0012-discussion.ts';
 import { submissions } from './0013-submissions.ts';
+import { moderation } from './0014-moderation.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0011_votes': votes(engine),
     '0012_discussion': discussion(engine),
     '0013_submissions': submissions(engine),
+    '0014_moderation': moderation(engine),
   };
 }
 

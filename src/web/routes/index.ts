@@ -18,6 +18,7 @@ import { voteRoutes } from './votes.ts';
 import { commentRoutes } from './comments.ts';
 import { userRoutes } from './users.ts';
 import { submissionRoutes } from './submissions.ts';
+import { moderationRoutes } from './moderation.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -35,4 +36,5 @@ export const ROUTES: FastifyPluginAsync[] = [
   commentRoutes,
   userRoutes,
   submissionRoutes,
+  moderationRoutes,
 ];
