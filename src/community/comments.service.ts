@@ -8,7 +8,7 @@ import { parseArxivId } from '../catalog/arxiv-id.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import {
-  countCommentsSince, getComment, getDiscussion, insertComment, insertReport, insertRevision, listPaperComments, listRevisions,
+  countCommentsSince, getComment, getDiscussion, insertComment, insertReport, insertRevision, listPaperComments, listRevisions, listUserComments,
   markDeleted, updateCommentBody, type CommentWithAuthor,
 } from './comments.repo.ts';
 import { mentionedHandles, renderComment } from './markdown.ts';
@@ -57,6 +57,8 @@ export interface Comments {
   report(user: SessionUser | null, id: number, reason: unknown): Promise<{ created: boolean }>;
   history(id: number, viewer: SessionUser | null): Promise<{ comment: CommentView; arxivId: string; versions: Array<{ body: string; html: string; writtenAt: string }> }>;
   get(id: number, viewer: SessionUser | null): Promise<{ comment: CommentView; arxivId: string }>;
+  /** A member's shown comments, newest first, with their papers (the profile). */
+  byUser(userId: number, limit: number): Promise<Array<{ id: number; html: string; createdAt: string; arxivId: string; title: string }>>;
 }
 
 const DAY = 86_400_000;
@@ -227,6 +229,10 @@ export function createComments(o: { store: Store; config: Config; now?: () => nu
       const versions = (await listRevisions(db, Number(c.id))).map((r) => ({ body: r.body, html: renderComment(r.body).html, writtenAt: r.written_at }));
       const paper = await db.selectFrom('papers').select('arxiv_id').where('id', '=', c.paper_id).executeTakeFirstOrThrow();
       return { comment, arxivId: paper.arxiv_id, versions };
+    },
+
+    async byUser(userId, limit) {
+      return (await listUserComments(db, userId, limit)).map((r) => ({ id: Number(r.id), html: r.html, createdAt: r.created_at, arxivId: r.arxiv_id, title: r.title }));
     },
 
     async get(id, viewer) {

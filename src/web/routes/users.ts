@@ -3,7 +3,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { community } from '../../community/index.ts';
-import { listUserComments } from '../../community/comments.repo.ts';
 import { AppError } from '../../errors.ts';
 import { errorSchema } from '../error-schema.ts';
 import { viewerOf } from '../viewer.ts';
@@ -18,15 +17,15 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
   const load = async (handle: string) => {
     const found = await c.users.byHandle(handle);
     if (!found) throw new AppError('USER_NOT_FOUND', `There is no member @${handle.slice(0, 60)}.`);
-    const [upvoted, comments] = await Promise.all([c.votes.upvotedBy(found.id, 20), listUserComments(app.store.db, found.id, 20)]);
-    return { ...found, upvoted, comments: comments.map((r) => ({ id: Number(r.id), html: r.html, createdAt: r.created_at, arxivId: r.arxiv_id, title: r.title })) };
+    const [upvoted, comments, submitted] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20)]);
+    return { ...found, upvoted, submitted, comments };
   };
 
   server.get<{ Params: { handle: string } }>('/users/:handle', { schema: { hide: true, params: handleParam } }, async (req, reply) => {
     const u = await load(req.params.handle);
     const viewer = await viewerOf(req, reply, u.upvoted);
     if (!viewer) reply.header('cache-control', 'public, no-cache');
-    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, viewer }).value);
+    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, viewer }).value);
   });
 
   server.get<{ Params: { handle: string } }>(
