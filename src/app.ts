@@ -40,7 +40,12 @@ export interface CreateAppOptions {
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, {
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    busyTimeoutMs: config.dbBusyTimeoutMs,
+    log: log.child({ component: 'store' }),
+  });
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
   let search: SearchService | undefined;
   const metrics = createMetrics();

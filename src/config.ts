@@ -133,6 +133,12 @@ const schema = z.object({
     if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: `${r}; must be ${RATE_FORM}` });
     return r as Record<RateLimitName, RateLimit>;
   }),
+  /** PostgreSQL: how long to wait for a connection (a new one, or a free one from the pool). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+  /** PostgreSQL: statements running longer are cancelled (migrations excepted). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** SQLite: how long a write waits for another process's lock. */
+  DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Shared counters for rate limits across app nodes: `redis://[user:pass@]host:port[/db]` or `rediss://…`. */
   REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://[user:pass@]host[:port][/db] or rediss://…').optional(),
   /** Prefix of every Redis key Paperboy writes (several sites, or tests, can share one Redis). */
@@ -168,6 +174,10 @@ export type Config = Readonly<{
   rateLimits: Readonly<Record<RateLimitName, RateLimit>>;
   redisUrl: string | undefined;
   redisPrefix: string;
+  /** Database timeouts (src/store/db.ts). */
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  dbBusyTimeoutMs: number;
 }>;
 
 /**
@@ -223,5 +233,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: Object.freeze(e.RATE_LIMITS),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
   });
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogStats } from '../../catalog/papers.repo.ts';
+import { databaseUp } from '../../ops/health.service.ts';
 
 export const metricsRoutes: FastifyPluginAsync = async (server) => {
   const { metrics, store } = server.app;
@@ -26,6 +27,7 @@ export const metricsRoutes: FastifyPluginAsync = async (server) => {
     metrics.gauge('paperboy_search_index_papers', 'Papers in the search index of this node', async () => (await index()).indexed);
     metrics.gauge('paperboy_search_vectors', 'Papers with a vector in the search index of this node', async () => (await index()).vectors);
     metrics.gauge('paperboy_search_vectors_pending', 'Papers of this node waiting to be embedded (new, changed, or a change of embedder)', async () => (await index()).vectorsPending);
+    metrics.gauge('paperboy_database_up', 'Whether the database answered a probe during this scrape (1) or not (0)', () => databaseUp(app));
     metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
   }
 
