@@ -1,13 +1,14 @@
 /**
- * Citations of papers as BibTeX and RIS, through citation-js (core + bibtex + ris plugins, ~1 MB,
- * no network use): we map a paper to CSL-JSON once and let the library do the escaping rules of each
- * format (LaTeX specials in BibTeX, line structure in RIS) rather than hand-building strings.
+ * Citations of papers as BibTeX and RIS, written by our own small formatters (bibtex.ts, ris.ts) and
+ * checked against the parsers reference managers use (Debian's python3-bibtexparser and bibutils, in
+ * test/integration/citation-clients.test.ts). citation-js, used before, dropped surnames it took for
+ * particles ("Do", "Le"), hard-wrapped RIS mid-word, wrote `month = {jan 4}` and `publisher` on articles,
+ * and escaped TeX math into `\textdollar{}…`; its output is most of what these formats are, so we write
+ * them ourselves. citation-facts.ts holds what both formats say about a paper.
  */
-import { Cite } from '@citation-js/core';
-import '@citation-js/plugin-bibtex';
-import '@citation-js/plugin-ris';
-import { parse as parseName } from '@citation-js/name';
+import { formatBibtex } from './bibtex.ts';
 import type { Paper } from './paper.ts';
+import { formatRis } from './ris.ts';
 
 export type CitationFormat = 'bibtex' | 'ris';
 
@@ -16,44 +17,10 @@ export const CITATION_TYPES: Record<CitationFormat, { contentType: string; ext: 
   ris: { contentType: 'application/x-research-info-systems; charset=utf-8', ext: 'ris' },
 };
 
-/** The CSL-JSON item for a paper: an arXiv preprint, or a journal article when a journal reference is known. */
-export function toCsl(p: Paper, format: CitationFormat = 'bibtex'): Record<string, unknown> {
-  const date = p.publishedAt ? /^(\d{4})-(\d{2})-(\d{2})/.exec(p.publishedAt) : null;
-  const eprint = `arXiv:${p.arxivId}${p.primaryCategory ? ` [${p.primaryCategory}]` : ''}`;
-  return {
-    id: p.arxivId,
-    type: p.journalRef ? 'article-journal' : 'article',
-    title: p.title,
-    author: p.authors.map((n) => authorName(n, format)),
-    ...(date ? { issued: { 'date-parts': [[Number(date[1]), Number(date[2]), Number(date[3])]] } } : {}),
-    'container-title': p.journalRef ?? `arXiv preprint arXiv:${p.arxivId}`,
-    publisher: 'arXiv',
-    number: p.arxivId,
-    ...(p.doi ? { DOI: p.doi } : {}),
-    URL: p.absUrl,
-    abstract: p.abstract || undefined,
-    keyword: p.categories.join(','),
-    note: eprint,
-  };
-}
-
-const GROUP_AUTHOR = /\b(collaboration|consortium|team|group|project|initiative|committee|laborator(y|ies)|institute)\b/i;
-
-/** A CSL name; RIS has no particle field and citation-js drops it there, so RIS keeps it in the family name. */
-function authorName(name: string, format: CitationFormat): Record<string, string | undefined> {
-  // Group authors ("The ATLAS Collaboration") are not Given Family: keep them whole.
-  if (GROUP_AUTHOR.test(name)) return { literal: name };
-  const n = parseName(name);
-  const particle = n['non-dropping-particle'];
-  if (format === 'ris' && particle && n.family) return { given: n.given, family: `${particle} ${n.family}`, suffix: n.suffix };
-  return n;
-}
-
 /**
  * Format papers as one BibTeX or RIS document (one entry per paper, in order).
- * @example formatCitations([paper], 'bibtex') // '@article{Vaswani2017Attention, …}'
+ * @example formatCitations([paper], 'bibtex') // '@article{Vaswani2017Attention,\n  title = {Attention Is All You Need}, …'
  */
 export function formatCitations(papers: Paper[], format: CitationFormat): string {
-  if (papers.length === 0) return '';
-  return new Cite(papers.map((p) => toCsl(p, format))).format(format, { format: 'text' });
+  return format === 'bibtex' ? formatBibtex(papers) : formatRis(papers);
 }

@@ -1,7 +1,8 @@
 /**
  * Papers repository: every SQL statement that touches the `papers` table, and the change sequence.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
+import { SOURCED_COLUMNS } from './paper-fields.ts';
 import type { Store } from '../store/db.ts';
 import type { Database, PaperRow } from '../store/schema.ts';
 import { fieldsFromInput, mergePaper, sameFields, type PaperFields, type PaperInput } from './paper.ts';
@@ -12,8 +13,14 @@ export interface UpsertResult {
   unchanged: number;
 }
 
-/** SQLite allows 32,766 bound parameters per statement; 26 columns × 500 rows stays well below. */
-const WRITE_CHUNK = 500;
+/** The columns a re-import rewrites: every sourced column but the key, plus the sequence and timestamp. */
+const UPDATE_COLUMNS = [...SOURCED_COLUMNS.filter((c) => c !== 'arxiv_id'), 'seq', 'modified_at'] as const;
+type UpdateSet = Parameters<OnConflictBuilder<Database, 'papers'>['doUpdateSet']>[0];
+const UPDATE_SET = ((eb: ExpressionBuilder<OnConflictDatabase<Database, 'papers'>, OnConflictTables<'papers'>>) =>
+  Object.fromEntries(UPDATE_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))) as UpdateSet;
+
+/** SQLite allows 32,766 bound parameters per statement: rows per statement follow the column count. */
+const WRITE_CHUNK = Math.floor(30_000 / (SOURCED_COLUMNS.length + 3));
 
 /**
  * Insert or merge a batch of papers in one transaction and give each changed row a fresh change
@@ -59,31 +66,7 @@ export async function upsertPapers(store: Store, inputs: PaperInput[]): Promise<
       await trx
         .insertInto('papers')
         .values(writes.slice(i, i + WRITE_CHUNK))
-        .onConflict((oc) =>
-          oc.column('arxiv_id').doUpdateSet((eb) => ({
-            version: eb.ref('excluded.version'),
-            title: eb.ref('excluded.title'),
-            abstract: eb.ref('excluded.abstract'),
-            authors: eb.ref('excluded.authors'),
-            categories: eb.ref('excluded.categories'),
-            published_at: eb.ref('excluded.published_at'),
-            updated_at: eb.ref('excluded.updated_at'),
-            daily_date: eb.ref('excluded.daily_date'),
-            comment: eb.ref('excluded.comment'),
-            journal_ref: eb.ref('excluded.journal_ref'),
-            doi: eb.ref('excluded.doi'),
-            github_repo: eb.ref('excluded.github_repo'),
-            project_page: eb.ref('excluded.project_page'),
-            upvotes: eb.ref('excluded.upvotes'),
-            num_comments: eb.ref('excluded.num_comments'),
-            submitted_by: eb.ref('excluded.submitted_by'),
-            ai_summary: eb.ref('excluded.ai_summary'),
-            ai_keywords: eb.ref('excluded.ai_keywords'),
-            source: eb.ref('excluded.source'),
-            seq: eb.ref('excluded.seq'),
-            modified_at: eb.ref('excluded.modified_at'),
-          })),
-        )
+        .onConflict((oc) => oc.column('arxiv_id').doUpdateSet(UPDATE_SET))
         .execute();
     }
     if (writes.length) await setSeq(trx, next);

@@ -7,38 +7,16 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import type { PaperInput } from '../catalog/paper.ts';
+import { paperFields } from '../catalog/paper-fields.ts';
 import { AppError } from '../errors.ts';
 import { jsonLineItems } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
 import type { SourceSpec } from './sources.ts';
 
-const str = z.string().nullable().optional();
-const count = z.number().int().min(0).nullable().optional();
-const strings = z.array(z.string()).nullable().optional();
-
+// The export layout, field by field, from the one paper field table: unknown fields are rejected too,
+// so a typo is not silently dropped.
 const lineSchema = z
-  .object({
-    arxivId: z.string(),
-    version: z.number().int().min(1).nullable().optional(),
-    title: z.string().min(1),
-    abstract: str,
-    authors: strings,
-    categories: strings,
-    publishedAt: str,
-    updatedAt: str,
-    dailyDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').nullable().optional(),
-    comment: str,
-    journalRef: str,
-    doi: str,
-    githubRepo: str,
-    projectPage: str,
-    upvotes: count,
-    numComments: count,
-    submittedBy: str,
-    aiSummary: str,
-    aiKeywords: strings,
-    source: z.string().min(1),
-  })
+  .object(Object.fromEntries(paperFields().filter(([, f]) => f.merge !== 'local').map(([k, f]) => [k, f.input])))
   .strict();
 
 /** Parse one line; returns the paper or the reason it is rejected. */
@@ -60,9 +38,11 @@ export function parseJsonlRecord(value: unknown): { paper: PaperInput } | { reas
     const where = issue.path.length ? `field ${issue.path.join('.')}` : 'line';
     return { reason: `${where}: ${issue.message}` };
   }
-  const id = tryParseArxivId(parsed.data.arxivId);
-  if (!id) return { reason: `field arxivId: not an arXiv identifier: ${JSON.stringify(parsed.data.arxivId.slice(0, 60))}` };
-  return { paper: { ...parsed.data, arxivId: id.id, version: parsed.data.version ?? id.version } };
+  const rawId = String(parsed.data.arxivId);
+  const id = tryParseArxivId(rawId);
+  if (!id) return { reason: `field arxivId: not an arXiv identifier: ${JSON.stringify(rawId.slice(0, 60))}` };
+  const data = parsed.data as unknown as PaperInput;
+  return { paper: { ...data, arxivId: id.id, version: data.version ?? id.version } };
 }
 
 /**

@@ -3,39 +3,19 @@
  * so they sort and compare the same way everywhere.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { PaperColumns } from '../catalog/paper-fields.ts';
 
-export interface PapersTable {
+/**
+ * The papers table: the paper's own columns come from the one field table (catalog/paper-fields.ts);
+ * the store adds the row id, the change sequence and its timestamps.
+ */
+export type PapersTable = PaperColumns & {
   id: Generated<number>;
-  /** Normalized arXiv id without version: `2310.06511`, `hep-th/9901001`. */
-  arxiv_id: string;
-  version: number;
-  title: string;
-  abstract: string;
-  /** JSON array of author names, in order. */
-  authors: string;
-  /** Space-separated arXiv categories, primary first. */
-  categories: string;
-  published_at: string | null;
-  updated_at: string | null;
-  /** The day (YYYY-MM-DD) the paper entered the daily list, if it did. */
-  daily_date: string | null;
-  comment: string | null;
-  journal_ref: string | null;
-  doi: string | null;
-  github_repo: string | null;
-  project_page: string | null;
-  upvotes: number;
-  num_comments: number;
-  submitted_by: string | null;
-  ai_summary: string | null;
-  /** JSON array of keywords. */
-  ai_keywords: string | null;
-  source: string;
   /** Change sequence: strictly increasing across every insert and update of any paper. */
   seq: number;
   created_at: string;
   modified_at: string;
-}
+};
 
 export interface CountersTable {
   name: string;

@@ -1,65 +1,59 @@
 /**
  * Papers in Hugging Face's JSON shapes (`/api/daily_papers`, `/api/papers/{id}`), with the JSON
- * schemas Fastify validates and serializes with (and OpenAPI documents). Field names are Hugging
- * Face's wherever it has the field; we add a few of our own (`categories`, `url`).
+ * schemas Fastify validates and serializes with (and OpenAPI documents). Both come from the one paper
+ * field table (catalog/paper-fields.ts: each field's `hf` placement), so the JSON and its schema cannot
+ * drift apart. Field names are Hugging Face's wherever it has the field; we add a few of our own
+ * (`categories`, `comment`, `url`).
  */
 import type { Paper } from '../catalog/paper.ts';
+import { paperFields, type PaperKey } from '../catalog/paper-fields.ts';
 
 const str = { type: 'string' } as const;
-const nullableStr = { type: ['string', 'null'] } as const;
 
-export function hfPaperJson(p: Paper, baseUrl: string) {
-  return {
-    id: p.arxivId,
-    authors: p.authors.map((name) => ({ name })),
-    publishedAt: p.publishedAt,
-    submittedOnDailyAt: p.dailyDate ? `${p.dailyDate}T00:00:00.000Z` : null,
-    title: p.title,
-    summary: p.abstract,
-    upvotes: p.upvotes,
-    numComments: p.numComments,
-    githubRepo: p.githubRepo,
-    projectPage: p.projectPage,
-    ai_summary: p.aiSummary,
-    ai_keywords: p.aiKeywords,
-    categories: p.categories,
-    comment: p.comment,
-    url: `${baseUrl}/papers/${p.arxivId}`,
-  };
+interface Placed {
+  key: PaperKey;
+  name: string;
+  json: (v: unknown) => unknown;
+  schema: Record<string, unknown>;
+}
+
+function placed(where: 'paper' | 'entry'): Placed[] {
+  const out: Placed[] = [];
+  for (const [key, f] of paperFields()) {
+    const name = f.hf?.[where];
+    if (!f.hf || !name) continue;
+    const json = f.hf.json?.bind(f.hf) ?? ((v: unknown) => v);
+    out.push({ key, name, json, schema: f.hf.schema });
+  }
+  return out;
+}
+
+const ON_PAPER = placed('paper');
+const ON_ENTRY = placed('entry');
+
+function write(fields: Placed[], p: Paper, into: Record<string, unknown>): Record<string, unknown> {
+  for (const f of fields) into[f.name] = f.json(p[f.key]);
+  return into;
+}
+
+/** A paper as Hugging Face's paper object, plus `url`: the paper page on this site. */
+export function hfPaperJson(p: Paper, baseUrl: string): Record<string, unknown> {
+  return write(ON_PAPER, p, { url: `${baseUrl}/papers/${p.arxivId}` });
 }
 
 export const hfPaperSchema = {
   type: 'object',
   required: ['id', 'authors', 'title', 'summary', 'upvotes'],
   properties: {
-    id: { ...str, description: 'arXiv id without version', examples: ['2310.06511'] },
-    authors: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: str } } },
-    publishedAt: nullableStr,
-    submittedOnDailyAt: { ...nullableStr, description: 'when the paper entered the daily list' },
-    title: str,
-    summary: { ...str, description: 'the abstract' },
-    upvotes: { type: 'integer' },
-    numComments: { type: 'integer' },
-    githubRepo: nullableStr,
-    projectPage: nullableStr,
-    ai_summary: nullableStr,
-    ai_keywords: { type: 'array', items: str },
-    categories: { type: 'array', items: str, description: 'arXiv categories, primary first' },
-    comment: nullableStr,
+    ...Object.fromEntries(ON_PAPER.map((f) => [f.name, f.schema])),
     url: { ...str, description: 'the paper page on this site' },
   },
 } as const;
 
 /** One entry of `/api/daily_papers`: the paper plus the list-level fields HF repeats beside it. */
-export function hfDailyEntryJson(p: Paper, baseUrl: string) {
-  return {
-    paper: hfPaperJson(p, baseUrl),
-    publishedAt: p.publishedAt,
-    title: p.title,
-    summary: p.abstract,
-    numComments: p.numComments,
-    submittedBy: p.submittedBy ? { name: p.submittedBy } : null,
-  };
+export function hfDailyEntryJson(p: Paper, baseUrl: string): { paper: Record<string, unknown> } & Record<string, unknown> {
+  const paper = hfPaperJson(p, baseUrl);
+  return { paper, ...write(ON_ENTRY, p, {}) };
 }
 
 export const hfDailyEntrySchema = {
@@ -67,10 +61,6 @@ export const hfDailyEntrySchema = {
   required: ['paper', 'title', 'summary', 'numComments'],
   properties: {
     paper: hfPaperSchema,
-    publishedAt: nullableStr,
-    title: str,
-    summary: str,
-    numComments: { type: 'integer' },
-    submittedBy: { type: ['object', 'null'], properties: { name: str } },
+    ...Object.fromEntries(ON_ENTRY.map((f) => [f.name, f.schema])),
   },
 } as const;

@@ -18,21 +18,28 @@ export function escapeHtml(s: string): string {
 
 type Value = Html | string | number | boolean | null | undefined | readonly Value[];
 
-function render(v: Value): string {
-  if (v == null || v === false) return '';
-  if (v instanceof Html) return v.value;
-  if (Array.isArray(v)) return v.map(render).join('');
-  return escapeHtml(String(v));
+/**
+ * A tagged template whose interpolations are escaped unless they are already `Markup` of its own kind;
+ * html`…` here and xml`…` in xml.ts are its two instances.
+ */
+export function markupTag<M extends { readonly value: string }, V>(Markup: new (value: string) => M, escape: (s: string) => string) {
+  const render = (v: unknown): string => {
+    if (v == null || v === false) return '';
+    if (v instanceof Markup) return v.value;
+    if (Array.isArray(v)) return v.map(render).join('');
+    return escape(String(v));
+  };
+  return (strings: TemplateStringsArray, ...values: V[]): M => {
+    let out = strings[0]!;
+    for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
+    return new Markup(out);
+  };
 }
 
 /**
  * @example html`<a href="${url}">${title}</a>` // both escaped
  */
-export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
-  return new Html(out);
-}
+export const html = markupTag<Html, Value>(Html, escapeHtml);
 
 /** Mark trusted markup (our own constants, sanitizer output) as already safe. */
 export function raw(s: string): Html {

@@ -24,7 +24,7 @@ describe('citation exports', () => {
     await db.dispose();
   });
 
-  it('BibTeX: one entry per paper in the order asked, LaTeX specials escaped, old-style ids work', async () => {
+  it('BibTeX: one entry per paper in the order asked, TeX specials escaped, math and balanced braces kept, old-style ids work', async () => {
     const r = await server.inject('/api/export?ids=hep-th/9901001,https://arxiv.org/abs/2310.06511v2,1706.03762&format=bibtex');
     assert.equal(r.statusCode, 200, r.body);
     assert.match(String(r.headers['content-type']), /^application\/x-bibtex/);
@@ -33,8 +33,9 @@ describe('citation exports', () => {
     assert.equal(entries.length, 3);
     assert.match(entries[0]!, /^@article\{Witten1999Strings,/);
     assert.match(entries[0]!, /url = \{https:\/\/arxiv\.org\/abs\/hep-th\/9901001\}/);
-    assert.match(entries[1]!, /title = \{Diffusion \{Models\}: ``quotes'', \\textless\{\}tags\\textgreater\{\} \\& \\textbraceleft\{\}braces\\textbraceright\{\} \\textbackslash\{\} backslash \\textdollar\{\}x\\textunderscore\{\}1\\textdollar\{\}\},/);
-    assert.ok(entries[1]!.includes("author = {{\\' A}lvarez, Jos{\\' e} and van Beethoven, Ludwig and {The ATLAS Collaboration}},"), entries[1]);
+    assert.ok(entries[1]!.includes('  title = {Diffusion Models: “quotes”, $<$tags$>$ \\& {braces} $\\backslash$ backslash {$x_1$}},\n'), entries[1]);
+    assert.ok(entries[1]!.includes("author = {{\\'A}lvarez, Jos{\\'e} and van Beethoven, Ludwig and {The ATLAS Collaboration}},"), entries[1]);
+    assert.ok(entries[1]!.includes('  month = oct,\n  day = {10},\n'), entries[1]);
     assert.match(entries[2]!, /^@article\{/);
     assert.match(entries[2]!, /journal = \{Advances in Neural Information Processing Systems 30 \(2017\)\}/);
     assert.match(entries[2]!, /doi = \{10\.48550\/arXiv\.1706\.03762\}/);
@@ -46,9 +47,10 @@ describe('citation exports', () => {
     const r = await server.inject('/api/export?ids=2310.06511&format=ris');
     assert.equal(r.statusCode, 200);
     assert.equal(r.headers['content-disposition'], 'attachment; filename="2310.06511.ris"');
-    const lines = r.body.trim().split('\n');
+    const lines = r.body.trim().split('\r\n');
     assert.equal(lines[0], 'TY  - JOUR');
-    assert.equal(lines.at(-1)!.trim(), 'ER  -');
+    assert.equal(lines.at(-1)!, 'ER  -');
+    assert.ok(lines.includes('DA  - 2023/10/10'));
     assert.ok(lines.includes('AU  - van Beethoven, Ludwig'));
     assert.ok(lines.includes('PY  - 2023'));
     assert.ok(lines.includes('UR  - https://arxiv.org/abs/2310.06511'));

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ageInDays, rankTrending, trendingScore } from '../../src/catalog/trending.ts';
+import { blankRow } from '../../src/catalog/paper.ts';
 import type { PaperRow } from '../../src/store/schema.ts';
 
 function row(arxiv_id: string, upvotes: number, daily_date: string): PaperRow {
-  return {
-    id: 1, arxiv_id, version: 1, title: arxiv_id, abstract: '', authors: '[]', categories: '', published_at: null,
-    updated_at: null, daily_date, comment: null, journal_ref: null, doi: null, github_repo: null, project_page: null,
-    upvotes, num_comments: 0, submitted_by: null, ai_summary: null, ai_keywords: null, source: 't', seq: 1,
-    created_at: '', modified_at: '',
-  };
+  return blankRow({ arxivId: arxiv_id, title: arxiv_id, upvotes, dailyDate: daily_date, source: 't' });
 }
 
 describe('trending', () => {

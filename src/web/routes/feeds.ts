@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
 import { listCategory, listRecentDaily } from '../../catalog/lists.repo.ts';
+import { lastCatalogChange } from '../../catalog/last-change.ts';
 import { getPaperRows } from '../../catalog/papers.repo.ts';
 import { listTrending } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
@@ -36,9 +37,13 @@ const feedResponse = {
   },
 };
 
-/** A feed encoded once per catalog change (bytes, gzip, brotli, ETag): cache hits send ready bytes. */
-function rendered(format: FeedFormat, xml: string): Prepared {
-  return prepare(xml, FEED_TYPES[format]);
+/**
+ * A feed encoded once per catalog change (bytes, gzip, brotli, ETag): cache hits send ready bytes.
+ * An empty feed is dated by the catalog's last change (one indexed read, only when it is empty).
+ */
+async function rendered(app: App, format: FeedFormat, spec: FeedSpec, rows: PaperRow[]): Promise<Prepared> {
+  const emptyUpdated = rows.length ? null : await lastCatalogChange(app.store.db);
+  return prepare(renderFeed(format, { ...spec, emptyUpdated }, rows, app.config.baseUrl), FEED_TYPES[format]);
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, r: Prepared): FastifyReply {
@@ -51,8 +56,6 @@ function send(req: FastifyRequest, reply: FastifyReply, r: Prepared): FastifyRep
  */
 export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyPluginAsync {
   return async (server) => {
-    const base = () => server.app.config.baseUrl;
-
     for (const format of ['rss', 'atom'] as const) {
       server.get(`/feeds/daily.${format}`, { schema: { tags: ['feeds'], summary: `Daily papers of the last 7 days (${format})`, response: feedResponse } }, async (req, reply) => {
         const day = today();
@@ -65,7 +68,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             feedPath: FEEDS.daily.path,
             itemDate: (r) => r.daily_date,
           };
-          return rendered(format, renderFeed(format, spec, rows, base()));
+          return rendered(server.app, format, spec, rows);
         });
         return send(req, reply, feed);
       });
@@ -81,7 +84,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             feedPath: FEEDS.trending.path,
             itemDate: (r) => r.daily_date,
           };
-          return rendered(format, renderFeed(format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row), base()));
+          return rendered(server.app, format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row));
         });
         return send(req, reply, feed);
       });
@@ -107,7 +110,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
               htmlPath: `/search?q=${encodeURIComponent(q)}`,
               feedPath: FEEDS.search(q).path,
             };
-            return rendered(format, renderFeed(format, spec, rows, base()));
+            return rendered(server.app, format, spec, rows);
           });
           return send(req, reply, feed);
         },
@@ -137,7 +140,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
             htmlPath: `/feeds#category`,
             feedPath: FEEDS.category(category).path,
           };
-          return rendered(format, renderFeed(format, spec, rows, base()));
+          return rendered(server.app, format, spec, rows);
         });
         return send(req, reply, feed);
       },

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { PeriodKind } from '../../catalog/dates.ts';
 import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { AppError } from '../../errors.ts';
-import { FEEDS, feedLinks } from '../views/feed-links.ts';
+import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { similarPapers } from '../../catalog/paper-search.ts';
@@ -88,7 +88,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
     const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
     reply.header('cache-control', 'public, max-age=300');
-    const head = paper.primaryCategory ? feedLinks(FEEDS.category(paper.primaryCategory)) : undefined;
+    const head = feedLinks(...paperFeeds(paper));
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
     return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarPlaceholder(paper) }).value);
   });

@@ -2,6 +2,7 @@
  * `<link rel="alternate">` tags that let browsers and feed readers discover a page's feeds.
  * Pass the result as the layout's `head`.
  */
+import { withExt } from '../feed-format.ts';
 import { html, type Html } from '../html.ts';
 
 export interface FeedLink {
@@ -9,11 +10,6 @@ export interface FeedLink {
   title: string;
   /** Feed path without extension, e.g. `/feeds/daily` or `/feeds/search?q=graph` — both formats are linked. */
   path: string;
-}
-
-function withExt(path: string, ext: string): string {
-  const i = path.indexOf('?');
-  return i < 0 ? `${path}.${ext}` : `${path.slice(0, i)}.${ext}${path.slice(i)}`;
 }
 
 /**
@@ -34,4 +30,25 @@ export const FEEDS = {
   trending: { title: 'Trending papers', path: '/feeds/trending' },
   category: (c: string): FeedLink => ({ title: `Newest in ${c}`, path: `/feeds/category/${encodeURIComponent(c)}` }),
   search: (q: string): FeedLink => ({ title: `Search: ${q}`, path: `/feeds/search?q=${encodeURIComponent(q)}` }),
+  /** An author's papers, newest first: the search feed for `author:"Name" sort:date`. */
+  author: (name: string): FeedLink => ({ title: `Papers by ${name}`, path: `/feeds/search?q=${encodeURIComponent(authorQuery(name))}%20sort%3Adate` }),
+  /** A collection's feed (the collection routes serve it, with renderFeed). */
+  collection: (slug: string, title: string): FeedLink => ({ title: `Collection: ${title}`, path: `/feeds/collections/${encodeURIComponent(slug)}` }),
 } as const;
+
+/** The search query that finds an author's papers (quotes keep a multi-word name together). */
+export function authorQuery(name: string): string {
+  return `author:"${name.replace(/"/g, '')}"`;
+}
+
+/**
+ * The feeds a paper page advertises: the daily list when the paper is on it, its categories, and its
+ * first authors (a reader subscribes to "more from these people" from the paper in front of them).
+ */
+export function paperFeeds(p: { dailyDate: string | null; categories: string[]; authors: string[] }): FeedLink[] {
+  return [
+    ...(p.dailyDate ? [FEEDS.daily] : []),
+    ...p.categories.slice(0, 3).map(FEEDS.category),
+    ...p.authors.slice(0, 3).map(FEEDS.author),
+  ];
+}

@@ -20,6 +20,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
     ${code ? html`<a class="button" href="${code}" rel="noopener">Code</a>` : ''}
     ${project ? html`<a class="button" href="${project}" rel="noopener">Project page</a>` : ''}
     <a class="button subtle" href="/api/export?ids=${encodeURIComponent(p.arxivId)}&amp;format=bibtex">BibTeX</a>
+    <a class="button subtle" href="/api/export?ids=${encodeURIComponent(p.arxivId)}&amp;format=ris">RIS</a>
   </div>
   <dl class="facts">
     ${p.publishedAt ? html`<dt>Published</dt><dd>${humanDate(p.publishedAt)}</dd>` : ''}
