@@ -1,10 +1,10 @@
 /**
  * The composition root shared by the server, the CLI and the tests: explicit wiring, no globals.
  */
-import fs from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
+import { prepareDataDir, watchStorage, type StorageWatch } from './store/data-dir.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import path from 'node:path';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
@@ -23,6 +23,8 @@ export interface App {
   readonly search: SearchService;
   /** Outgoing mail over SMTP_URL (or to the log when unset). */
   mailer: Mailer;
+  /** Whether DATA_DIR and the SQLite file are still the ones this process opened (null) or why not. */
+  storage: StorageWatch;
   /** The shared Redis (REDIS_URL) for counters several nodes share, or null (counts stay per node). */
   redis: Redis | null;
   /** Stop background work and close connections, in reverse order of start. */
@@ -38,7 +40,8 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // Before anything else: a data folder that cannot be used stops the command with one line.
+  prepareDataDir(config.dataDir, config.dataDirIsDefault);
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const store = openStore(config.databaseUrl, {
     connectTimeoutMs: config.dbConnectTimeoutMs,
@@ -47,6 +50,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     log: log.child({ component: 'store' }),
   });
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
+  const storage = watchStorage({ dataDir: config.dataDir, sqliteFile: store.engine === 'sqlite' ? store.location : undefined, log: log.child({ component: 'store' }) });
+  closers.push(() => storage.stop());
   let search: SearchService | undefined;
   const metrics = createMetrics();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: log.child({ component: 'mail' }) });
@@ -60,6 +65,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     metrics,
     mailer,
     redis,
+    storage,
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');

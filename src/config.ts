@@ -186,6 +186,8 @@ const schema = z.object({
 
 export type Config = Readonly<{
   dataDir: string;
+  /** DATA_DIR was not set: the default ./data, which is created with its parents when missing. */
+  dataDirIsDefault: boolean;
   databaseUrl: string;
   engine: 'sqlite' | 'postgres';
   port: number;
@@ -248,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const port = e.PORT;
   return Object.freeze({
     dataDir,
+    dataDirIsDefault: picked.DATA_DIR === undefined,
     databaseUrl,
     engine: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     port,

@@ -1,6 +1,7 @@
 /**
  * Whether this node can serve: the rules behind /readyz and the database gauge of /metrics. A node is
- * ready when its database answers and its search index has caught up with the catalog.
+ * ready when its database answers, its data folder and database file are the ones it opened, and its
+ * search index has caught up with the catalog.
  */
 import type { App } from '../app.ts';
 
@@ -8,6 +9,8 @@ export interface Readiness {
   ready: boolean;
   database: 'ok' | 'unreachable';
   index: 'ok' | 'catching up';
+  /** 'ok', or why the data folder or database file is not the one this node opened. */
+  storage: string;
 }
 
 /** How long readiness waits for the database: a probe must answer well inside a balancer's timeout. */
@@ -22,7 +25,8 @@ export async function readiness(app: App): Promise<Readiness> {
   // A node whose search index is still catching up (first start on a big catalog) is not ready:
   // a load balancer should keep sending traffic to the nodes that can answer searches.
   const index = app.search.caughtUp() ? 'ok' : 'catching up';
-  return { ready: database === 'ok' && index === 'ok', database, index };
+  const storage = app.storage.check() ?? 'ok';
+  return { ready: database === 'ok' && index === 'ok' && storage === 'ok', database, index, storage };
 }
 
 /** 1 when the database answered a probe just now, else 0 (the `paperboy_database_up` gauge). */

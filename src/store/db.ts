@@ -1,13 +1,12 @@
 /**
  * Opens the catalog database (SQLite file or PostgreSQL) behind one Kysely instance and migrates it.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
 import type { Logger } from 'pino';
 import { AppError, isAppError, messageOf } from '../errors.ts';
+import { checkSqliteFolder } from './data-dir.ts';
 import { createHealth, guardDialect, type Health, type HealthTracker } from './guard.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -55,7 +54,7 @@ export function openStore(databaseUrl: string, opts: StoreOptions = {}): Store {
   const t = { ...DB_TIMEOUT_DEFAULTS, ...opts };
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    checkSqliteFolder(file);
     let sqlite: SQLite.Database;
     try {
       sqlite = new SQLite(file);

@@ -14,6 +14,6 @@ export const healthRoutes: FastifyPluginAsync = async (server) => {
     reply.header('cache-control', 'no-store');
     const r = await readiness(server.app);
     if (!r.ready) reply.status(503).header('retry-after', '5');
-    return { status: r.ready ? 'ready' : 'not ready', database: r.database, index: r.index };
+    return { status: r.ready ? 'ready' : 'not ready', database: r.database, index: r.index, storage: r.storage };
   });
 };

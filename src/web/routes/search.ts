@@ -4,11 +4,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { findPapers } from '../../catalog/paper-search.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, stripMarks, type SearchMode, type SortOrder } from '../../search/index.ts';
+import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, type SearchMode, type SortOrder } from '../../search/index.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../error-schema.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
-import { marked, searchPage } from '../views/search.ts';
+import { searchPage } from '../views/search.ts';
+import { searchJson } from '../search-json.ts';
 import { pageNumber } from './pages.ts';
 
 const PAGE_SIZE = 20;
@@ -126,17 +127,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
         sort: req.query.sort,
         mode: req.query.mode,
       });
-      return {
-        total: res.total,
-        took_ms: Math.round(res.tookMs * 100) / 100,
-        mode: res.mode,
-        query: res.query,
-        hits: res.results.map(({ paper, hit }) => ({
-          score: hit.score,
-          highlight: { title: marked(hit.titleMarked).value, abstract: marked(hit.snippetMarked).value },
-          paper: { ...hfDailyEntryJson(paper, app.config.baseUrl).paper, title: stripMarks(hit.titleMarked) || paper.title },
-        })),
-      };
+      return searchJson(res, app.config.baseUrl);
     },
   );
 };
