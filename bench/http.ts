@@ -85,7 +85,9 @@ function* hfDaily(dir: string): Generator<PaperInput> {
       continue;
     }
     if (!Array.isArray(items)) continue;
-    for (const it of items as Array<Record<string, any>>) {
+    // One HF daily_papers entry, as far as this loader reads it.
+    type HfPaper = { id?: string; title?: string; summary?: string; authors?: Array<{ name: string }>; publishedAt?: string; upvotes?: number; githubRepo?: string; ai_summary?: string; ai_keywords?: string[] };
+    for (const it of items as Array<{ paper?: HfPaper; numComments?: number }>) {
       const p = it?.paper;
       if (!p?.id || !p.title) continue;
       yield {

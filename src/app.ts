@@ -7,6 +7,7 @@ import { migrate, openStore, type Store } from './store/db.ts';
 import { prepareDataDir, watchStorage, type StorageWatch } from './store/data-dir.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import path from 'node:path';
+import { createCatalogService, type CatalogService } from './catalog/catalog.service.ts';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
 import { createEmbedderProvider, createSearchService, type SearchService } from './search/index.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
@@ -19,6 +20,8 @@ export interface App {
   log: Logger;
   /** This process's Prometheus registry (src/metrics.ts). */
   metrics: Metrics;
+  /** The catalog as routes and commands use it (papers, lists, trending, search results, exports). */
+  catalog: CatalogService;
   /** This node's search index and its follower (opened on first use, under DATA_DIR/index). */
   readonly search: SearchService;
   /** Outgoing mail over SMTP_URL (or to the log when unset). */
@@ -66,6 +69,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     mailer,
     redis,
     storage,
+    catalog: createCatalogService(store, () => app.search),
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');

@@ -2,7 +2,6 @@
  * What a CLI command is: a name, its options (node:util parseArgs), and a run function that gets
  * the parsed values and an output helper. Commands are thin: they call the same services the server uses.
  */
-import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config.ts';
 import { createProgress, type ProgressReporter } from './progress.ts';
 
@@ -13,7 +12,9 @@ import { createProgress, type ProgressReporter } from './progress.ts';
  */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, REJECTED: 3 } as const;
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+import type { OptionSpec } from '../ingest/sources.ts';
+
+export type { OptionSpec };
 
 export interface Output {
   json: boolean;

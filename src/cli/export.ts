@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { createApp } from '../app.ts';
-import { exportPapers } from '../catalog/export.ts';
 import type { Command } from './command.ts';
 import { outFile } from './out-file.ts';
 
@@ -24,7 +23,7 @@ export const exportCmd: Command = {
     sink.on('error', (e) => (writeError ??= e));
     let n = 0;
     try {
-      for await (const p of exportPapers(app.store.db)) {
+      for await (const p of app.catalog.exportAll()) {
         if (writeError) throw writeError;
         // Respect back-pressure so exporting a large catalog keeps memory flat.
         if (!sink.write(`${JSON.stringify(p)}\n`)) await once(sink, 'drain');

@@ -27,7 +27,7 @@ export const ingest: Command = {
     }
     const app = await createApp(config);
     try {
-      const { items, total } = await spec.open({ app, positionals: rest, values, info: out.info });
+      const { items, total } = await spec.open({ store: app.store, config: app.config, positionals: rest, values, info: out.info });
       const progress = out.progress?.(spec.name, total);
       const summary = await runIngest(app.store, spec.name, items, { total, onProgress: progress?.update });
       progress?.done();

@@ -1,5 +1,4 @@
 import { createApp } from '../app.ts';
-import { findPapers } from '../catalog/paper-search.ts';
 import { AppError } from '../errors.ts';
 import { stripMarks, type SearchMode, type SortOrder } from '../search/index.ts';
 import { searchJson } from '../web/search-json.ts';
@@ -31,7 +30,7 @@ export const searchCmd: Command = {
         await app.search.settled();
         await app.search.syncOnce();
       }
-      const res = await findPapers(app.store.db, app.search, { q, limit, sort, mode });
+      const res = await app.catalog.search({ q, limit, sort, mode });
       // --json is exactly what GET /api/search answers (same builder), so scripts can use either.
       out.data(searchJson(res, config.baseUrl), () =>
         [

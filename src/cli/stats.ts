@@ -1,5 +1,4 @@
 import { createApp } from '../app.ts';
-import { catalogStats } from '../catalog/papers.repo.ts';
 import type { Command } from './command.ts';
 
 export const stats: Command = {
@@ -9,7 +8,7 @@ export const stats: Command = {
   async run({ out, config }) {
     const app = await createApp(config);
     try {
-      const s = await catalogStats(app.store.db);
+      const s = await app.catalog.stats();
       out.data({ database: app.store.location, engine: app.store.engine, ...s }, () =>
         [
           `database       ${app.store.engine} ${app.store.location}`,

@@ -23,6 +23,9 @@ import { clusterSkipReason, startCluster, type PgCluster } from '../helpers/pg-c
 import { FIXTURE } from '../helpers/server.ts';
 import { tempDir } from '../helpers/stores.ts';
 
+/** How long the frozen database is watched before checking the log holds one line per change of state. */
+const OBSERVE_MS = 1500;
+
 /** Timeouts the apps under test run with (the defaults are 3 s / 5 s / 5 s). */
 const TIMEOUTS = { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '1000', DB_BUSY_TIMEOUT_MS: '500' };
 
@@ -126,8 +129,9 @@ describe('a sick PostgreSQL', async () => {
     await cluster.freeze();
     try {
       await assertSick(node.server);
-      // Long enough for a follower polling every 100 ms to have failed many times.
-      await new Promise((r) => setTimeout(r, 1500));
+      // An observation window, not a wait for an event: the follower polls every 100 ms, so by now it
+      // has failed many times — and the log must still say so once.
+      await new Promise((r) => setTimeout(r, OBSERVE_MS));
       await assertSick(node.server);
     } finally {
       await cluster.thaw();

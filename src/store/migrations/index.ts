@@ -12,7 +12,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { catalog } from './0001-catalog.ts';
 import { jobs } from './0002-jobs.ts';
 
-export type Engine = 'sqlite' | 'postgres';
+import type { Engine } from './engine.ts';
+
+export type { Engine };
 
 function migrations(engine: Engine): Record<string, Migration> {
   return {

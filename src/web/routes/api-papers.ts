@@ -2,7 +2,6 @@
  * The JSON API in Hugging Face's shapes: `/api/daily_papers` and `/api/papers/{id}`.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperJson, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../error-schema.ts';
 import { seqCache } from '../seq-cache.ts';
@@ -45,7 +44,7 @@ export const apiPaperRoutes: FastifyPluginAsync = async (server) => {
       const page = pageNumber(req.query.p, 0) + 1;
       reply.header('cache-control', 'public, max-age=60');
       return seqCache(app).get(`api:daily:${kind}:${value ?? ''}:${page}:${limit}`, async () => {
-        const listing = await listPeriod(app.store.db, { kind, value, page, pageSize: limit });
+        const listing = await app.catalog.listPeriod({ kind, value, page, pageSize: limit });
         return listing.papers.map((p) => hfDailyEntryJson(p, app.config.baseUrl));
       });
     },
@@ -62,7 +61,7 @@ export const apiPaperRoutes: FastifyPluginAsync = async (server) => {
       },
     },
     async (req, reply) => {
-      const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
+      const paper = await app.catalog.getPaper(decodeURIComponent(req.params['*']));
       reply.header('cache-control', 'public, max-age=300');
       return hfPaperJson(paper, app.config.baseUrl);
     },

@@ -4,14 +4,12 @@
  * Items have the shape of `/api/daily_papers` entries (hf-json.ts); trending adds its `score` beside.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
-import { listTrending } from '../../catalog/trending.ts';
+import type { NewestKey } from '../../catalog/catalog.service.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
-import { toPaper } from '../../catalog/paper.ts';
 import { errorSchema } from '../error-schema.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema } from '../hf-json.ts';
 import { CATEGORY } from './feeds.ts';
@@ -60,12 +58,12 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
       // shape), and serializing ~90 KB per request cost two thirds of the route's throughput.
       const page = await cache.get(`trending:page:${today}:${pos.r ?? ''}:${pos.o}:${limit}`, async () => {
         const { reference, ranked } = await cache.get(`trending:${today}:${pos.r ?? ''}`, () =>
-          listTrending(server.app.store.db, { today, reference: pos.r }),
+          server.app.catalog.trending({ today, reference: pos.r }),
         );
         const more = reference !== null && pos.o + limit < ranked.length;
         const body = {
           reference,
-          items: ranked.slice(pos.o, pos.o + limit).map((r) => ({ ...hfDailyEntryJson(toPaper(r.row), base()), score: Math.round(r.score * 1000) / 1000 })),
+          items: ranked.slice(pos.o, pos.o + limit).map((r) => ({ ...hfDailyEntryJson(r.paper, base()), score: Math.round(r.score * 1000) / 1000 })),
           next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
         };
         return prepare(JSON.stringify(body), 'application/json; charset=utf-8');
@@ -95,13 +93,13 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
           )
         : undefined;
       // One extra row tells whether another page exists without a count query.
-      const rows = await listCategory(server.app.store, category, { limit: limit + 1, after });
+      const rows = await server.app.catalog.category(category, { limit: limit + 1, after });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       cacheFor(reply, 60);
       return {
-        items: page.map((r) => hfDailyEntryJson(toPaper(r), base())),
-        next_cursor: rows.length > limit && last ? encodeCursor({ p: last.published_at ?? '', a: last.arxiv_id }) : null,
+        items: page.map((p) => hfDailyEntryJson(p, base())),
+        next_cursor: rows.length > limit && last ? encodeCursor({ p: last.publishedAt ?? '', a: last.arxivId }) : null,
       };
     },
   );

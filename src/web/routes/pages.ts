@@ -3,12 +3,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { PeriodKind } from '../../catalog/dates.ts';
-import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
-import { similarPapers } from '../../catalog/paper-search.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 
@@ -57,7 +55,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
     return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
-      prepare(listingPage(await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value, HTML),
+      prepare(listingPage(await app.catalog.listPeriod({ kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value, HTML),
     );
   };
 
@@ -76,8 +74,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     '/similar',
     { schema: { hide: true, querystring: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 300 }, fragment: { type: 'string', maxLength: 5 } } } } },
     async (req, reply) => {
-      const paper = await getPaper(app.store.db, req.query.id);
-      const similar = await similarPapers(app.store.db, app.search, paper, 8);
+      const paper = await app.catalog.getPaper(req.query.id);
+      const similar = await app.catalog.similar(paper, 8);
       reply.header('cache-control', 'public, max-age=300');
       const section = similarSection(similar);
       return reply.type('text/html; charset=utf-8').send(req.query.fragment ? section.value : similarPage(paper, section).value);
@@ -86,7 +84,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
 
   // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
-    const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
+    const paper = await app.catalog.getPaper(decodeURIComponent(req.params['*']));
     reply.header('cache-control', 'public, max-age=300');
     const head = feedLinks(...paperFeeds(paper));
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).

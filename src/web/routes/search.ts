@@ -2,7 +2,6 @@
  * Search: the HTML results page, Hugging Face's `/api/papers/search`, and the richer `/api/search`.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { findPapers } from '../../catalog/paper-search.ts';
 import { AppError } from '../../errors.ts';
 import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, type SearchMode, type SortOrder } from '../../search/index.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
@@ -35,7 +34,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
       const s = req.query.sort ?? 'relevance';
       const cat = req.query.cat ?? '';
       const mode = req.query.mode ?? DEFAULT_MODE;
-      const find = (m: SearchMode) => findPapers(app.store.db, app.search, { q: withFilters(text, cat), sort: s, mode: m, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+      const find = (m: SearchMode) => app.catalog.search({ q: withFilters(text, cat), sort: s, mode: m, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
       let result = null;
       let notice: string | undefined;
       if (text || cat) {
@@ -65,7 +64,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
     },
     async (req) => {
       // Hugging Face's shape carries neither snippets nor a total: skip highlighting and counting.
-      const res = await findPapers(app.store.db, app.search, { q: req.query.q, limit: req.query.limit ?? 20, bare: true });
+      const res = await app.catalog.search({ q: req.query.q, limit: req.query.limit ?? 20, bare: true });
       return res.results.map(({ paper }) => hfDailyEntryJson(paper, app.config.baseUrl));
     },
   );
@@ -120,7 +119,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
     async (req) => {
       const text = req.query.q.trim();
       if (!text) throw new AppError('INVALID_QUERY', 'q must contain something to search for');
-      const res = await findPapers(app.store.db, app.search, {
+      const res = await app.catalog.search({
         q: withFilters(text, req.query.cat),
         limit: req.query.limit ?? 20,
         offset: req.query.offset ?? 0,
