@@ -29,8 +29,8 @@ export default tseslint.config(
   },
   {
     // Migrations see the database as it was when they were written, not as schema.ts describes it now;
-    // tests poke at parsed JSON of any shape.
-    files: ['src/store/migrations/**', 'test/**'],
+    // tests and benchmarks poke at parsed JSON of any shape.
+    files: ['src/store/migrations/**', 'test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
@@ -39,7 +39,13 @@ export default tseslint.config(
   },
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', navigator: 'readonly', location: 'readonly', HTMLElement: 'readonly' } },
+    languageOptions: {
+      globals: {
+        document: 'readonly', window: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly',
+        HTMLElement: 'readonly', HTMLImageElement: 'readonly', HTMLInputElement: 'readonly', HTMLFormElement: 'readonly', Element: 'readonly',
+        Event: 'readonly', KeyboardEvent: 'readonly', IntersectionObserver: 'readonly', requestAnimationFrame: 'readonly', FormData: 'readonly',
+      },
+    },
   },
   {
     // Where answers and exit codes come from: failures a person can cause are catalogue errors

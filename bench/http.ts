@@ -16,17 +16,15 @@
  * Latency percentiles are exact: every response time autocannon reports is kept and sorted (its own
  * histogram summary has p97.5 but no p95).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PaperInput } from '../src/catalog/paper.ts';
+import { arxiv, hfDaily, SHARED } from './seed-data.ts';
+import { settle, startServer as startNode } from './servers.ts';
 import { upsertPapers } from '../src/catalog/papers.repo.ts';
 import { migrate, openStore, type Store } from '../src/store/db.ts';
 
@@ -70,49 +68,9 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const nodeCount = Number(values.nodes);
-const SHARED = [process.env.PAPERBOY_SHARED_DATA, path.resolve('../shared/data'), '/work/shared/data'].find((p) => p && fs.existsSync(p));
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // --- seeding ---------------------------------------------------------------------------------------
-
-/** HF daily_papers items → PaperInput (only what the pages show; files that are not JSON are skipped). */
-function* hfDaily(dir: string): Generator<PaperInput> {
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    let items: unknown;
-    try {
-      items = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(items)) continue;
-    // One HF daily_papers entry, as far as this loader reads it.
-    type HfPaper = { id?: string; title?: string; summary?: string; authors?: Array<{ name: string }>; publishedAt?: string; upvotes?: number; githubRepo?: string; ai_summary?: string; ai_keywords?: string[] };
-    for (const it of items as Array<{ paper?: HfPaper; numComments?: number }>) {
-      const p = it?.paper;
-      if (!p?.id || !p.title) continue;
-      yield {
-        arxivId: String(p.id), title: String(p.title), abstract: p.summary ?? '', authors: (p.authors ?? []).map((a: { name: string }) => a.name),
-        publishedAt: p.publishedAt ?? null, dailyDate: f.slice(0, 10), upvotes: p.upvotes ?? 0, numComments: it.numComments ?? 0,
-        githubRepo: p.githubRepo ?? null, aiSummary: p.ai_summary ?? null, aiKeywords: p.ai_keywords ?? null, source: 'hf-daily',
-      };
-    }
-  }
-}
-
-/** Kaggle-layout arXiv JSONL.gz → PaperInput. */
-async function* arxiv(dir: string): AsyncGenerator<PaperInput> {
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl.gz')).sort()) {
-    const lines = readline.createInterface({ input: fs.createReadStream(path.join(dir, f)).pipe(zlib.createGunzip()), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const r = JSON.parse(line) as Record<string, string | null>;
-      yield {
-        arxivId: r.id!, title: r.title!, abstract: r.abstract, authors: (r.authors ?? '').split(/,\s*|\s+and\s+/).filter(Boolean),
-        categories: (r.categories ?? '').split(' ').filter(Boolean), publishedAt: r.update_date ? `${r.update_date}T00:00:00.000Z` : null,
-        comment: r.comments, source: 'arxiv-kaggle',
-      };
-    }
-  }
-}
 
 async function seed(store: Store): Promise<void> {
   if (!SHARED) throw new Error('no ../shared/data to seed from: pass --database URL of a populated catalog');
@@ -130,68 +88,7 @@ async function seed(store: Store): Promise<void> {
   console.error(`seeded ${n} records in ${((performance.now() - t) / 1000).toFixed(0)} s`);
 }
 
-// --- servers ---------------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['bin/paperboy.js', 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], DEMO_DATA: 'false', RATE_LIMITS: 'off' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, proc };
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready in 120 s');
-}
-
-/** CPU seconds a process has used (Linux /proc; undefined elsewhere). */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    // Fields after the command name: state is 3rd, utime 14th, stime 15th (1-based over the whole line).
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Wait until the servers are idle. A fresh node trains its embedder and embeds the whole catalog in
- * the background after /readyz says ready; measuring then would charge that one-off work to the routes.
- */
-async function settle(procs: ChildProcess[], maxSeconds = 900): Promise<void> {
-  const t = performance.now();
-  for (;;) {
-    const before = procs.map((p) => cpuSeconds(p.pid!));
-    if (before.some((c) => c === undefined)) return;
-    await new Promise((r) => setTimeout(r, 3000));
-    const busy = procs.map((p, i) => (cpuSeconds(p.pid!)! - before[i]!) / 3);
-    // Below a fifth of a core: idle nodes still poll (the index follower, the jobs lease), and on
-    // PostgreSQL that alone costs 5–10% of a core per node; embedding keeps a node near a whole core.
-    if (busy.every((b) => b < 0.2)) break;
-    if ((performance.now() - t) / 1000 > maxSeconds) {
-      console.error(`servers still busy after ${maxSeconds} s (${busy.map((b) => `${Math.round(b * 100)}%`).join(', ')} CPU): measuring anyway`);
-      break;
-    }
-  }
-  console.error(`servers idle after ${((performance.now() - t) / 1000).toFixed(0)} s of background work`);
-}
+const startServer = (databaseUrl: string, dataDir: string) => startNode(databaseUrl, dataDir, { LOG_LEVEL: values['log-level']! });
 
 // --- main ------------------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 /**
  * The composition root shared by the server, the CLI and the tests: explicit wiring, no globals.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './log.ts';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { prepareDataDir, watchStorage, type StorageWatch } from './store/data-dir.ts';
@@ -45,7 +46,7 @@ export interface CreateAppOptions {
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
   // Before anything else: a data folder that cannot be used stops the command with one line.
   prepareDataDir(config.dataDir, config.dataDirIsDefault);
-  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const log = opts.log ?? createLogger(config);
   const store = openStore(config.databaseUrl, {
     connectTimeoutMs: config.dbConnectTimeoutMs,
     statementTimeoutMs: config.dbStatementTimeoutMs,

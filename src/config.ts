@@ -124,6 +124,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   BASE_URL: z.string().url('must be an absolute URL such as https://papers.example.org').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log lines: `pretty` (readable), `json` (one object a line), `auto` (pretty on a terminal, JSON otherwise). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Load the bundled demo papers into an empty catalog on start. */
   DEMO_DATA: bool.default(true),
   /** Follow the catalog's change feed this often (ms) to keep derived state current. */
@@ -194,6 +196,7 @@ export type Config = Readonly<{
   host: string;
   baseUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof schema>['LOG_FORMAT'];
   demoData: boolean;
   indexPollMs: number;
   embedder: string;
@@ -257,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     baseUrl: (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     demoData: e.DEMO_DATA,
     indexPollMs: e.INDEX_POLL_MS,
     embedder: e.EMBEDDER,

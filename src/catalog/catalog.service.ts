@@ -16,6 +16,8 @@ import { findPapers, similarPapers, type PaperSearchResult } from './paper-searc
 import { catalogStats, getPaperRows, type CatalogStats } from './papers.repo.ts';
 import { getPaper, listPeriod, type Listing, type ListingRequest } from './papers.service.ts';
 import { listTrending } from './trending.ts';
+import type { Period, PeriodKind } from './dates.ts';
+import { periodForPick, periodNavigation, type PeriodNav } from './period-nav.ts';
 
 export type { NewestKey } from './lists.repo.ts';
 export type { CatalogStats } from './papers.repo.ts';
@@ -33,6 +35,10 @@ export interface CatalogService {
   papersByIds(ids: readonly string[]): Promise<Paper[]>;
   /** A day, ISO week or month, most upvoted first, with its navigation. */
   listPeriod(req: ListingRequest): Promise<Listing>;
+  /** The period navigation (nearest days with papers, first/last) of a listing. */
+  periodNavigation(period: Period, neighbours: { prev: Period | null; next: Period | null }): Promise<PeriodNav>;
+  /** The period of `kind` holding the nearest day with papers to `day` (the date picker). */
+  periodForPick(kind: PeriodKind, day: string): Promise<Period | null>;
   /** Daily papers of the last `days` daily days up to `today`, newest day first. */
   recentDaily(o: { today: string; days: number; limit: number }): Promise<Paper[]>;
   /** The whole trending ranking for `today` (or pinned to `reference`). */
@@ -69,6 +75,8 @@ export function createCatalogService(store: Store, search: () => SearchService):
     getPaper: (id) => getPaper(db, id),
     papersByIds,
     listPeriod: (req) => listPeriod(db, req),
+    periodNavigation: (period, neighbours) => periodNavigation(db, period, neighbours),
+    periodForPick: (kind, day) => periodForPick(db, kind, day),
     recentDaily: async (o) => (await listRecentDaily(store, o)).rows.map(toPaper),
     async trending(o) {
       const { reference, ranked } = await listTrending(db, { today: o.today, ...(o.reference ? { reference: o.reference } : {}) });

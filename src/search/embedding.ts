@@ -3,14 +3,14 @@
  * in a worker), embed papers without a vector in small steps that yield to the event loop, and start
  * over after a change of embedder.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { EmbedderProvider } from './embedders/factory.ts';
 import type { SearchIndex } from './keyword/types.ts';
+import { createPacer, yieldToEventLoop } from './pace.ts';
 import type { ServedVectors } from './vectors/served-vectors.ts';
 
-/** Papers embedded per step: small enough that a step never holds the event loop for long. */
-const EMBED_BATCH = 128;
+/** Papers embedded per step at most; the step's size adapts to take about STEP_MS (embedding, storing, adding to the graph). */
+const EMBED_BATCH = 256;
 
 export interface Embedding {
   /** Embed what the index holds without a vector; re-embed everything after a change of embedder. */
@@ -27,6 +27,7 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
   /** `embedder@seq` at which every indexed paper had a vector. */
   let embeddedAt: string | undefined;
   const log = o.log;
+  const pacer = createPacer({ initial: 32, max: EMBED_BATCH });
   return {
     training: () => training,
     reset() {
@@ -41,7 +42,7 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
       const seq = index.lastSeq();
       if (countAt?.seq !== seq) countAt = { seq, n: index.count() };
       training = provider
-        .maintain({ count: countAt.n, texts: () => index.vectors.texts() })
+        .maintain({ count: countAt.n, file: index.file })
         .catch((e) => log?.warn({ err: e }, 'embedder training failed; keyword search is unaffected'));
       const e = provider.current();
       if (!e) return;
@@ -50,20 +51,29 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
         index.vectors.reset(e.id);
         o.vectors.drop();
       }
-      o.vectors.ensure(e);
+      await o.vectors.ensure(e);
       // Looking for papers without a vector scans the index: only when something could have changed.
       const state = `${e.id}@${seq}`;
       if (embeddedAt === state) return;
-      for (;;) {
-        const batch = index.vectors.pending(EMBED_BATCH);
+      for (let after = 0; ; ) {
+        const batch = index.vectors.pending(pacer.size, after);
         if (batch.length === 0) {
           embeddedAt = state;
           return;
         }
-        const vs = await e.embed(batch.map((b) => b.text), 'document');
+        // Steps are sized by the time spent on this thread: the built-in embedder computes inside embed()'s
+        // synchronous part; a remote or ONNX one's wait for its answer is not the event loop's.
+        const t0 = performance.now();
+        const embedding = e.embed(batch.map((b) => b.text), 'document');
+        let busy = performance.now() - t0;
+        const vs = await embedding;
+        const t1 = performance.now();
         const rows = batch.map((b, i) => ({ id: b.id, v: vs[i]! }));
         if (!index.vectors.put(e.id, rows)) return;
-        o.vectors.add(rows);
+        await o.vectors.add(rows);
+        busy += performance.now() - t1;
+        pacer.took(batch.length, busy);
+        after = batch[batch.length - 1]!.id;
         await yieldToEventLoop();
       }
     },

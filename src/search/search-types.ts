@@ -87,7 +87,8 @@ export interface SearchComponents {
   openIndex: (dir: string) => SearchIndex;
   /** The in-memory nearest-neighbour index for `dim`-dimensional vectors. Default: usearch, `vectorIndexFor(dim)`. */
   vectorIndex: {
-    create(dim: number): VectorIndex;
+    /** An empty index that will hold about `expected` vectors; it never rebuilds itself (it reports `outgrown`). */
+    create(dim: number, expected: number): VectorIndex;
     /** Load one saved by `VectorIndex.save` (throws when unreadable). */
     load(file: string, dim: number): VectorIndex;
   };

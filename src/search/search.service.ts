@@ -4,14 +4,12 @@
  * so the search core never touches catalog tables. This file wires the parts; each operation lives in
  * its own file (follower, embedding, served vectors, the modes, caches, status).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { AppError } from '../errors.ts';
+import { AppError, messageOf } from '../errors.ts';
 import { createEmbedding } from './embedding.ts';
 import { createFollower } from './follower.ts';
 import { openSearchIndex } from './keyword/keyword-index.ts';
-import { indexFiles } from './keyword/schema.ts';
-import type { KeywordHit, SearchIndex } from './keyword/types.ts';
+import { createIndexHolder, type IndexHolder } from './index-holder.ts';
+import type { KeywordHit } from './keyword/types.ts';
 import { inProcessReader } from './modes/reader.ts';
 import { runQuery, type QueryContext } from './modes/run-query.ts';
 import { similarPapers } from './modes/similar.ts';
@@ -35,10 +33,11 @@ export function vectorIndexFor(dim: number): VectorIndexOptions {
 
 /** The default components, with the service's keyword and vector-index options. */
 function defaultComponents(opts: SearchServiceOptions): SearchComponents {
-  const options = (dim: number) => opts.vectorIndex ?? vectorIndexFor(dim);
+  // The service builds an outgrown exact index's graph itself, in steps (served-vectors.ts).
+  const options = (dim: number): VectorIndexOptions => ({ ...(opts.vectorIndex ?? vectorIndexFor(dim)), autoSwitch: false });
   return {
     openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf }),
-    vectorIndex: { create: (dim) => createVectorIndex(dim, options(dim)), load: (file, dim) => loadVectorIndex(file, options(dim)) },
+    vectorIndex: { create: (dim, expected) => createVectorIndex(dim, options(dim), expected), load: (file, dim) => loadVectorIndex(file, options(dim)) },
   };
 }
 
@@ -48,18 +47,34 @@ function defaultComponents(opts: SearchServiceOptions): SearchComponents {
 export function createSearchService(opts: SearchServiceOptions): SearchService {
   const components = { ...defaultComponents(opts), ...opts.components };
   const log = opts.log;
-  let index: SearchIndex = components.openIndex(opts.dir);
-  const current = () => index;
-  const vectors = createServedVectors({ dir: opts.dir, index: current, components: components.vectorIndex, log });
-  const embedding = createEmbedding({ provider: opts.embedder, index: current, vectors, log });
-  const follower = createFollower({ feed: opts.feed, index: current, embedding, log });
   const cache = createResultCache<ModeAnswer>();
   const similarCache = createResultCache<KeywordHit[]>();
+  const holder: IndexHolder = createIndexHolder({
+    dir: opts.dir,
+    open: components.openIndex,
+    log,
+    quiesce: () => follower.running() ?? Promise.resolve(),
+    reset() {
+      cache.clear();
+      similarCache.clear();
+      vectors.drop();
+      embedding.reset();
+      follower.restart();
+    },
+  });
+  const current = holder.current;
+  const vectors = createServedVectors({ dir: opts.dir, index: current, components: components.vectorIndex, log });
+  const embedding = createEmbedding({ provider: opts.embedder, index: current, vectors, log });
+  const follower = createFollower({
+    feed: opts.feed, index: current, embedding, log,
+    onDamage: (e) => void holder.restart({ repair: messageOf(e) }).catch((err) => log?.error({ err }, 'repairing the search index failed')),
+  });
+  holder.checkInBackground();
   const reader = inProcessReader(current);
-  /** What a cached answer depends on: the applied sequence, and which vectors (and how many) are served. */
+  /** What a cached answer depends on: which index, its applied sequence, and which vectors (and how many) are served. */
   const cacheState = () => {
     const v = vectors.current();
-    return `${index.lastSeq()}/${v?.of ?? ''}/${v?.index.size ?? 0}`;
+    return `${holder.generation()}/${current().lastSeq()}/${v?.of ?? ''}/${v?.index.size ?? 0}`;
   };
   /** The embedder and its vectors, when semantic search can run. */
   const semantic = () => {
@@ -80,23 +95,23 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       const mode = req.mode ?? DEFAULT_MODE;
       if (!SEARCH_MODES.includes(mode)) throw new AppError('INVALID_QUERY', `mode must be one of ${SEARCH_MODES.join(', ')} (got ${JSON.stringify(String(mode).slice(0, 20))})`);
       const key = `${cacheState()}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.bare ? 'bare' : ''}\u0000${req.q}`;
-      const res = cache.get(key) ?? (await runQuery(query, req, parseQuery(req.q)));
+      const res = cache.get(key) ?? (await holder.guarded(() => runQuery(query, req, parseQuery(req.q))));
       cache.set(key, res);
       const tookMs = performance.now() - started;
       opts.observe?.(res.mode, tookMs / 1000);
       return { ...res, tookMs };
     },
-    async similar(id, limit) {
+    similar: (id, limit) => holder.guarded(async () => {
       const key = `${cacheState()}\u0000${id}\u0000${limit}`;
       const cached = similarCache.get(key);
       if (cached) return cached;
       const ready = semantic();
-      const hits = await similarPapers(reader, ready ? { index: ready.v, own: index.vectors.get(id) } : null, id, limit);
+      const hits = await similarPapers(reader, ready ? { index: ready.v, own: current().vectors.get(id) } : null, id, limit);
       if (!hits) return [];
       similarCache.set(key, hits);
       return hits;
-    },
-    syncOnce: follower.syncOnce,
+    }),
+    syncOnce: () => holder.guarded(follower.syncOnce),
     caughtUp: follower.caughtUp,
     start: follower.start,
     settled: async () => {
@@ -105,30 +120,19 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     },
     async stop() {
       await follower.stop();
-      vectors.save();
+      await vectors.save();
     },
-    status: () => indexStatus({ dir: opts.dir, index, feed: opts.feed, embedder: opts.embedder, vectors }),
+    status: () => holder.guarded(() => indexStatus({ dir: opts.dir, index: current(), feed: opts.feed, embedder: opts.embedder, vectors })),
+    // The index file only: a trained embedder model beside it stays (it is not derived from one sync).
     async rebuild() {
-      await follower.running();
-      index.close();
-      cache.clear();
-      similarCache.clear();
-      vectors.drop();
-      embedding.reset();
-      // The index file only: a trained embedder model beside it stays (it is not derived from one sync).
-      for (const f of indexFiles(index.file)) fs.rmSync(f, { force: true });
-      // The folder itself may be gone (deleted by hand): the index is derived, so start it again.
-      fs.mkdirSync(opts.dir, { recursive: true });
-      for (const f of fs.readdirSync(opts.dir)) if (f.startsWith('vectors.idx')) fs.rmSync(path.join(opts.dir, f), { force: true });
-      index = components.openIndex(opts.dir);
-      index.setMeta('built_at', new Date().toISOString());
-      return follower.syncOnce();
+      await holder.restart({});
+      return holder.guarded(follower.syncOnce);
     },
+    // stop() saves the vector index; close() only lets go (the saved file, if older, is rebuilt from the stored vectors).
     close() {
       follower.halt();
-      if (!follower.running()) vectors.save();
       opts.embedder?.close();
-      index.close();
+      current().close();
     },
   };
 }

@@ -10,6 +10,7 @@ import etag from '@fastify/etag';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { App } from '../app.ts';
+import { OneLineRequestLog } from './request-log.ts';
 import { ROUTES } from './routes/index.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -46,6 +47,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     // Off unless TRUST_PROXY names the proxies (a hop count or their addresses): otherwise any client
     // could choose its own address with X-Forwarded-For, and with it its rate-limit bucket.
     trustProxy: trustProxyOption(app.config.trustProxy),
+    logController: new OneLineRequestLog(),
     bodyLimit: 1024 * 1024,
     // A client gets this long to send a whole request (headers and body); slow-drip clients are cut off.
     requestTimeout: 30_000,

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createApp, type App } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { readHfDaily } from '../../src/ingest/hf-daily.ts';
-import { ingest } from '../../src/ingest/pipeline.ts';
-import { buildServer } from '../../src/web/server.ts';
-import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
-import { tempDir } from '../helpers/stores.ts';
+import type { App } from '../../src/app.ts';
+import { browserSkipReason, startBrowsing } from '../helpers/browser.ts';
 
 const skip = browserSkipReason();
 
@@ -19,20 +13,8 @@ describe('browsing in Chromium', { skip: skip ?? false }, () => {
   let close: () => Promise<void>;
 
   before(async () => {
-    const dir = tempDir();
-    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }));
     // A real day of the Hugging Face daily list.
-    await ingest(app.store, 'hf-daily', readHfDaily([path.resolve('test/fixtures/hf-daily/2024-05-27.json')]));
-    const server = await buildServer(app);
-    await server.listen({ port: 0, host: '127.0.0.1' });
-    const addr = server.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await launchBrowser();
-    close = async () => {
-      await browser.close();
-      await server.close();
-      await app.close();
-    };
+    ({ app, browser, base, close } = await startBrowsing(['test/fixtures/hf-daily/2024-05-27.json']));
   });
   after(async () => close?.());
 

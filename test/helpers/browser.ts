@@ -3,8 +3,14 @@
  * download is possible here). Missing Chromium skips with a reason, except under CI=true.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { IN_CI } from './stores.ts';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { readHfDaily } from '../../src/ingest/hf-daily.ts';
+import { ingest } from '../../src/ingest/pipeline.ts';
+import { buildServer } from '../../src/web/server.ts';
+import { IN_CI, tempDir } from './stores.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -22,4 +28,30 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * A real server on a loopback port over a fresh SQLite catalog of Hugging Face day files (search index
+ * synced), and Chromium: what the end-to-end tests drive.
+ */
+export async function startBrowsing(dayFiles: string[], opts: { repair?: boolean } = {}): Promise<{ app: App; base: string; browser: Browser; close: () => Promise<void> }> {
+  const dir = tempDir();
+  const app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }));
+  await ingest(app.store, 'hf-daily', readHfDaily(dayFiles.map((f) => path.resolve(f)), { repair: opts.repair ?? false }));
+  await app.search.syncOnce();
+  const server = await buildServer(app);
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const addr = server.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const browser = await launchBrowser();
+  return {
+    app,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await app.close();
+    },
+  };
 }

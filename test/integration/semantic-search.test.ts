@@ -17,6 +17,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createEmbedderProvider } from '../../src/search/embedders/factory.ts';
 
+/** A deterministic word-hash embedder (16 dims) under the id `id`, always ready. */
+function hashingProvider(id: string) {
+  const hashing: Embedder = {
+    id,
+    dim: 16,
+    embed: async (texts) => texts.map((t) => {
+      const v = new Float32Array(16);
+      for (const w of t.toLowerCase().split(/\W+/)) if (w) v[[...w].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 16, 7)]! += 1;
+      return normalize(v);
+    }),
+  };
+  return { spec: 'test', current: () => hashing, state: () => 'ready', maintain: async () => {}, close: () => {} };
+}
+
 type Hit = { score: number; paper: { id: string; title: string; summary: string } };
 const ids = (b: { hits: Hit[] }) => b.hits.map((h) => h.paper.id);
 
@@ -132,14 +146,39 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     const q = 'contrastive learning of visual representations';
     const expected = (await app.search.search({ q, mode: 'semantic', limit: 5 })).hits.map((h) => h.id);
     const reopen = () => createSearchService({ dir, feed: catalogChangeFeed(app.store.db), embedder: createEmbedderProvider({ embedder: 'builtin' }, { dir }) });
-    for (const damage of [false, true]) {
-      if (damage) fs.writeFileSync(path.join(dir, 'vectors.idx'), 'not an index');
+    const file = path.join(dir, 'vectors.idx');
+    const flip = (at: (size: number) => number) => () => {
+      const buf = fs.readFileSync(file);
+      buf[at(buf.length)]! ^= 0xff;
+      fs.writeFileSync(file, buf);
+    };
+    const damages: Array<[string, (() => void) | null]> = [
+      ['none', null],
+      ['garbage', () => fs.writeFileSync(file, 'not an index')],
+      ['cut short', () => fs.truncateSync(file, Math.floor(fs.statSync(file).size * 0.7))],
+      ['a flipped byte in the vectors', flip((n) => n - 100)],
+      ['a flipped byte in the header', flip(() => 20)],
+      ['empty', () => fs.writeFileSync(file, '')],
+    ];
+    for (const [name, damage] of damages) {
       const next = reopen();
       try {
         await next.syncOnce();
-        const r = await next.search({ q, mode: 'semantic', limit: 5 });
-        assert.deepEqual(r.hits.map((h) => h.id), expected, damage ? 'rebuilt from the stored vectors' : 'loaded from the saved file');
-        assert.match((await next.status()).vectorIndex, damage ? /^exact-i8 \(built from \d+ stored vectors\)$/ : /^exact-i8 \(loaded from vectors.idx\)$/);
+        await next.stop(); // saves a whole file again for the next round
+        const saved = fs.readFileSync(file);
+        damage?.();
+        next.close();
+        const again = reopen();
+        try {
+          await again.syncOnce();
+          const r = await again.search({ q, mode: 'semantic', limit: 5 });
+          assert.deepEqual(r.hits.map((h) => h.id), expected, `${name}: the same neighbours`);
+          assert.match((await again.status()).vectorIndex, damage ? /^exact-i8 \(built from \d+ stored vectors\)$/ : /^exact-i8 \(loaded from vectors.idx\)$/, name);
+          if (damage) assert.ok(fs.existsSync(`${file}.broken`), `${name}: moved aside`);
+        } finally {
+          again.close();
+        }
+        fs.writeFileSync(file, saved);
       } finally {
         next.close();
       }
@@ -150,19 +189,10 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     await app.search.stop();
     // A second service on the same index folder with another embedder (a deterministic word hash):
     // the stored vectors were made by LSA, so all must be redone.
-    const hashing: Embedder = {
-      id: 'test-hash:16',
-      dim: 16,
-      embed: async (texts) => texts.map((t) => {
-        const v = new Float32Array(16);
-        for (const w of t.toLowerCase().split(/\W+/)) if (w) v[[...w].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 16, 7)]! += 1;
-        return normalize(v);
-      }),
-    };
     const other = createSearchService({
       dir: path.join(app.config.dataDir, 'index'),
       feed: catalogChangeFeed(app.store.db),
-      embedder: { spec: 'test', current: () => hashing, state: () => 'ready', maintain: async () => {}, close: () => {} },
+      embedder: hashingProvider('test-hash:16'),
     });
     try {
       await other.syncOnce();
@@ -170,6 +200,28 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
       assert.equal(s.embedder, 'test-hash:16');
       assert.equal(s.vectors, s.indexed);
       assert.equal(s.vectorsPending, 0);
+      const r = await other.search({ q: 'diffusion models', mode: 'semantic', limit: 5 });
+      assert.equal(r.hits.length, 5);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('an exact vector index that outgrows its size is replaced by a graph built in steps while it serves', async () => {
+    await app.search.stop();
+    const other = createSearchService({
+      dir: path.join(app.config.dataDir, 'index'),
+      feed: catalogChangeFeed(app.store.db),
+      embedder: hashingProvider('test-hash2:16'),
+      vectorIndex: { kind: 'auto', hnswFrom: 400, quantization: 'f32' },
+    });
+    try {
+      await other.syncOnce();
+      const s = await other.status();
+      assert.equal(s.vectors, s.indexed);
+      const deadline = Date.now() + 20_000;
+      while (!/^hnsw-f32 \(built from \d+ stored vectors\)$/.test((await other.status()).vectorIndex) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match((await other.status()).vectorIndex, /^hnsw-f32 \(built from \d+ stored vectors\)$/);
       const r = await other.search({ q: 'diffusion models', mode: 'semantic', limit: 5 });
       assert.equal(r.hits.length, 5);
     } finally {

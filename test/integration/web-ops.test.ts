@@ -10,7 +10,7 @@ import { createTestServer } from '../helpers/server.ts';
  * handler (@fastify/cors answers OPTIONS for every path), and Swagger UI's own pages under /docs.
  */
 // HTML pages and static assets are for people, not API clients: they stay out of the OpenAPI document.
-const HIDDEN = new Set(['GET /feeds', 'OPTIONS {*}', 'GET /', 'GET /papers', 'GET /papers/{*}', 'GET /static/{*}', 'GET /search', 'GET /similar']);
+const HIDDEN = new Set(['GET /feeds', 'OPTIONS {*}', 'GET /', 'GET /papers', 'GET /papers/{*}', 'GET /static/{*}', 'GET /search', 'GET /similar', 'GET /favicon.ico']);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;

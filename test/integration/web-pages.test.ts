@@ -65,7 +65,8 @@ describeEngines('web pages and JSON API', (ctx) => {
   it('an empty period is a friendly page, not an error', async () => {
     const r = await get('/papers?date=2026-08-22');
     assert.equal(r.statusCode, 200);
-    assert.match(r.body, /No papers on this day/);
+    assert.match(r.body, /No papers on Aug 22, 2026\./);
+    assert.match(r.body, /The nearest are <a rel="prev" href="\/papers\?date=2026-08-21">Fri, Aug 21, 2026<\/a> \(1 paper\) and <a rel="next" href="\/papers\?date=2026-08-24">Mon, Aug 24, 2026<\/a> \(2 papers\)\./);
   });
 
   for (const url of ['/papers?date=not-a-date', '/papers?date=2026-02-30', '/papers?week=2026-W99', '/papers?month=2026-13', '/papers?date=2026-08-20&week=2026-W34', '/papers?p=x']) {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import { AppError, messageOf } from '../../errors.ts';
 import type { Embedder } from './embedder.ts';
-import { LSA_MAX_TRAIN_DOCS, loadLsa, lsaEmbedder, needsRetraining, sampleEvenly, saveLsa, type LsaModel, type LsaOptions } from './lsa.ts';
+import { LSA_MAX_TRAIN_DOCS, loadLsa, lsaEmbedder, needsRetraining, type LsaModel, type LsaOptions } from './lsa.ts';
 import { createOpenAIEmbedder } from './openai.ts';
 
 export interface EmbedderProvider {
@@ -24,10 +24,11 @@ export interface EmbedderProvider {
   /** What the provider is doing, for `index status` (e.g. "training LSA on 74,728 papers"). */
   state(): string;
   /**
-   * Called after the index has synced. For the built-in model: train once the corpus is big enough,
-   * retrain when it has doubled. Resolves when the (re)trained model is in place.
+   * Called after the index has synced with its size and its file (search.db). For the built-in model:
+   * train once the corpus is big enough, retrain when it has doubled (a worker thread reads the texts from
+   * the file itself). Resolves when the (re)trained model is in place.
    */
-  maintain(corpus: { count: number; texts: () => Iterable<string> }): Promise<void>;
+  maintain(corpus: { count: number; file: string }): Promise<void>;
   /** Stop any training in progress (its worker is terminated; a restarted node trains again). */
   close(): void;
 }
@@ -123,27 +124,28 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
       embedder = lsaEmbedder(model);
       state = 'ready';
     } catch (e) {
-      o.log?.warn({ err: e }, 'the saved LSA model is unreadable; it will be retrained');
+      // Kept aside (one copy) for whoever wants to look; training writes a new one.
+      fs.rmSync(`${modelDir}.broken`, { recursive: true, force: true });
+      fs.renameSync(modelDir, `${modelDir}.broken`);
+      o.log?.warn({ err: e, movedTo: `${modelDir}.broken` }, 'the saved LSA model is unusable; moved it aside, it will be retrained');
     }
   }
-  const train = async (texts: string[], corpusSize: number) => {
+  const train = async (file: string, corpusSize: number) => {
     const t0 = performance.now();
-    state = `training LSA on ${texts.length.toLocaleString('en')} papers${texts.length < corpusSize ? ` (a sample of ${corpusSize.toLocaleString('en')})` : ''}`;
-    o.log?.info({ papers: texts.length }, 'training the built-in LSA embedder');
-    const dim = Math.min(o.lsa?.dim ?? LSA_DIM, Math.floor(texts.length / 3));
-    const job = trainInWorker(texts, { ...o.lsa, dim, corpusSize });
+    const papers = Math.min(corpusSize, LSA_MAX_TRAIN_DOCS);
+    state = `training LSA on ${papers.toLocaleString('en')} papers${papers < corpusSize ? ` (a sample of ${corpusSize.toLocaleString('en')})` : ''}`;
+    o.log?.info({ papers }, 'training the built-in LSA embedder');
+    // Written beside (by the worker), then swapped in, so a crash never leaves half a model.
+    const tmp = `${modelDir}.tmp`;
+    const job = trainInWorker({ file, count: corpusSize, saveTo: tmp, options: { ...o.lsa, dim: o.lsa?.dim ?? LSA_DIM } });
     worker = job.worker;
     const next = await job.model.finally(() => (worker = undefined));
-    // Written beside, then swapped in, so a crash never leaves half a model.
-    const tmp = `${modelDir}.tmp`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    saveLsa(next, tmp);
     fs.rmSync(modelDir, { recursive: true, force: true });
     fs.renameSync(tmp, modelDir);
     model = next;
     embedder = lsaEmbedder(next);
     state = 'ready';
-    o.log?.info({ papers: texts.length, dim: next.dim, vocabulary: next.vocab.size, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'LSA embedder trained');
+    o.log?.info({ papers, dim: next.dim, vocabulary: next.vocab.size, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'LSA embedder trained');
   };
   return {
     spec,
@@ -156,7 +158,7 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
         if (!model) state = `waiting for papers (${corpus.count} of the ${minDocs} needed to train LSA)`;
         return Promise.resolve();
       }
-      training = train(sampleEvenly(corpus.texts(), corpus.count, LSA_MAX_TRAIN_DOCS), corpus.count)
+      training = train(corpus.file, corpus.count)
         .catch((e) => {
           if (closed) {
             state = 'training stopped';
@@ -175,9 +177,13 @@ function builtin(spec: string, o: { dir: string; log?: Logger | undefined; lsa?:
   };
 }
 
-/** Run trainLsa in a worker thread; the model comes back as transferable typed arrays. */
-export function trainInWorker(texts: string[], options: LsaOptions): { worker: Worker; model: Promise<LsaModel> } {
-  const worker = new Worker(new URL('./lsa-train.worker.mjs', import.meta.url), { workerData: { texts, options } });
+/**
+ * Train LSA in a worker thread on an even sample of the index file's papers (read there, not here: a
+ * 100k-paper sample read and copied on the main thread held it for seconds), saved to `saveTo`; the model
+ * comes back as transferable typed arrays.
+ */
+export function trainInWorker(job: { file: string; count: number; saveTo: string; options: LsaOptions }): { worker: Worker; model: Promise<LsaModel> } {
+  const worker = new Worker(new URL('./lsa-train.worker.mjs', import.meta.url), { workerData: { ...job, max: LSA_MAX_TRAIN_DOCS } });
   const model = new Promise<LsaModel>((resolve, reject) => {
     worker.once('message', (m: LsaModel) => resolve(m));
     worker.once('error', reject);

@@ -1,10 +1,17 @@
 // Trains the built-in LSA model off the main thread: a minute of linear algebra on a large catalog
-// must not stall the server's event loop. Plain JS so it can register tsx itself, however the
-// parent process was started.
+// must not stall the server's event loop, nor must reading and copying the sample it learns from.
+// Plain JS so it can register tsx itself, however the parent process was started.
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { trainLsa } = await import('./lsa.ts');
-const model = trainLsa(workerData.texts, workerData.options);
+const { sampleEvenly, saveLsa, trainLsa } = await import('./lsa.ts');
+const { corpusTexts } = await import('../keyword/corpus.ts');
+const { file, count, max, saveTo, options } = workerData;
+const texts = sampleEvenly(corpusTexts(file), count, max);
+// Too few papers for the dimensions asked: a third of them (the SVD needs more rows than dimensions).
+const model = trainLsa(texts, { ...options, dim: Math.min(options.dim, Math.floor(texts.length / 3)), corpusSize: count });
+fs.rmSync(saveTo, { recursive: true, force: true });
+saveLsa(model, saveTo);
 parentPort.postMessage(model, [model.idf.buffer, model.weights.buffer]);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { words } from '../query.ts';
 import { STOP_WORDS } from '../stop-words.ts';
 import { normalize, type Embedder } from './embedder.ts';
@@ -172,19 +173,37 @@ export function needsRetraining(m: LsaModel, corpusSize: number): boolean {
   return corpusSize > 2 * m.docsTrained;
 }
 
+/** Save to `dir`: lsa.json (vocabulary, idf, shape and the CRC-32 of the weights) and lsa.f32 (the weights). */
 export function saveLsa(m: LsaModel, dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'lsa.json'), JSON.stringify({ format: LSA_FORMAT, dim: m.dim, docsTrained: m.docsTrained, vocab: [...m.vocab.keys()], idf: [...m.idf] }));
-  fs.writeFileSync(path.join(dir, 'lsa.f32'), Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength));
+  const weights = Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength);
+  fs.writeFileSync(path.join(dir, 'lsa.f32'), weights);
+  fs.writeFileSync(path.join(dir, 'lsa.json'), JSON.stringify({ format: LSA_FORMAT, dim: m.dim, docsTrained: m.docsTrained, crc: crc32(weights), vocab: [...m.vocab.keys()], idf: [...m.idf] }));
 }
 
+/**
+ * Load a model saved by saveLsa.
+ * @throws Error naming the file when it is not an LSA model, of another format, cut short or damaged
+ * (a model saved before checksums were written loads without that check).
+ */
 export function loadLsa(dir: string): LsaModel {
-  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'lsa.json'), 'utf8')) as { format?: number; dim: number; docsTrained: number; vocab: string[]; idf: number[] };
-  if (meta.format !== LSA_FORMAT) throw new Error(`${dir}/lsa.json is an LSA model of format ${meta.format ?? 1}; this version uses format ${LSA_FORMAT}`);
+  const bad = (file: string, why: string) => new Error(`${path.join(dir, file)} is unusable: ${why}`);
+  let meta: { format?: number; dim?: unknown; docsTrained?: unknown; crc?: unknown; vocab?: unknown; idf?: unknown };
+  try {
+    meta = JSON.parse(fs.readFileSync(path.join(dir, 'lsa.json'), 'utf8'));
+  } catch (e) {
+    throw bad('lsa.json', `not JSON (${(e as Error).message})`);
+  }
+  if (meta.format !== LSA_FORMAT) throw bad('lsa.json', `an LSA model of format ${meta.format ?? 1}; this version uses format ${LSA_FORMAT}`);
+  const { dim, docsTrained, vocab, idf } = meta;
+  if (!Number.isInteger(dim) || (dim as number) < 1 || !Number.isInteger(docsTrained) || !Array.isArray(vocab) || !Array.isArray(idf) || vocab.length !== idf.length || !vocab.every((t) => typeof t === 'string')) {
+    throw bad('lsa.json', 'its shape is wrong (dim, docsTrained, vocab and idf of equal length)');
+  }
   const buf = fs.readFileSync(path.join(dir, 'lsa.f32'));
+  if (meta.crc !== undefined && crc32(buf) !== meta.crc) throw bad('lsa.f32', 'checksum mismatch (damaged)');
   const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  if (weights.length !== meta.vocab.length * meta.dim) throw new Error(`${dir}/lsa.f32 does not match lsa.json (${weights.length} ≠ ${meta.vocab.length}×${meta.dim})`);
-  return { dim: meta.dim, docsTrained: meta.docsTrained, vocab: new Map(meta.vocab.map((t, i) => [t, i])), idf: Float32Array.from(meta.idf), weights };
+  if (weights.length !== vocab.length * (dim as number)) throw bad('lsa.f32', `it does not match lsa.json (${weights.length} ≠ ${vocab.length}×${dim})`);
+  return { dim: dim as number, docsTrained: docsTrained as number, vocab: new Map((vocab as string[]).map((t, i) => [t, i])), idf: Float32Array.from(idf as number[]), weights };
 }
 
 /**

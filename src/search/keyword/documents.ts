@@ -14,7 +14,7 @@ export interface DocumentWriter {
   textOf(id: number): { title: string; abstract: string } | null;
 }
 
-export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scoring: Scoring; vectorsChanged: () => void }): DocumentWriter {
+export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scoring: Scoring; vectorRemoved: () => void }): DocumentWriter {
   const { meta, scoring } = o;
   const upsertDoc = db.prepare(
     `INSERT INTO docs (id, arxiv_id, categories, published, daily_date, upvotes) VALUES (?, ?, ?, ?, ?, ?)
@@ -34,7 +34,7 @@ export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scori
     for (const d of docs) {
       // A changed text needs a new vector; an upvote or category change does not, nor a new FTS row.
       const old = oldText.get(d.id) as { title: string; abstract: string; authors: string; expansion: string } | undefined;
-      if ((!old || old.title !== d.title || old.abstract !== d.abstract) && deleteVector.run(d.id).changes) o.vectorsChanged();
+      if ((!old || old.title !== d.title || old.abstract !== d.abstract) && deleteVector.run(d.id).changes) o.vectorRemoved();
       upsertDoc.run(d.id, d.arxivId, ` ${d.categories.join(' ')} `, d.publishedAt, d.dailyDate, d.upvotes);
       const authors = d.authors.join(', ');
       const expansion = d.expansion ?? '';
@@ -60,7 +60,7 @@ export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scori
         scoring.forget(id);
         deleteFts.run(id);
         deleteDoc.run(id);
-        if (deleteVector.run(id).changes) o.vectorsChanged();
+        if (deleteVector.run(id).changes) o.vectorRemoved();
       }
     }) as (ids: number[]) => void,
     textOf: (id) => (textOf.get(id) as { title: string; abstract: string } | undefined) ?? null,

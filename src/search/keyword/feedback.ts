@@ -7,6 +7,9 @@ import { expansionTerms, type PrfOptions } from '../prf.ts';
 import { toFtsMatch, type ParsedQuery } from '../query.ts';
 import type { Ranked } from './types.ts';
 
+/** Characters of a feedback paper read for its words (a real abstract is under 2,000; a hostile one may be megabytes). */
+const FEEDBACK_TEXT_CAP = 10_000;
+
 /** Rank the OR of `words` (wrapped into the query's full MATCH): bounded when allowed, else exhaustive. */
 export type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean, lean?: boolean) => Ranked[];
 
@@ -15,7 +18,7 @@ export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: Ran
   const depth = Math.max(need, 200);
   const first = rank([...queryWords], (g) => toFtsMatch(q, { words: 'any', group: g })!, depth, need);
   const fbDocs = first.slice(0, prf.docs);
-  const texts = db.prepare(`SELECT rowid AS id, title || ' ' || abstract AS text FROM fts WHERE rowid IN (${fbDocs.map(() => '?').join(',')})`).all(...fbDocs.map((d) => d.id)) as Array<{ id: number; text: string }>;
+  const texts = db.prepare(`SELECT rowid AS id, substr(title || ' ' || abstract, 1, ${FEEDBACK_TEXT_CAP}) AS text FROM fts WHERE rowid IN (${fbDocs.map(() => '?').join(',')})`).all(...fbDocs.map((d) => d.id)) as Array<{ id: number; text: string }>;
   const byId = new Map(texts.map((t) => [t.id, t.text]));
   const terms = expansionTerms(fbDocs.map((d) => ({ text: byId.get(d.id) ?? '', score: d.score })), queryWords, prf.terms);
   if (terms.length === 0) return first;

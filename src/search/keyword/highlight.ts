@@ -4,12 +4,70 @@
  * marks are identical, without the cost of `MATCH … AND rowid IN (…)` on the big index (FTS5 restarts the
  * query for every id). A page of 20 at 1M papers: p50 3.6 ms that way, 0.7 ms this way
  * (`npx tsx bench/fts5-idf-cost.ts DIR`).
+ *
+ * The work per paper is bounded whatever its length. FTS5's snippet() scores every window around every
+ * match against every other match: quadratic in a column's matches (a 1 MB abstract of repeated query
+ * words took 7.8 s for one word and 28 s for two, holding the event loop throughout). A title is marked
+ * within its first TITLE_CAP characters; an abstract longer than WHOLE_UP_TO characters (no real one is:
+ * arXiv's limit is 1,920) is cut into CHUNK-character pieces over its first SCAN_CAP characters, the first
+ * piece holding a query word is found with a plain MATCH on those pieces, and the snippet comes from that
+ * piece alone (`npx tsx bench/highlight-cost.ts` measures it).
  */
 import type SQLite from 'better-sqlite3';
+import { matchPhrases } from '../native-rank.ts';
 import { TOKENIZE } from './schema.ts';
 import { MARK_END, MARK_START, type KeywordHit, type Ranked } from './types.ts';
 
+/** Characters of a title that are marked and shown (real titles are under 300). */
+export const TITLE_CAP = 1000;
+/** Abstracts up to this long are snippeted whole (identical to FTS5 on the index). */
+export const WHOLE_UP_TO = 4000;
+/** Pieces of a longer abstract, and how far into it a match is looked for. */
+const CHUNK = 1000;
+const SCAN_CAP = 32_000;
+/** The other columns only decide whether a row matches (author: filters): this much of them is enough. */
+const OTHER_CAP = 4000;
+const ELLIPSIS = '…';
+
 export type Decorate = (match: string | null, page: Ranked[]) => KeywordHit[];
+
+interface PageRow {
+  id: number;
+  title: string;
+  abstract: string;
+  authors: string;
+  expansion: string;
+  /** The abstract's full length (it arrives cut to SCAN_CAP). */
+  len: number;
+}
+
+/** `text` cut at `max` characters, at a space when one is near, with an ellipsis. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const space = text.lastIndexOf(' ', max);
+  return `${text.slice(0, space > max - 100 ? space : max)}${ELLIPSIS}`;
+}
+
+/** Pieces of about CHUNK characters, cut at spaces, with their start offsets. */
+function pieces(text: string): Array<{ at: number; text: string }> {
+  const out: Array<{ at: number; text: string }> = [];
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + CHUNK);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > at + CHUNK / 2) end = space;
+    }
+    out.push({ at, text: text.slice(at, end) });
+    at = end;
+  }
+  return out;
+}
+
+/** Any of the match's (positive) phrases: what makes a piece of an abstract worth showing. */
+function anyPhrase(match: string): string | null {
+  const phrases = matchPhrases(match).filter((p) => !p.negated).map((p) => p.phrase);
+  return phrases.length ? phrases.join(' OR ') : null;
+}
 
 /** The highlighter of `db` (its scratch tables live in the connection's temp schema). */
 export function createHighlighter(db: SQLite.Database): Decorate {
@@ -19,23 +77,66 @@ export function createHighlighter(db: SQLite.Database): Decorate {
       title, abstract, authors, expansion, content = 'page_src', content_rowid = 'id',
       ${TOKENIZE}
     );
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_piece USING fts5(abstract, content = '', ${TOKENIZE});
   `);
-  const pageFill = db.prepare('INSERT INTO page_src (id, title, abstract, authors, expansion) SELECT rowid, title, abstract, authors, expansion FROM main.fts WHERE rowid IN (SELECT value FROM json_each(?))');
-  const pageIndex = db.prepare('INSERT INTO page (rowid, title, abstract, authors, expansion) SELECT id, title, abstract, authors, expansion FROM page_src');
-  const pageMarks = db.prepare(
-    `SELECT rowid AS id, highlight(page, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(page, 1, '${MARK_START}', '${MARK_END}', '…', 40) AS s FROM page WHERE page MATCH ?`,
+  const pageRows = db.prepare(
+    `SELECT rowid AS id, substr(title, 1, ${TITLE_CAP + 1}) AS title, substr(abstract, 1, ${SCAN_CAP}) AS abstract, length(abstract) AS len,
+       substr(authors, 1, ${OTHER_CAP}) AS authors, substr(expansion, 1, ${OTHER_CAP}) AS expansion
+     FROM main.fts WHERE rowid IN (SELECT value FROM json_each(?))`,
   );
+  const pageFill = db.prepare('INSERT INTO page_src (id, title, abstract, authors, expansion) VALUES (?, ?, ?, ?, ?)');
+  const pageIndex = db.prepare('INSERT INTO page (rowid, title, abstract, authors, expansion) SELECT id, title, abstract, authors, expansion FROM page_src');
+  const marksSql = `SELECT rowid AS id, highlight(page, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(page, 1, '${MARK_START}', '${MARK_END}', '${ELLIPSIS}', 40) AS s FROM page WHERE page MATCH ?`;
+  const pageMarks = db.prepare(marksSql);
   const pagePlain = db.prepare('SELECT id, title AS t, substr(abstract, 1, 300) AS s FROM page_src');
   const pageClear = db.prepare(`INSERT INTO page (page) VALUES ('delete-all')`);
   const pageClearSrc = db.prepare('DELETE FROM page_src');
+  const pieceInsert = db.prepare('INSERT INTO page_piece (rowid, abstract) VALUES (?, ?)');
+  const pieceMatch = db.prepare('SELECT rowid AS id FROM page_piece WHERE page_piece MATCH ? ORDER BY rowid');
+  const pieceClear = db.prepare(`INSERT INTO page_piece (page_piece) VALUES ('delete-all')`);
+
+  /** A long abstract's piece to snippet: the first holding a query word (else its start), and where it starts. */
+  const windows = (match: string | null, long: PageRow[]): Map<number, { at: number; text: string }> => {
+    const chosen = new Map<number, { at: number; text: string }>();
+    const split = long.map((r) => pieces(r.abstract));
+    const any = match ? anyPhrase(match) : null;
+    if (any) {
+      // Rowid: the paper's place in `long` × a bound on its pieces, plus the piece.
+      const per = Math.ceil(SCAN_CAP / (CHUNK / 2)) + 1;
+      split.forEach((ps, i) => ps.forEach((p, j) => pieceInsert.run(i * per + j, p.text)));
+      for (const { id } of pieceMatch.all(any) as Array<{ id: number }>) {
+        const i = Math.floor(id / per);
+        if (!chosen.has(long[i]!.id)) chosen.set(long[i]!.id, split[i]![id % per]!);
+      }
+      pieceClear.run();
+    }
+    long.forEach((r, i) => chosen.has(r.id) || chosen.set(r.id, split[i]![0] ?? { at: 0, text: '' }));
+    return chosen;
+  };
+
   const pageTexts = db.transaction((match: string | null, ids: number[]) => {
-    pageFill.run(JSON.stringify(ids));
+    const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
+    const long = rows.filter((r) => r.len > WHOLE_UP_TO);
+    const window = windows(match, long);
+    for (const r of rows) {
+      const abstract = window.get(r.id)?.text ?? r.abstract;
+      pageFill.run(r.id, cut(r.title, TITLE_CAP), abstract, r.authors, r.expansion);
+    }
     pageIndex.run();
     const marks = match ? (pageMarks.all(match) as Array<{ id: number; t: string; s: string }>) : [];
+    // A long abstract's piece may lack a phrase the whole paper has: mark it with any of the words then.
+    if (match && long.length && marks.length < rows.length) {
+      const any = anyPhrase(match);
+      const marked = new Set(marks.map((m) => m.id));
+      if (any) for (const m of pageMarks.all(any) as Array<{ id: number; t: string; s: string }>) if (window.has(m.id) && !marked.has(m.id)) marks.push(m);
+    }
     const plain = pagePlain.all() as Array<{ id: number; t: string; s: string }>;
     pageClear.run();
     pageClearSrc.run();
-    return { marks, plain };
+    // A piece from inside a long abstract reads as an excerpt.
+    const excerpt = (id: number, s: string) => ((window.get(id)?.at ?? 0) > 0 && !s.startsWith(ELLIPSIS) ? `${ELLIPSIS}${s}` : s);
+    const fix = (m: { id: number; t: string; s: string }) => ({ ...m, s: excerpt(m.id, m.s) });
+    return { marks: marks.map(fix), plain: plain.map((p) => (window.has(p.id) && p.s.length >= 300 ? { ...p, s: `${p.s}${ELLIPSIS}` } : p)).map(fix) };
   });
 
   /** Highlighted title and snippet for a page of hits (plain text where the query words do not occur). */

@@ -12,6 +12,7 @@ import { createDocumentWriter } from './documents.ts';
 import { filterIds } from './filters.ts';
 import { createHighlighter } from './highlight.ts';
 import { createKeywordSearch } from './ranking.ts';
+import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
 import { chooseRanking, createScoring } from './scoring.ts';
 import { createTermStats, type TermStats } from './term-stats.ts';
@@ -31,7 +32,8 @@ export interface KeywordIndexOptions {
  * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
  */
 export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): SearchIndex {
-  const { db, file } = openIndexDb(dir);
+  const { db, file, replaced } = openIndexDb(dir);
+  let checking: { stop: () => void } | null = null;
   const meta = createMeta(db);
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
   const prf = opts.prf === undefined ? DEFAULT_PRF : opts.prf;
@@ -43,12 +45,17 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
   const decorate = createHighlighter(db);
   const keyword = createKeywordSearch(db, { scoring, decorate, prf, budget });
   const vectors = createVectorStore(db, meta);
-  const writer = createDocumentWriter(db, { meta, scoring, vectorsChanged: vectors.bump });
+  const writer = createDocumentWriter(db, { meta, scoring, vectorRemoved: vectors.removed });
   const count = db.prepare('SELECT count(*) AS n FROM docs');
   const termStats = terms;
 
   return {
     file,
+    replaced,
+    check() {
+      const job = (checking = quickCheck(file));
+      return job.result.finally(() => (checking = null));
+    },
     lastSeq: () => Number(meta.get('last_seq')),
     count: () => (count.get() as { n: number }).n,
     apply: writer.apply,
@@ -65,6 +72,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     meta: meta.get,
     setMeta: meta.set,
     close: () => {
+      checking?.stop();
       termStats.close();
       db.close();
     },

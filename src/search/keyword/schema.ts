@@ -1,11 +1,13 @@
 /**
  * The index file's schema and its version: one SQLite database per node holding the FTS5 text, the
- * papers' filter columns, their vectors and a small key/value table. A file of another schema version
- * is started again from empty (the index is derived: the follower refills it from the catalog).
+ * papers' filter columns, their vectors and a small key/value table. A file that is not ours, not whole
+ * or of another schema version is moved aside and started again from empty (integrity.ts; the index is
+ * derived: the follower refills it from the catalog).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { inspect, isDamage, moveAside } from './integrity.ts';
 
 /** Bumped whenever a table below changes shape: an index of another version is rebuilt. */
 export const SCHEMA_VERSION = '2';
@@ -35,27 +37,36 @@ export interface Meta {
 /** The file's main database and every side file SQLite keeps beside it. */
 export const indexFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`];
 
-/** The index file in `dir` (created with the current schema; an older schema's file is emptied first). */
-export function openIndexDb(dir: string): { db: SQLite.Database; file: string } {
+/**
+ * The index file in `dir`, created with the current schema. A file that fails `inspect` (or cannot be
+ * opened) is moved aside first; `replaced` says why, for the caller's one warning line.
+ */
+export function openIndexDb(dir: string): { db: SQLite.Database; file: string; replaced: { why: string; aside: string } | null } {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'search.db');
-  let db = new SQLite(file);
-  const version = (() => {
+  let replaced: { why: string; aside: string } | null = null;
+  const attempt = (): SQLite.Database => {
+    const db = new SQLite(file);
     try {
-      return (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value;
-    } catch {
-      return undefined;
+      const why = replaced ? null : inspect(db, file, SCHEMA_VERSION);
+      if (why) throw Object.assign(new Error(why), { aside: true });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(DDL);
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
     }
-  })();
-  if (version !== undefined && version !== SCHEMA_VERSION) {
-    db.close();
-    for (const f of indexFiles(file)) fs.rmSync(f, { force: true });
-    db = new SQLite(file);
+  };
+  try {
+    return { db: attempt(), file, replaced };
+  } catch (e) {
+    // Once: a fresh file that fails too is a real problem (a read-only folder, a full disk), not damage.
+    if (!(e as { aside?: boolean }).aside && !isDamage(e)) throw e;
+    replaced = { why: (e as Error).message, aside: moveAside(file) };
+    return { db: attempt(), file, replaced };
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(DDL);
-  return { db, file };
 }
 
 /** The meta table of `db`. */

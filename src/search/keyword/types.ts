@@ -77,6 +77,10 @@ export type Ranking = { fn: 'pb_bm25' } | { fn: 'bm25'; why: string };
 
 export interface SearchIndex {
   readonly file: string;
+  /** Set when the file found at open was unusable and was moved aside (why, and where it went). */
+  readonly replaced: { why: string; aside: string } | null;
+  /** SQLite's quick_check over the whole file, in a worker thread: null when whole, else what is wrong. */
+  check(): Promise<string | null>;
   lastSeq(): number;
   count(): number;
   apply(docs: IndexDoc[]): void;

@@ -4,6 +4,7 @@
  */
 import { parseQuery, words } from '../query.ts';
 import { STOP_WORDS } from '../stop-words.ts';
+import { TITLE_CAP } from '../keyword/highlight.ts';
 import type { KeywordHit } from '../keyword/types.ts';
 import type { VectorIndex } from '../vectors/vector-index.ts';
 import { nearest } from './nearest.ts';
@@ -19,7 +20,8 @@ export async function similarPapers(reader: KeywordReader, vectors: { index: Vec
   if (!text) return null;
   // The title's words: they say what the paper is about, and a dozen words keep this cheap on a
   // large catalog (the whole abstract as an OR query scores most of the index: ~0.3 s at 80k).
-  const titleWords = words(text.title).filter((w) => !STOP_WORDS.has(w) && w.length > 1);
-  const terms = [...new Set(titleWords.length >= 3 ? titleWords : words(`${text.title} ${text.abstract}`).filter((w) => !STOP_WORDS.has(w)))].slice(0, 12);
+  const title = text.title.slice(0, TITLE_CAP);
+  const titleWords = words(title).filter((w) => !STOP_WORDS.has(w) && w.length > 1);
+  const terms = [...new Set(titleWords.length >= 3 ? titleWords : words(`${title} ${text.abstract.slice(0, TITLE_CAP * 4)}`).filter((w) => !STOP_WORDS.has(w)))].slice(0, 12);
   return (await reader.search({ ...empty, terms }, { limit: limit + 1 })).hits.filter((h) => h.id !== id).slice(0, limit);
 }

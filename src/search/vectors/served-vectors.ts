@@ -1,13 +1,16 @@
 /**
  * The in-memory nearest-neighbour index a node serves semantic search from: loaded from its saved file
  * when that saw the stored vectors' current version, else built from the stored vectors; saved again
- * every SAVE_EVERY changes and on stop.
+ * every SAVE_EVERY changes and on stop. Building, the exact → HNSW switch and saving all run in paced
+ * steps: an HNSW graph of 50k vectors built in one call held the event loop for seconds, and so did a
+ * save of 80 MB of vectors with its checksum and fsync.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Embedder } from '../embedders/embedder.ts';
 import type { SearchIndex } from '../keyword/types.ts';
+import { createPacer, yieldToEventLoop } from '../pace.ts';
 import type { SearchComponents } from '../search-types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
@@ -17,12 +20,12 @@ const SAVE_EVERY = 5000;
 export interface ServedVectors {
   /** The index and the embedder id whose vectors it holds, or null before the first load. */
   current(): { of: string; index: VectorIndex } | null;
-  /** The index for `e`'s vectors: the one loaded, or loaded/built now. */
-  ensure(e: Embedder): VectorIndex;
+  /** The index for `e`'s vectors: the one loaded, or loaded/built now (in steps). */
+  ensure(e: Embedder): Promise<VectorIndex>;
   /** Newly stored vectors: into the index, saved once enough have changed. */
-  add(rows: Array<{ id: number; v: Float32Array }>): void;
+  add(rows: Array<{ id: number; v: Float32Array }>): Promise<void>;
   /** Write the index beside the keyword index, if anything changed since the last save. */
-  save(): void;
+  save(): Promise<void>;
   /** Forget the loaded index (a new embedder, a rebuild). */
   drop(): void;
   /** For `index status`: what serves and where it came from. */
@@ -37,9 +40,32 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   let vectorsOf: string | null = null;
   let unsaved = 0;
   let vectorsFrom = '';
+  let generation = 0;
+  /** A graph being built to replace an outgrown exact index, and the vectors added meanwhile. */
+  let growing: { rows: Array<{ id: number; v: Float32Array }> } | null = null;
+  let saving: Promise<void> | null = null;
+  const pacer = createPacer({ initial: 64, max: 4096 });
+
+  /** A new index for `dim`-dimensional vectors filled from the stored vectors, in paced steps. */
+  const buildFromStore = async (dim: number): Promise<VectorIndex | null> => {
+    const index = o.index();
+    const gen = generation;
+    const v = o.components.create(dim, index.vectors.count());
+    for (let after = -1; ; ) {
+      if (gen !== generation) return null; // dropped meanwhile (a new embedder, a rebuild)
+      const rows = index.vectors.page(after, pacer.size);
+      if (rows.length === 0) break;
+      const t0 = performance.now();
+      v.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
+      pacer.took(rows.length, performance.now() - t0);
+      after = rows[rows.length - 1]!.id;
+      await yieldToEventLoop();
+    }
+    return v;
+  };
 
   /** The saved in-memory index if it saw the stored vectors' current version, else one built from them. */
-  const load = (e: Embedder): VectorIndex => {
+  const load = async (e: Embedder): Promise<VectorIndex | null> => {
     const index = o.index();
     if (fs.existsSync(file) && index.meta('vectors_saved') === `${e.id}@${index.vectors.version()}`) {
       try {
@@ -49,56 +75,83 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
           return v;
         }
       } catch (err) {
-        o.log?.warn({ err }, 'the saved vector index is unreadable; rebuilding it from the stored vectors');
+        fs.renameSync(file, `${file}.broken`);
+        o.log?.warn({ err, movedTo: `${file}.broken` }, 'the saved vector index is unusable; moved it aside, rebuilding it from the stored vectors');
       }
     }
     const t0 = performance.now();
-    const v = o.components.create(e.dim);
-    let keys: number[] = [];
-    let vs: Float32Array[] = [];
-    for (const r of index.vectors.all()) {
-      keys.push(r.id);
-      vs.push(r.v);
-      if (keys.length === 10_000) {
-        v.upsertMany(keys, vs);
-        keys = [];
-        vs = [];
-      }
-    }
-    if (keys.length) v.upsertMany(keys, vs);
+    const v = await buildFromStore(e.dim);
+    if (!v) return null;
     if (v.size) o.log?.info({ vectors: v.size, kind: v.kind, ms: Math.round(performance.now() - t0) }, 'vector index built from the stored vectors');
     vectorsFrom = `built from ${v.size} stored vectors`;
     unsaved = v.size;
     return v;
   };
 
+  /** An exact index grown past its size: build the graph in the background while it keeps serving. */
+  const grow = (from: VectorIndex) => {
+    const gen = generation;
+    growing = { rows: [] };
+    const t0 = performance.now();
+    void buildFromStore(from.dim)
+      .then((next) => {
+        if (!next || gen !== generation || !growing) return;
+        // Vectors stored while the graph was built (the store is read in id order, so re-embedded papers
+        // behind the cursor would be missed): the same rows, again.
+        for (let i = 0; i < growing.rows.length; i += 256) {
+          const step = growing.rows.slice(i, i + 256);
+          next.upsertMany(step.map((r) => r.id), step.map((r) => r.v));
+        }
+        vectors = next;
+        vectorsFrom = `built from ${next.size} stored vectors`;
+        unsaved = next.size;
+        o.log?.info({ vectors: next.size, kind: next.kind, ms: Math.round(performance.now() - t0) }, 'vector index grown into a graph');
+      })
+      .catch((err) => o.log?.warn({ err }, 'building the vector graph failed; the exact index keeps serving'))
+      .finally(() => (growing = null));
+  };
+
   const served: ServedVectors = {
     file,
     current: () => (vectors && vectorsOf ? { of: vectorsOf, index: vectors } : null),
-    ensure(e) {
+    async ensure(e) {
       if (!vectors || vectorsOf !== e.id) {
-        vectors = load(e);
+        const v = await load(e);
+        if (!v) throw new Error('the vector index was dropped while it was being built');
+        vectors = v;
         vectorsOf = e.id;
       }
       return vectors;
     },
-    add(rows) {
+    async add(rows) {
       if (!vectors) return;
       vectors.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
+      growing?.rows.push(...rows);
       unsaved += rows.length;
-      if (unsaved >= SAVE_EVERY) served.save();
+      if (vectors.outgrown && !growing) grow(vectors);
+      if (unsaved >= SAVE_EVERY && !growing) await served.save();
     },
     save() {
-      if (!vectors || !vectorsOf || unsaved === 0) return;
-      vectors.save(file);
-      o.index().setMeta('vectors_saved', `${vectorsOf}@${o.index().vectors.version()}`);
-      unsaved = 0;
+      // One save at a time; the index is not changed while it runs (add() awaits it).
+      return (saving ??= (async () => {
+        if (!vectors || !vectorsOf || unsaved === 0) return;
+        const of = vectorsOf;
+        const version = o.index().vectors.version();
+        await vectors.saveAsync(file);
+        o.index().setMeta('vectors_saved', `${of}@${version}`);
+        unsaved = 0;
+      })().finally(() => (saving = null)));
     },
     drop() {
+      generation++;
+      growing = null;
       vectors = null;
       vectorsOf = null;
     },
-    describe: () => (vectors ? `${vectors.kind} (${vectorsFrom})` : fs.existsSync(file) ? 'saved in vectors.idx (not loaded by this process)' : 'not built yet'),
+    describe: () =>
+      vectors
+        ? `${vectors.kind} (${vectorsFrom}${growing ? '; building its graph' : ''})`
+        : fs.existsSync(file) ? 'saved in vectors.idx (not loaded by this process)' : 'not built yet',
   };
   return served;
 }

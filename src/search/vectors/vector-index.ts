@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { createExactStage, createHnswStage, type Quantization, type Rows, type Stage, type StageConfig } from './shortlist.ts';
 
@@ -14,6 +15,12 @@ export interface VectorIndexOptions {
   /** auto: exact below `hnswFrom` vectors, HNSW from there on (the switch happens once, upwards). */
   kind: 'exact' | 'hnsw' | 'auto';
   hnswFrom?: number;
+  /**
+   * auto only. true (default): the index builds its graph itself, in one call, when it grows past
+   * `hnswFrom`. false: it keeps its exact stage and reports `outgrown`, for an owner that builds the
+   * graph in steps (a serving node: building 50k vectors' graph in one call held the event loop for seconds).
+   */
+  autoSwitch?: boolean;
   /** Precision of the short-list stage only; the re-rank always uses the f32 vectors. */
   quantization?: Quantization;
   /** Matryoshka funnel: short-list on the first funnelDims dimensions (re-normalized), re-rank on all. */
@@ -35,6 +42,8 @@ export interface VectorIndex {
   readonly size: number;
   /** What is serving now, e.g. "exact-f32", "hnsw-i8-funnel64". */
   readonly kind: string;
+  /** An auto index without autoSwitch that has grown past hnswFrom: its owner should build an HNSW one. */
+  readonly outgrown: boolean;
   upsert(key: number, v: Float32Array): void;
   upsertMany(keys: number[], vs: Float32Array[]): void;
   remove(key: number): void;
@@ -43,6 +52,8 @@ export interface VectorIndex {
   search(q: Float32Array, k: number, o?: { shortlist?: number }): VectorHit[];
   /** Persist atomically (the main file is renamed into place last). */
   save(file: string): void;
+  /** The same in steps that yield to the event loop, writing through the thread pool. Do not change the index until it resolves. */
+  saveAsync(file: string): Promise<void>;
 }
 
 /**
@@ -76,6 +87,7 @@ interface Header {
 interface Resolved {
   kind: VectorIndexOptions['kind'];
   hnswFrom: number;
+  autoSwitch: boolean;
   stage: StageConfig;
   shortlist: number | undefined;
 }
@@ -94,6 +106,7 @@ function resolve(dim: number, o: VectorIndexOptions): Resolved {
   return {
     kind: o.kind,
     hnswFrom: positive('hnswFrom', o.hnswFrom, DEFAULT_HNSW_FROM),
+    autoSwitch: o.autoSwitch ?? true,
     shortlist: o.shortlist === undefined ? undefined : positive('shortlist', o.shortlist, 100),
     stage: {
       quantization,
@@ -113,13 +126,16 @@ function checkKey(key: number): void {
   if (!Number.isSafeInteger(key) || key < 0) throw new Error(`vector keys must be non-negative integers, not ${key}`);
 }
 
-/** @example const idx = createVectorIndex(384, { kind: 'auto', quantization: 'i8' }); idx.upsert(7, v); idx.search(q, 10) */
-export function createVectorIndex(dim: number, o: VectorIndexOptions): VectorIndex {
+/**
+ * An empty index; `expected` (the number of vectors about to be added) picks an auto index's stage now.
+ * @example const idx = createVectorIndex(384, { kind: 'auto', quantization: 'i8' }); idx.upsert(7, v); idx.search(q, 10)
+ */
+export function createVectorIndex(dim: number, o: VectorIndexOptions, expected = 0): VectorIndex {
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`vector dimension must be a positive integer, not ${dim}`);
-  return build(dim, resolve(dim, o), new Float32Array(dim * 1024), new Float64Array(1024), 0, null);
+  return build(dim, resolve(dim, o), new Float32Array(dim * 1024), new Float64Array(1024), 0, null, expected);
 }
 
-function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Array, size0: number, hnswFile: string | null): VectorIndex {
+function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Array, size0: number, hnswFile: string | null, expected = 0): VectorIndex {
   let data = data0;
   let keys = keys0;
   let size = size0;
@@ -148,7 +164,7 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
     const n = loaded.index.size();
     if (n !== size) throw new Error(`vector index graph ${hnswFile} holds ${n} vectors, its header ${size}; delete it to rebuild from the catalog`);
     stage = loaded;
-  } else if (wantsHnsw(size)) {
+  } else if (wantsHnsw(Math.max(size, expected)) && (r.autoSwitch || r.kind === 'hnsw' || size === 0)) {
     stage = createHnswStage(rows, r.stage);
     stage.setMany(0);
   } else {
@@ -174,7 +190,7 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
   }
   /** auto: the first time the size crosses hnswFrom, build the graph from every stored vector. */
   function maybeSwitch(): void {
-    if (stage.kind === 'exact' && wantsHnsw(size)) {
+    if (r.autoSwitch && stage.kind === 'exact' && wantsHnsw(size)) {
       const next = createHnswStage(rows, r.stage);
       next.setMany(0);
       stage = next;
@@ -202,6 +218,9 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
     },
     get kind() {
       return `${stage.kind}-${r.stage.quantization}${funnel ? `-funnel${r.stage.dims}` : ''}`;
+    },
+    get outgrown() {
+      return stage.kind === 'exact' && wantsHnsw(size);
     },
     has: (key) => slot.has(key),
     upsert(key, v) {
@@ -267,13 +286,17 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
     save(file) {
       saveIndex(file, { dim, size, data, keys, stage, config: r.stage });
     },
+    saveAsync(file) {
+      return saveIndexAsync(file, { dim, size, data, keys, stage, config: r.stage });
+    },
   };
   return index;
 }
 
 function* chunks(buf: ArrayBufferView, bytes: number): Generator<Buffer> {
-  // Node's read/write calls cap at 2 GB; 64 MB pieces also keep the checksum incremental.
-  const step = 64 << 20;
+  // Node's read/write calls cap at 2 GB; 8 MB pieces keep the checksum incremental and each step short
+  // (a CRC-32 of 8 MB takes a few ms).
+  const step = 8 << 20;
   for (let at = 0; at < bytes; at += step) yield Buffer.from(buf.buffer, buf.byteOffset + at, Math.min(step, bytes - at));
 }
 
@@ -289,13 +312,29 @@ function fileCrc(file: string): number {
   return crc;
 }
 
-function saveIndex(file: string, s: { dim: number; size: number; data: Float32Array; keys: Float64Array; stage: Stage & { save?(file: string): void }; config: StageConfig }): void {
+type SaveState = { dim: number; size: number; data: Float32Array; keys: Float64Array; stage: Stage & { save?(file: string): void }; config: StageConfig };
+
+/** One file operation of a save: the sync save runs them in turn, the async one through the thread pool. */
+type SaveOp = { open: string } | { write: Buffer } | { sync: true } | { close: true } | { graphCrc: string } | { pause: true };
+
+/**
+ * A save as a sequence of operations, so that the same steps serve the sync save (tests, benchmarks)
+ * and the async one (a serving node: no operation holds the event loop for long). `graphCrc` asks the
+ * runner for a file's CRC-32 and receives it through `next(crc)`.
+ */
+function* saveSteps(file: string, s: SaveState): Generator<SaveOp, void, number | undefined> {
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
   const base = path.basename(file);
   let crc = 0;
-  for (const c of chunks(s.keys, s.size * 8)) crc = crc32(c, crc);
-  for (const c of chunks(s.data, s.size * s.dim * 4)) crc = crc32(c, crc);
+  for (const c of chunks(s.keys, s.size * 8)) {
+    crc = crc32(c, crc);
+    yield { pause: true };
+  }
+  for (const c of chunks(s.data, s.size * s.dim * 4)) {
+    crc = crc32(c, crc);
+    yield { pause: true };
+  }
   const header: Header = { version: FORMAT_VERSION, dim: s.dim, size: s.size, crc, stage: { kind: s.stage.kind, config: s.config } };
   if (s.stage.kind === 'hnsw' && s.stage.save) {
     // The graph goes to a fresh side file named in the header; the header's rename commits both.
@@ -303,7 +342,7 @@ function saveIndex(file: string, s: { dim: number; size: number; data: Float32Ar
     s.stage.save(path.join(dir, graph));
     header.stage.file = graph;
     header.stage.bytes = fs.statSync(path.join(dir, graph)).size;
-    header.stage.crc = fileCrc(path.join(dir, graph));
+    header.stage.crc = yield { graphCrc: path.join(dir, graph) };
   }
   const tmp = `${file}.${process.pid}.tmp`;
   const json = Buffer.from(JSON.stringify(header));
@@ -311,21 +350,73 @@ function saveIndex(file: string, s: { dim: number; size: number; data: Float32Ar
   pre.write(MAGIC, 0, 'latin1');
   pre.writeUInt32LE(json.length, 8);
   const pad = (8 - ((16 + json.length) % 8)) % 8;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, pre);
-    fs.writeSync(fd, json);
-    fs.writeSync(fd, Buffer.alloc(pad));
-    for (const c of chunks(s.keys, s.size * 8)) fs.writeSync(fd, c);
-    for (const c of chunks(s.data, s.size * s.dim * 4)) fs.writeSync(fd, c);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  yield { open: tmp };
+  yield { write: Buffer.concat([pre, json, Buffer.alloc(pad)]) };
+  for (const c of chunks(s.keys, s.size * 8)) yield { write: c };
+  for (const c of chunks(s.data, s.size * s.dim * 4)) yield { write: c };
+  yield { sync: true };
+  yield { close: true };
   fs.renameSync(tmp, file);
   for (const f of fs.readdirSync(dir)) {
     if (f.startsWith(`${base}.`) && f.endsWith('.hnsw') && f !== header.stage.file) fs.rmSync(path.join(dir, f), { force: true });
   }
+}
+
+function saveIndex(file: string, s: SaveState): void {
+  const steps = saveSteps(file, s);
+  let fd = -1;
+  let answer: number | undefined;
+  try {
+    for (let r = steps.next(); !r.done; r = steps.next(answer)) {
+      const op = r.value;
+      answer = undefined;
+      if ('open' in op) fd = fs.openSync(op.open, 'w');
+      else if ('write' in op) fs.writeSync(fd, op.write);
+      else if ('sync' in op) fs.fsyncSync(fd);
+      else if ('close' in op) {
+        fs.closeSync(fd);
+        fd = -1;
+      }
+      else if ('graphCrc' in op) answer = fileCrc(op.graphCrc);
+    }
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+  }
+}
+
+async function saveIndexAsync(file: string, s: SaveState): Promise<void> {
+  const steps = saveSteps(file, s);
+  let fh: fs.promises.FileHandle | undefined;
+  let answer: number | undefined;
+  try {
+    for (let r = steps.next(); !r.done; r = steps.next(answer)) {
+      const op = r.value;
+      answer = undefined;
+      if ('open' in op) fh = await fs.promises.open(op.open, 'w');
+      else if ('write' in op) await fh!.write(op.write);
+      else if ('sync' in op) await fh!.sync();
+      else if ('close' in op) {
+        await fh!.close();
+        fh = undefined;
+      }
+      else if ('graphCrc' in op) answer = await fileCrcAsync(op.graphCrc);
+      else await yieldToEventLoop();
+    }
+  } finally {
+    await fh?.close();
+  }
+}
+
+async function fileCrcAsync(file: string): Promise<number> {
+  let crc = 0;
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(4 << 20);
+    for (let pos = 0, n; (n = (await fh.read(buf, 0, buf.length, pos)).bytesRead) > 0; pos += n) crc = crc32(buf.subarray(0, n), crc);
+  } finally {
+    await fh.close();
+  }
+  return crc;
 }
 
 /**

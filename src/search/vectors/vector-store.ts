@@ -10,25 +10,27 @@ export interface VectorStore {
   embedder(): string | null;
   /** Forget every vector and record the embedder that will make the new ones. */
   reset(embedder: string | null): void;
-  /** Papers that have text but no vector yet (new, changed, or after a reset). */
-  pending(limit: number): Array<{ id: number; text: string }>;
+  /** Papers that have text but no vector yet (new, changed, or after a reset), by id from after `afterId`. */
+  pending(limit: number, afterId?: number): Array<{ id: number; text: string }>;
   pendingCount(): number;
   count(): number;
   /** Store vectors made by `embedder`; ignored if the store was reset to another embedder meanwhile. */
   put(embedder: string, rows: Array<{ id: number; v: Float32Array }>): boolean;
   get(id: number): Float32Array | null;
-  /** Every stored vector, in id order (loading the in-memory index). */
-  all(): IterableIterator<{ id: number; v: Float32Array }>;
-  /** Every indexed text (training the built-in embedder). */
-  texts(): IterableIterator<string>;
+  /** Stored vectors by id from after `afterId`, at most `limit` (loading the in-memory index in steps). */
+  page(afterId: number, limit: number): Array<{ id: number; v: Float32Array }>;
   /** Bumped by every change to the stored vectors: a saved in-memory index is current if it saw this version. */
   version(): number;
-  /** Record a change made elsewhere (a paper's text changed or it was removed, and its vector with it). */
-  bump(): void;
+  /** A paper's vector was deleted with its text (changed or removed): count it as a change. */
+  removed(): void;
 }
 
-/** The text an embedder sees for a paper. */
-export const embedText = (title: string, abstract: string) => `${title}. ${abstract}`;
+/**
+ * The text an embedder sees for a paper, at most EMBED_TEXT_CAP characters: real abstracts are under
+ * 2,000, models read 512 tokens at most, and a hostile megabyte must not hold the event loop.
+ */
+export const EMBED_TEXT_CAP = 20_000;
+export const embedText = (title: string, abstract: string) => `${title}. ${abstract}`.slice(0, EMBED_TEXT_CAP);
 
 const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -36,27 +38,43 @@ const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
 export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore {
   const bump = db.prepare(`INSERT INTO meta (key, value) VALUES ('vectors_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`);
   const pending = db.prepare(
-    'SELECT f.rowid AS id, f.title, f.abstract FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid) LIMIT ?',
+    `SELECT f.rowid AS id, substr(f.title, 1, ${EMBED_TEXT_CAP}) AS title, substr(f.abstract, 1, ${EMBED_TEXT_CAP}) AS abstract FROM fts f WHERE f.rowid > ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid) ORDER BY f.rowid LIMIT ?`,
   );
-  const pendingCount = db.prepare('SELECT count(*) AS n FROM fts f WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid)');
-  const count = db.prepare('SELECT count(*) AS n FROM vectors');
+  const countAll = db.prepare('SELECT count(*) AS n FROM vectors');
+  const papers = db.prepare('SELECT count(*) AS n FROM docs');
+  const exists = db.prepare('SELECT 1 FROM vectors WHERE id = ?');
+  // Counting the table walks every page of 1 kB vectors (~30 ms at 80k, on every status and /metrics scrape):
+  // counted once, then kept up to date by this connection, the only one that writes vectors.
+  let stored: number | null = null;
+  const count = () => (stored ??= (countAll.get() as { n: number }).n);
   const vectorOf = db.prepare('SELECT v FROM vectors WHERE id = ?');
   const putVector = db.prepare('INSERT INTO vectors (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v');
   const indexed = db.prepare('SELECT 1 FROM fts WHERE rowid = ?');
+  const page = db.prepare('SELECT id, v FROM vectors WHERE id > ? ORDER BY id LIMIT ?');
   const store: VectorStore = {
     embedder: () => meta.get('embedder') || null,
     reset: db.transaction((embedder: string | null) => {
       db.exec('DELETE FROM vectors');
+      stored = 0;
       bump.run();
       meta.set('embedder', embedder ?? '');
     }) as (embedder: string | null) => void,
-    pending: (limit) => (pending.all(limit) as Array<{ id: number; title: string; abstract: string }>).map((r) => ({ id: r.id, text: embedText(r.title, r.abstract) })),
-    pendingCount: () => (pendingCount.get() as { n: number }).n,
-    count: () => (count.get() as { n: number }).n,
+    // From a cursor: scanning from the first paper each time made embedding a large catalog quadratic.
+    pending: (limit, afterId = 0) => (pending.all(afterId, limit) as Array<{ id: number; title: string; abstract: string }>).map((r) => ({ id: r.id, text: embedText(r.title, r.abstract) })),
+    // Every vector belongs to an indexed paper (put() checks, removal deletes it), so the rest are pending.
+    pendingCount: () => Math.max(0, (papers.get() as { n: number }).n - count()),
+    count,
     put: db.transaction((embedder: string, rows: Array<{ id: number; v: Float32Array }>) => {
       if (store.embedder() !== embedder) return false;
       // Only for papers still indexed: one removed while its vector was being computed stays removed.
-      for (const r of rows) if (indexed.get(r.id)) putVector.run(r.id, toBlob(r.v));
+      const n = count();
+      let added = 0;
+      for (const r of rows) {
+        if (!indexed.get(r.id)) continue;
+        if (!exists.get(r.id)) added++;
+        putVector.run(r.id, toBlob(r.v));
+      }
+      stored = n + added;
       bump.run();
       return true;
     }) as (embedder: string, rows: Array<{ id: number; v: Float32Array }>) => boolean,
@@ -64,14 +82,12 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
       const r = vectorOf.get(id) as { v: Buffer } | undefined;
       return r ? fromBlob(r.v) : null;
     },
-    *all() {
-      for (const r of db.prepare('SELECT id, v FROM vectors ORDER BY id').iterate() as IterableIterator<{ id: number; v: Buffer }>) yield { id: r.id, v: fromBlob(r.v) };
-    },
+    page: (afterId, limit) => (page.all(afterId, limit) as Array<{ id: number; v: Buffer }>).map((r) => ({ id: r.id, v: fromBlob(r.v) })),
     version: () => Number(meta.get('vectors_version') ?? 0),
-    *texts() {
-      for (const r of db.prepare('SELECT title, abstract FROM fts ORDER BY rowid').iterate() as IterableIterator<{ title: string; abstract: string }>) yield embedText(r.title, r.abstract);
+    removed: () => {
+      if (stored !== null) stored--;
+      bump.run();
     },
-    bump: () => void bump.run(),
   };
   return store;
 }

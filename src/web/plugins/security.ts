@@ -8,6 +8,7 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
+import { REMOTE_IMAGE_ORIGINS } from '../remote-images.ts';
 
 /**
  * The one inline <style> Swagger UI (the /docs page, @fastify/swagger-ui 6.1.3) writes at run time,
@@ -16,7 +17,10 @@ import type { Config } from '../../config.ts';
  */
 const SWAGGER_UI_STYLE = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
 
-/** The CSP directives (camelCase, as helmet takes them). `data:` images: Swagger UI's icons. */
+/**
+ * The CSP directives (camelCase, as helmet takes them). `data:` images: Swagger UI's icons; remote images:
+ * Hugging Face's thumbnail and avatar hosts only (remote-images.ts).
+ */
 function directives(https: boolean, extraStyle: string[] = []): Record<string, string[]> {
   return {
     defaultSrc: ["'self'"],
@@ -24,7 +28,7 @@ function directives(https: boolean, extraStyle: string[] = []): Record<string, s
     scriptSrcAttr: ["'none'"],
     styleSrc: ["'self'", ...extraStyle],
     styleSrcAttr: ["'none'"],
-    imgSrc: ["'self'", 'data:'],
+    imgSrc: ["'self'", 'data:', ...REMOTE_IMAGE_ORIGINS],
     fontSrc: ["'self'"],
     connectSrc: ["'self'"],
     objectSrc: ["'none'"],

@@ -154,6 +154,8 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
 <ul>${row('Newest in cs.CL', FEEDS.category('cs.CL').path)}${row('Newest in cs.LG', FEEDS.category('cs.LG').path)}</ul>
 <h2>Search</h2>
 <p>Any search has a feed: <code>/feeds/search.atom?q=your+words</code> (or <code>.rss</code>).</p>
+<h2 id="author">By author</h2>
+<p>An author’s papers, newest first: <code>/feeds/search.atom?q=author:"Laurens van der Maaten" sort:date</code>. Every paper page links the feeds of its first authors.</p>
 </section>`;
       cacheFor(reply, FEED_MAX_AGE).type('text/html; charset=utf-8');
       return layout({ title: 'Feeds', body, head: feedLinks(FEEDS.daily, FEEDS.trending) }).value;

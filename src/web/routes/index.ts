@@ -9,6 +9,7 @@ import { feedRoutes } from './feeds.ts';
 import { listRoutes } from './lists.ts';
 import { metricsRoutes } from './metrics.ts';
 import { apiPaperRoutes } from './api-papers.ts';
+import { assetRoutes } from './assets.ts';
 import { pageRoutes } from './pages.ts';
 import { searchRoutes } from './search.ts';
 
@@ -21,4 +22,5 @@ export const ROUTES: FastifyPluginAsync[] = [
   listRoutes,
   exportRoutes,
   metricsRoutes,
+  assetRoutes,
 ];

@@ -2,10 +2,10 @@
  * HTML pages: the daily / weekly / monthly lists and the paper page.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { PeriodKind } from '../../catalog/dates.ts';
+import { parsePeriod, type PeriodKind } from '../../catalog/dates.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
-import { listingPage } from '../views/listing.ts';
+import { listingPage, periodHref } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
@@ -18,6 +18,9 @@ interface ListQuery {
   week?: string;
   month?: string;
   p?: string;
+  /** The date picker: a day, and the kind of list to open around it. */
+  on?: string;
+  view?: PeriodKind;
 }
 
 const listQuerySchema = {
@@ -27,6 +30,8 @@ const listQuerySchema = {
     week: { type: 'string', maxLength: 100 },
     month: { type: 'string', maxLength: 100 },
     p: { type: 'string', maxLength: 10 },
+    on: { type: 'string', maxLength: 100 },
+    view: { type: 'string', enum: ['day', 'week', 'month'] },
   },
 } as const;
 
@@ -55,7 +60,11 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
     return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
-      prepare(listingPage(await app.catalog.listPeriod({ kind, value, page, pageSize: PAGE_SIZE }), kind, dailyFeeds).value, HTML),
+      {
+        const listing = await app.catalog.listPeriod({ kind, value, page, pageSize: PAGE_SIZE });
+        const nav = listing.period ? await app.catalog.periodNavigation(listing.period, listing) : null;
+        return prepare(listingPage(listing, kind, nav, dailyFeeds).value, HTML);
+      },
     );
   };
 
@@ -66,6 +75,12 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   });
 
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
+    // The date picker sends a day and a kind: open the nearest list of that kind that has papers.
+    if (req.query.on !== undefined) {
+      const day = parsePeriod('day', req.query.on).from;
+      const target = await app.catalog.periodForPick(req.query.view ?? 'day', day);
+      return reply.redirect(target ? periodHref(target) : '/', 303);
+    }
     reply.header('cache-control', 'public, max-age=60');
     return sendPrepared(req, reply, await list(req.query));
   });

@@ -4,6 +4,7 @@
  */
 import { withExt } from '../feed-format.ts';
 import { html, type Html } from '../html.ts';
+import { authorQuery } from './search-links.ts';
 
 export interface FeedLink {
   /** Human title, e.g. "Daily papers". */
@@ -35,11 +36,6 @@ export const FEEDS = {
   /** A collection's feed (the collection routes serve it, with renderFeed). */
   collection: (slug: string, title: string): FeedLink => ({ title: `Collection: ${title}`, path: `/feeds/collections/${encodeURIComponent(slug)}` }),
 } as const;
-
-/** The search query that finds an author's papers (quotes keep a multi-word name together). */
-export function authorQuery(name: string): string {
-  return `author:"${name.replace(/"/g, '')}"`;
-}
 
 /**
  * The feeds a paper page advertises: the daily list when the paper is on it, its categories, and its

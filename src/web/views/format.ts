@@ -19,9 +19,3 @@ export function excerpt(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[\s,;:.]+$/, '')}…`;
 }
-
-/** "A, B, C et al." for cards; the paper page shows everyone. */
-export function shortAuthors(authors: string[], max = 3): string {
-  if (authors.length <= max) return authors.join(', ');
-  return `${authors.slice(0, max).join(', ')} et al. (+${authors.length - max})`;
-}

@@ -8,7 +8,10 @@ export interface LayoutOptions {
   body: Html;
   /** Extra tags for <head> (feeds, canonical links). */
   head?: Html;
-  /** Prefill of the header's search box. */
+  /**
+   * The query of a page that has its own search box (the search page): the header then leaves its box
+   * out, so the page shows one search box, not two.
+   */
   query?: string;
 }
 
@@ -19,14 +22,16 @@ export function layout(o: LayoutOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · Paperboy</title>
+<link rel="icon" href="/favicon.ico" sizes="32x32">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/paperboy.css">
 <script src="/static/paperboy.js" defer></script>
 ${o.head}
 </head>
 <body>
 <header class="site"><a class="brand" href="/">Paperboy</a>
-<nav class="links"><a href="/">Daily</a><a href="/feeds">Feeds</a><a href="/docs">API</a></nav>
-<form class="search" action="/search" method="get" role="search"><input type="search" name="q" value="${o.query ?? ''}" placeholder="Search papers" aria-label="Search papers"></form>
+<nav class="links"><a href="/">Daily</a><a href="/search">Search</a><a href="/feeds">Feeds</a><a href="/docs">API</a></nav>
+${o.query === undefined ? html`<form class="search" action="/search" method="get" role="search"><input type="search" name="q" placeholder="Search papers" aria-label="Search papers"></form>` : ''}
 </header>
 <main>${o.body}</main>
 <footer class="site">Paperboy — open-source research-paper discovery</footer>

@@ -4,6 +4,8 @@
 import type { Paper } from '../../catalog/paper.ts';
 import { html, safeUrl, type Html } from '../html.ts';
 import { humanDate } from './format.ts';
+import { authorLinks } from './authors.ts';
+import { categorySearchHref, keywordSearchHref } from './search-links.ts';
 import { layout } from './layout.ts';
 
 export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): Html {
@@ -12,7 +14,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
   const body = html`<article class="paper">
   <p class="crumbs">${p.dailyDate ? html`<a href="/papers?date=${p.dailyDate}">Daily papers, ${humanDate(p.dailyDate)}</a>` : html`<a href="/">Daily papers</a>`} › arXiv:${p.arxivId}</p>
   <h1>${p.title}</h1>
-  <p class="authors">${p.authors.map((a, i) => html`${i ? ', ' : ''}<span class="author">${a}</span>`)}</p>
+  <p class="authors">${authorLinks(p.authors)}</p>
   <div class="actions">
     <span class="votes big" title="${p.upvotes} upvotes"><span class="arrow" aria-hidden="true">▲</span> ${p.upvotes}</span>
     <a class="button" href="${p.absUrl}" rel="noopener">arXiv</a>
@@ -27,7 +29,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
     ${p.updatedAt && p.updatedAt.slice(0, 10) !== p.publishedAt?.slice(0, 10) ? html`<dt>Updated</dt><dd>${humanDate(p.updatedAt)}</dd>` : ''}
     ${p.dailyDate ? html`<dt>On the daily list</dt><dd><a href="/papers?date=${p.dailyDate}">${humanDate(p.dailyDate)}</a></dd>` : ''}
     <dt>Version</dt><dd>v${p.version}</dd>
-    ${p.categories.length ? html`<dt>Categories</dt><dd>${p.categories.map((c, i) => html`<span class="chip${i === 0 ? ' primary' : ''}">${c}</span> `)}</dd>` : ''}
+    ${p.categories.length ? html`<dt>Categories</dt><dd>${p.categories.map((c, i) => html`<a class="chip${i === 0 ? ' primary' : ''}" href="${categorySearchHref(c)}">${c}</a> `)}</dd>` : ''}
     ${p.comment ? html`<dt>Comment</dt><dd>${p.comment}</dd>` : ''}
     ${p.journalRef ? html`<dt>Journal</dt><dd>${p.journalRef}</dd>` : ''}
     ${p.doi ? html`<dt>DOI</dt><dd><a href="https://doi.org/${p.doi}" rel="noopener">${p.doi}</a></dd>` : ''}
@@ -35,7 +37,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
   </dl>
   <section class="abstract-full"><h2>Abstract</h2><p>${p.abstract || 'No abstract is known for this paper.'}</p></section>
   ${p.aiSummary ? html`<section class="ai"><h2>In short</h2><p>${p.aiSummary}</p></section>` : ''}
-  ${p.aiKeywords.length ? html`<section class="keywords"><h2>Keywords</h2><p>${p.aiKeywords.map((k) => html`<span class="chip">${k}</span> `)}</p></section>` : ''}
+  ${p.aiKeywords.length ? html`<section class="keywords"><h2>Keywords</h2><p>${p.aiKeywords.map((k) => html`<a class="chip" href="${keywordSearchHref(k)}">${k}</a> `)}</p></section>` : ''}
   ${extra.below}
 </article>`;
   return layout({ title: p.title, head: extra.head, body });

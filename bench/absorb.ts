@@ -1,0 +1,162 @@
+/**
+ * Absorb benchmark: `npm run bench:absorb -- [options]`. Starts `paperboy serve` (one SQLite node) on a
+ * catalog of the Hugging Face daily papers, then writes the 74.7k arXiv papers (and, with --papers N,
+ * synthetic ones up to N in all) into its catalog while it runs, so the node indexes, trains its
+ * embedder and embeds them in the background. Meanwhile it polls /healthz every --poll-ms, scrapes
+ * /metrics every second (the event-loop delay prom-client takes with perf_hooks.monitorEventLoopDelay)
+ * and reads the server's resident memory (all threads) from /proc. It prints the worst /healthz wait,
+ * the worst event-loop delay, peak RSS (the kernel's high-water mark, VmHWM) during the absorb and the
+ * steady RSS once the node is idle again, beside the figures issue 14 reported before this work.
+ *
+ *   --papers N     papers in the catalog at the end (default: every real one, ~80k; more are synthetic)
+ *   --poll-ms MS   /healthz poll interval (default 50)        --no-hf   start from an empty catalog
+ *   --env K=V,…    extra settings for the server (e.g. SEARCH_THREADS=0)
+ *   --out FILE     also write the figures as JSON
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PaperInput } from '../src/catalog/paper.ts';
+import { upsertPapers } from '../src/catalog/papers.repo.ts';
+import { migrate, openStore } from '../src/store/db.ts';
+import { arxiv, hfDaily, SHARED } from './seed-data.ts';
+import { settle, startServer } from './servers.ts';
+import { syntheticTexts } from './synthetic.ts';
+
+const { values } = parseArgs({
+  options: {
+    papers: { type: 'string' },
+    'poll-ms': { type: 'string', default: '50' },
+    'no-hf': { type: 'boolean', default: false },
+    env: { type: 'string', default: '' },
+    out: { type: 'string' },
+  },
+});
+if (!SHARED) throw new Error('bench:absorb needs ../shared/data (the arXiv and HF daily papers)');
+const pollMs = Number(values['poll-ms']);
+const target = values.papers ? Number(values.papers) : undefined;
+const env = Object.fromEntries(values.env.split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+
+/** Issue 14's figures before this work (one SQLite node absorbing the arXiv set). */
+const BEFORE = { healthzMaxMs: 5600, peakRssMb: 1490, steadyRssMb: 517 };
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-absorb-'));
+const databaseUrl = `sqlite:${path.join(dataDir, 'catalog.db')}`;
+const store = openStore(databaseUrl);
+await migrate(store);
+let papers = 0;
+if (!values['no-hf']) {
+  let batch: PaperInput[] = [];
+  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) {
+    await upsertPapers(store, batch);
+    batch = [];
+  }
+  await upsertPapers(store, batch);
+}
+const count = async () => Number((await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+papers = await count();
+const startPapers = papers;
+
+const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), env);
+await settle([proc]);
+const pid = proc.pid!;
+const status = (key: string) => {
+  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+const startRss = status('VmRSS');
+console.error(`node up with ${papers} papers, RSS ${startRss.toFixed(0)} MB; absorbing…`);
+
+// Probes: /healthz round trips, the event-loop delay of each scrape interval, resident memory.
+const healthz: number[] = [];
+let loopMaxMs = 0;
+let probing = true;
+const metric = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+const pollHealth = (async () => {
+  while (probing) {
+    const t = performance.now();
+    try {
+      await (await fetch(`${url}/healthz`)).arrayBuffer();
+    } catch {
+      // counted as the time it took
+    }
+    healthz.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+})();
+let last = { lag: NaN, pending: NaN, vectors: NaN, indexed: NaN };
+const scrape = async () => {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  loopMaxMs = Math.max(loopMaxMs, metric(text, 'paperboy_nodejs_eventloop_lag_max_seconds') * 1000 || 0);
+  last = {
+    lag: metric(text, 'paperboy_search_index_lag'), pending: metric(text, 'paperboy_search_vectors_pending'),
+    vectors: metric(text, 'paperboy_search_vectors'), indexed: metric(text, 'paperboy_search_index_papers'),
+  };
+};
+const scraper = (async () => {
+  while (probing) {
+    await scrape().catch(() => {});
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+})();
+
+const t0 = performance.now();
+let batch: PaperInput[] = [];
+const flush = async () => {
+  await upsertPapers(store, batch);
+  papers += batch.length;
+  batch = [];
+};
+for await (const p of arxiv(path.join(SHARED, 'arxiv'))) {
+  if (target !== undefined && papers + batch.length >= target) break;
+  if (batch.push(p) >= 1000) await flush();
+}
+await flush();
+if (target !== undefined && (await count()) < target) {
+  const need = target - (await count());
+  for (const t of syntheticTexts(need)) {
+    batch.push({ arxivId: `9999.${String(t.id).padStart(6, '0')}`, title: t.title, abstract: t.abstract, authors: ['A. Synthetic'], categories: ['cs.LG'], publishedAt: '2020-01-01T00:00:00.000Z', source: 'synthetic' });
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+}
+const total = await count();
+const written = (performance.now() - t0) / 1000;
+console.error(`catalog has ${total} papers (written in ${written.toFixed(0)} s); waiting for the node to index and embed them…`);
+// Done: every paper indexed and embedded (the embedder may retrain meanwhile: wait for it too).
+for (;;) {
+  await scrape().catch(() => {});
+  if (last.lag === 0 && last.indexed === total && last.pending === 0 && last.vectors === total) break;
+  if ((performance.now() - t0) / 1000 > 3600) throw new Error(`not absorbed after an hour: ${JSON.stringify(last)}`);
+  await new Promise((r) => setTimeout(r, 1000));
+}
+const absorbed = (performance.now() - t0) / 1000;
+await settle([proc]);
+const peakRss = status('VmHWM');
+await new Promise((r) => setTimeout(r, 10_000));
+const steadyRss = status('VmRSS');
+probing = false;
+await Promise.all([pollHealth, scraper]);
+proc.kill('SIGTERM');
+await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+await store.close();
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+const sorted = Float64Array.from(healthz).sort();
+const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted.length) - 1)]!;
+const r = {
+  papers: total, seconds: Math.round(absorbed), healthzPolls: sorted.length, healthzP50Ms: +q(0.5).toFixed(1), healthzP99Ms: +q(0.99).toFixed(1),
+  healthzMaxMs: +q(1).toFixed(0), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
+  startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss), env, load: os.loadavg().map((x) => +x.toFixed(2)),
+};
+console.log(`\nabsorb: ${r.papers} papers on one SQLite node, ${os.cpus().length} cores, load ${r.load.join(' ')}${values.env ? `, ${values.env}` : ''}\n`);
+console.log('| measure | before (issue 14) | now |');
+console.log('|---|---:|---:|');
+console.log(`| absorb time (write, index, train, embed) | – | ${r.seconds} s |`);
+console.log(`| /healthz every ${pollMs} ms: p50 / p99 / max | – / – / ${BEFORE.healthzMaxMs} ms | ${r.healthzP50Ms} / ${r.healthzP99Ms} / ${r.healthzMaxMs} ms (${r.over100ms} of ${r.healthzPolls} over 100 ms) |`);
+console.log(`| event-loop delay, max (monitorEventLoopDelay) | – | ${r.eventLoopMaxMs} ms |`);
+console.log(`| RSS at start (${startPapers} papers) | 201 MB (demo) | ${r.startRssMb} MB |`);
+console.log(`| peak RSS, all threads (VmHWM) | ${BEFORE.peakRssMb} MB | ${r.peakRssMb} MB |`);
+console.log(`| steady RSS (idle, 10 s after) | ${BEFORE.steadyRssMb} MB | ${r.steadyRssMb} MB |`);
+if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2));
