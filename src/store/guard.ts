@@ -20,6 +20,10 @@ const PG_STATES: Record<string, string> = {
   '53300': 'the server has too many connections',
   '57014': 'a statement ran past the statement timeout',
   '25P03': 'a transaction sat idle past its timeout',
+  // Not outages but a database this node cannot use, named as plainly.
+  '3D000': 'the database does not exist',
+  '28P01': 'the password was refused',
+  '28000': 'the server refused this user',
 };
 /** node-postgres messages of a connection that timed out or died. */
 const PG_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /Query read timeout/i, /not queryable/i, /connection error/i];
@@ -31,12 +35,12 @@ export function unavailableReason(e: unknown): string | null {
   if (isAppError(e, 'DB_UNAVAILABLE')) return e.message;
   const err = e as { code?: unknown; message?: unknown; errors?: unknown[] };
   const code = typeof err?.code === 'string' ? err.code : '';
-  if (NET_CODES.has(code)) return messageOf(e);
+  if (NET_CODES.has(code)) return `cannot connect (${messageOf(e)})`;
   if (PG_STATES[code]) return `${PG_STATES[code]} (${messageOf(e)})`;
   if (SQLITE_CODES.test(code)) return `${code}: ${messageOf(e)}`;
-  if (typeof err?.message === 'string' && PG_MESSAGES.some((r) => r.test(err.message as string))) return err.message;
+  if (typeof err?.message === 'string' && PG_MESSAGES.some((r) => r.test(err.message as string))) return `no answer in time or the connection dropped (${err.message})`;
   // AggregateError from a dual-stack connect: each attempt refused.
-  if (Array.isArray(err?.errors) && err.errors.length && err.errors.every((x) => unavailableReason(x) !== null)) return err.errors.map(messageOf).join('; ');
+  if (Array.isArray(err?.errors) && err.errors.length && err.errors.every((x) => unavailableReason(x) !== null)) return `cannot connect (${err.errors.map(messageOf).join('; ')})`;
   return null;
 }
 
@@ -122,7 +126,7 @@ class GuardedDriver implements Driver {
       }
       this.#o.health.down(reason);
       if (isAppError(e, 'DB_UNAVAILABLE')) throw e;
-      throw new AppError('DB_UNAVAILABLE', `${this.#o.engine} at ${this.#o.location} is not answering: ${reason}`, { cause: e });
+      throw new AppError('DB_UNAVAILABLE', `${this.#o.engine} at ${this.#o.location} is unavailable: ${reason}`, { cause: e });
     }
   }
 
@@ -139,7 +143,7 @@ class GuardedDriver implements Driver {
     if (!h.up && this.#o.failFastMs) {
       const now = Date.now();
       if (now - this.#lastTrial < this.#o.failFastMs) {
-        throw new AppError('DB_UNAVAILABLE', `${this.#o.engine} at ${this.#o.location} is not answering: ${h.reason}`);
+        throw new AppError('DB_UNAVAILABLE', `${this.#o.engine} at ${this.#o.location} is unavailable: ${h.reason}`);
       }
       this.#lastTrial = now;
     }

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createTestServer } from '../helpers/server.ts';
 import { startNode } from '../helpers/nodes.ts';
-import { tempDir } from '../helpers/stores.ts';
+import { engineSkipReason, tempDir } from '../helpers/stores.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'paperboy.js');
@@ -96,8 +96,17 @@ describe('paperboy CLI: configuration and databases', () => {
     const r = await paperboy(['stats'], { DATA_DIR: tempDir(), DATABASE_URL: 'postgres://paperboy:hunter2@127.0.0.1:1/paperboy', DB_CONNECT_TIMEOUT_MS: '1000' });
     assert.equal(r.code, 1);
     assert.ok(oneLine(r.stderr), r.stderr);
-    assert.match(r.stderr, /^paperboy stats: DB_UNAVAILABLE: PostgreSQL at postgres:\/\/paperboy:\*\*\*@127\.0\.0\.1:1\/paperboy is not answering: .*ECONNREFUSED/);
+    assert.match(r.stderr, /^paperboy stats: DB_UNAVAILABLE: PostgreSQL at postgres:\/\/paperboy:\*\*\*@127\.0\.0\.1:1\/paperboy is unavailable: cannot connect \(connect ECONNREFUSED 127\.0\.0\.1:1\)\n$/);
     assert.doesNotMatch(r.stderr, /hunter2|migration unknown/);
+  });
+
+  it('PostgreSQL reachable but the database missing: says so, not "migration failed"', async (t) => {
+    const skip = await engineSkipReason('postgres');
+    if (skip) return t.skip(skip);
+    const r = await paperboy(['stats'], { DATA_DIR: tempDir(), DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/paperboy_no_such_db' });
+    assert.equal(r.code, 1);
+    assert.ok(oneLine(r.stderr), r.stderr);
+    assert.match(r.stderr, /^paperboy stats: DB_UNAVAILABLE: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:5432\/paperboy_no_such_db is unavailable: the database does not exist/);
   });
 
   it('backup on PostgreSQL never prints the password, in text or --json', async () => {
