@@ -291,7 +291,7 @@ async function arxivDataset(dir: string): Promise<Dataset> {
   for await (const item of readKaggle(listInputFiles([dir], isKaggleFile))) {
     if (item.kind !== 'paper') continue;
     const p = item.paper;
-    papers.push({ arxivId: p.arxivId, title: p.title, abstract: p.abstract ?? '', authors: p.authors ?? [], categories: p.categories ?? [] });
+    papers.push({ arxivId: p.arxivId, title: p.title, abstract: p.abstract ?? '', authors: (p.authors ?? []).map((a) => (typeof a === 'string' ? a : a.name)), categories: p.categories ?? [] });
   }
   log(`arXiv: ${papers.length} papers read from ${dir}`);
   const ftsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));

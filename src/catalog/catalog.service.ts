@@ -11,7 +11,9 @@ import { currentSeq } from './counters.repo.ts';
 import { exportPapers } from './export.ts';
 import { lastCatalogChange } from './last-change.ts';
 import { listCategory, listRecentDaily, type NewestKey } from './lists.repo.ts';
-import { toPaper, type Paper, type PaperExport } from './paper.ts';
+import type { Paper, PaperExport } from './paper.ts';
+import { loadPapers } from './paper-loader.ts';
+import { listDailyPapers, type DailyPapersRequest } from './daily-papers.service.ts';
 import { findPapers, similarPapers, type PaperSearchResult } from './paper-search.ts';
 import { catalogStats, getPaperRows, type CatalogStats } from './papers.repo.ts';
 import { getPaper, listPeriod, type Listing, type ListingRequest } from './papers.service.ts';
@@ -39,6 +41,8 @@ export interface CatalogService {
   periodNavigation(period: Period, neighbours: { prev: Period | null; next: Period | null }): Promise<PeriodNav>;
   /** The period of `kind` holding the nearest day with papers to `day` (the date picker). */
   periodForPick(kind: PeriodKind, day: string): Promise<Period | null>;
+  /** The Hugging Face daily_papers list: a period or all days, by submitter, sorted as asked. */
+  dailyPapers(req: DailyPapersRequest): Promise<Paper[]>;
   /** Daily papers of the last `days` daily days up to `today`, newest day first. */
   recentDaily(o: { today: string; days: number; limit: number }): Promise<Paper[]>;
   /** The whole trending ranking for `today` (or pinned to `reference`). */
@@ -65,10 +69,10 @@ export interface CatalogService {
 export function createCatalogService(store: Store, search: () => SearchService): CatalogService {
   const db = store.db;
   const papersByIds = async (ids: readonly string[]) => {
-    const byId = new Map((await getPaperRows(db, [...ids])).map((r) => [r.arxiv_id, r]));
+    const byId = new Map((await loadPapers(db, await getPaperRows(db, [...ids]))).map((p) => [p.arxivId, p]));
     return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [toPaper(row)] : [];
+      const paper = byId.get(id);
+      return paper ? [paper] : [];
     });
   };
   return {
@@ -77,12 +81,14 @@ export function createCatalogService(store: Store, search: () => SearchService):
     listPeriod: (req) => listPeriod(db, req),
     periodNavigation: (period, neighbours) => periodNavigation(db, period, neighbours),
     periodForPick: (kind, day) => periodForPick(db, kind, day),
-    recentDaily: async (o) => (await listRecentDaily(store, o)).rows.map(toPaper),
+    dailyPapers: (req) => listDailyPapers(db, req),
+    recentDaily: async (o) => loadPapers(db, (await listRecentDaily(store, o)).rows),
     async trending(o) {
       const { reference, ranked } = await listTrending(db, { today: o.today, ...(o.reference ? { reference: o.reference } : {}) });
-      return { reference, ranked: ranked.map((r) => ({ paper: toPaper(r.row), score: r.score })) };
+      const papers = await loadPapers(db, ranked.map((r) => r.row));
+      return { reference, ranked: ranked.map((r, i) => ({ paper: papers[i]!, score: r.score })) };
     },
-    category: async (category, o) => (await listCategory(store, category, { limit: o.limit, ...(o.after ? { after: o.after } : {}) })).map(toPaper),
+    category: async (category, o) => loadPapers(db, await listCategory(store, category, { limit: o.limit, ...(o.after ? { after: o.after } : {}) })),
     search: (req) => findPapers(db, search(), req),
     similar: (paper, limit) => similarPapers(db, search(), paper, limit),
     stats: () => catalogStats(db),

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { readContext } from './paper-loader.ts';
 import { SOURCED_KEYS } from './paper-fields.ts';
 import { rowToExport, type PaperExport } from './paper.ts';
 
@@ -20,7 +21,9 @@ export async function* exportPapers(db: Kysely<Database>, batch = 1000): AsyncGe
   let after = '';
   for (;;) {
     const rows = await db.selectFrom('papers').selectAll().where('arxiv_id', '>', after).orderBy('arxiv_id').limit(batch).execute();
-    for (const r of rows) yield rowToExport(r);
+    // The people and organisations a batch refers to are written inside its lines, so a line stands alone.
+    const ctx = await readContext(db, rows);
+    for (const r of rows) yield rowToExport(r, ctx);
     if (rows.length < batch) return;
     after = rows[rows.length - 1]!.arxiv_id;
   }

@@ -4,7 +4,8 @@
 import type { Kysely } from 'kysely';
 import type { KeywordHit, SearchRequest, SearchResponse, SearchService } from '../search/index.ts';
 import type { Database } from '../store/schema.ts';
-import { toPaper, type Paper } from './paper.ts';
+import type { Paper } from './paper.ts';
+import { loadPapers } from './paper-loader.ts';
 import { getPaperRows } from './papers.repo.ts';
 
 export interface PaperHit {
@@ -23,7 +24,7 @@ export interface PaperSearchResult extends Omit<SearchResponse, 'hits'> {
 export async function findPapers(db: Kysely<Database>, search: SearchService, req: SearchRequest): Promise<PaperSearchResult> {
   const res = await search.search(req);
   const rows = await getPaperRows(db, res.hits.map((h) => h.arxivId));
-  const byId = new Map(rows.map((r) => [r.arxiv_id, toPaper(r)]));
+  const byId = new Map((await loadPapers(db, rows)).map((p) => [p.arxivId, p]));
   const results = res.hits.flatMap((hit) => {
     const paper = byId.get(hit.arxivId);
     return paper ? [{ paper, hit }] : [];
@@ -35,6 +36,6 @@ export async function findPapers(db: Kysely<Database>, search: SearchService, re
 export async function similarPapers(db: Kysely<Database>, search: SearchService, paper: Paper, limit: number): Promise<Paper[]> {
   const hits = await search.similar(paper.id, limit);
   const rows = await getPaperRows(db, hits.map((h) => h.arxivId));
-  const byId = new Map(rows.map((r) => [r.arxiv_id, toPaper(r)]));
+  const byId = new Map((await loadPapers(db, rows)).map((p) => [p.arxivId, p]));
   return hits.flatMap((h) => byId.get(h.arxivId) ?? []);
 }

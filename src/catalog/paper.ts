@@ -4,13 +4,18 @@
  */
 import type { PaperRow } from '../store/schema.ts';
 import { absUrl, pdfUrl } from './arxiv-id.ts';
-import { paperFields, type MergeRule, type PaperExport, type SourcedColumns, type PaperInput, type PaperValues } from './paper-fields.ts';
+import { authorInfo, keepAuthorFacts, type AuthorInfo } from './paper-authors.ts';
+import { BARE_CONTEXT, paperFields, type MergeRule, type PaperExport, type PaperInput, type PaperValues, type ReadContext, type SourcedColumns } from './paper-fields.ts';
 
-export type { PaperInput, PaperExport } from './paper-fields.ts';
-export { cleanText } from './text.ts';
+export type { PaperInput, PaperExport, ReadContext } from './paper-fields.ts';
+export type { AuthorInfo } from './paper-authors.ts';
+export type { Organization, Person } from './people.ts';
+export { cleanText, displayText } from './text.ts';
 
 /** A stored paper: its fields (paper-fields.ts) plus what the store and arXiv's URL scheme derive. */
 export interface Paper extends PaperValues {
+  /** The authors (same order as `authors`) with Hugging Face's facts: entry id, hidden, claim, user. */
+  authorInfo: AuthorInfo[];
   id: number;
   primaryCategory: string | null;
   absUrl: string;
@@ -22,12 +27,17 @@ export interface Paper extends PaperValues {
 
 type Loose = Record<string, unknown>;
 
-export function toPaper(r: PaperRow): Paper {
+/**
+ * A stored row as a Paper. People and organisations it refers to come from `ctx` (paper-loader.ts
+ * loads them for a batch of rows); without one they are bare records holding only their names.
+ */
+export function toPaper(r: PaperRow, ctx: ReadContext = BARE_CONTEXT): Paper {
   const values: Loose = {};
-  for (const [key, f] of paperFields()) values[key] = f.fromColumn((r as unknown as Loose)[f.column]);
+  for (const [key, f] of paperFields()) values[key] = f.fromColumn((r as unknown as Loose)[f.column], ctx);
   const v = values as unknown as PaperValues;
   return {
     ...v,
+    authorInfo: authorInfo(r.authors, ctx.person),
     id: Number(r.id),
     primaryCategory: v.categories[0] ?? null,
     absUrl: absUrl(r.arxiv_id),
@@ -39,12 +49,12 @@ export function toPaper(r: PaperRow): Paper {
 }
 
 /** One stored row as a complete JSONL record, keys in the table's order, null when unknown. */
-export function rowToExport(r: PaperRow): PaperExport {
+export function rowToExport(r: PaperRow, ctx: ReadContext = BARE_CONTEXT): PaperExport {
   const out: Loose = {};
   for (const [key, f] of paperFields()) {
     if (f.merge === 'local') continue;
     const c = (r as unknown as Loose)[f.column];
-    out[key] = f.toExport ? f.toExport(c) : f.fromColumn(c);
+    out[key] = f.toExport ? f.toExport(c, ctx) : f.fromColumn(c, ctx);
   }
   return out as PaperExport;
 }
@@ -93,6 +103,10 @@ export function mergePaper(stored: PaperFields, input: PaperInput): PaperFields 
   // value stays and the input only fills gaps. (Letting every input win made re-imports flip-flop
   // when one paper is listed on two days with different links: never "unchanged".)
   const later = newer || (!older && ((inc.upvotes as number) ?? 0) > ((old.upvotes as number | null) ?? 0));
+  // Who submitted a paper and when belong to its first daily listing, whichever order days are imported in.
+  const incDay = inc.daily_date as string | null;
+  const oldDay = old.daily_date as string | null;
+  const firstListing = incDay != null && (oldDay == null || incDay < oldDay);
   const rule: Record<MergeRule, (a: unknown, b: unknown, empty: unknown) => unknown> = {
     key: (_a, b) => b,
     version: () => (newer ? incVersion : storedVersion),
@@ -100,7 +114,7 @@ export function mergePaper(stored: PaperFields, input: PaperInput): PaperFields 
     latest: (a, b) => (later ? (a ?? b ?? null) : (b ?? a ?? null)),
     max: (a, b) => Math.max((a as number | null) ?? 0, (b as number | null) ?? 0),
     earliest: (a, b) => (a != null && b != null ? ((a as string) < (b as string) ? a : b) : (a ?? b ?? null)),
-    first: (a, b) => b ?? a ?? null,
+    listing: (a, b) => (firstListing ? (a ?? b ?? null) : (b ?? a ?? null)),
     provenance: (a, b) => (newer ? a : b),
     local: (_a, b) => b,
   };
@@ -109,6 +123,8 @@ export function mergePaper(stored: PaperFields, input: PaperInput): PaperFields 
     if (f.merge === 'local') continue;
     out[f.column] = rule[f.merge](inc[f.column], old[f.column], f.toColumn(null));
   }
+  // A list from another source (an arXiv version) keeps Hugging Face's facts about the same authors.
+  out.authors = keepAuthorFacts(out.authors as string, out.authors === inc.authors ? (old.authors as string) : (inc.authors as string));
   return out as unknown as PaperFields;
 }
 

@@ -2,7 +2,11 @@
  * Papers repository: every SQL statement that touches the `papers` table, and the change sequence.
  */
 import { sql, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
+import { countDailyEntries, listDailyEntries } from './daily.repo.ts';
 import { SOURCED_COLUMNS } from './paper-fields.ts';
+import { foldObservation, upsertOrganizations, upsertPeople, type Observation } from './people.repo.ts';
+import type { OrgInput, PersonInput } from './people.ts';
+import { cleanToken } from './text.ts';
 import type { Store } from '../store/db.ts';
 import type { Database, PaperRow } from '../store/schema.ts';
 import { fieldsFromInput, mergePaper, sameFields, type PaperFields, type PaperInput } from './paper.ts';
@@ -70,8 +74,42 @@ export async function upsertPapers(store: Store, inputs: PaperInput[]): Promise<
         .execute();
     }
     if (writes.length) await setSeq(trx, next);
+    const seen = observedRecords(inputs);
+    await upsertPeople(trx, seen.people);
+    await upsertOrganizations(trx, seen.orgs);
   });
   return result;
+}
+
+/**
+ * The people and organisations a batch mentions, each folded to one observation. An observation's
+ * time is the listing's (when it was submitted, else the entry's date, else the daily day).
+ */
+function observedRecords(inputs: PaperInput[]): { people: Map<string, Observation<PersonInput>>; orgs: Map<string, Observation<OrgInput>> } {
+  const people = new Map<string, Observation<PersonInput>>();
+  const orgs = new Map<string, Observation<OrgInput>>();
+  const add = <T>(into: Map<string, Observation<T>>, key: string | null, value: T, observedAt: string | null, source: string) => {
+    if (!key) return;
+    const obs = { value, observedAt, source };
+    const had = into.get(key);
+    into.set(key, had ? foldObservation(had, obs) : obs);
+  };
+  for (const p of inputs) {
+    const at = p.submittedOnDailyAt ?? p.dailyPublishedAt ?? (p.dailyDate ? `${p.dailyDate}T00:00:00.000Z` : null);
+    const person = (v: PersonInput | string | null | undefined) => {
+      const value = typeof v === 'string' ? { user: cleanToken(v) ?? '' } : v;
+      if (value) add(people, cleanToken(value.user), { ...value, user: cleanToken(value.user) ?? '' }, typeof v === 'string' ? null : at, p.source);
+    };
+    const org = (v: OrgInput | string | null | undefined) => {
+      const value = typeof v === 'string' ? { name: cleanToken(v) ?? '' } : v;
+      if (value) add(orgs, cleanToken(value.name), { ...value, name: cleanToken(value.name) ?? '' }, typeof v === 'string' ? null : at, p.source);
+    };
+    person(p.submittedBy);
+    for (const a of p.authors ?? []) if (typeof a !== 'string' && a.user) person(a.user);
+    org(p.organization);
+    org(p.submitterOrganization);
+  }
+  return { people, orgs };
 }
 
 /** Lock the sequence counter for the rest of the transaction and return its value. */
@@ -116,34 +154,18 @@ export async function getPaperRows(db: Kysely<Database>, arxivIds: string[]): Pr
   return db.selectFrom('papers').selectAll().where('arxiv_id', 'in', arxivIds).execute();
 }
 
-/** Papers that entered the daily list between two days (inclusive), most upvoted first. */
+/** Papers that entered the daily list between two days (inclusive), most upvoted first (daily.repo.ts). */
 export async function listDaily(
   db: Kysely<Database>,
   from: string,
   to: string,
   opts: { limit: number; offset: number },
 ): Promise<PaperRow[]> {
-  return db
-    .selectFrom('papers')
-    .selectAll()
-    .where('daily_date', '>=', from)
-    .where('daily_date', '<=', to)
-    .orderBy('upvotes', 'desc')
-    .orderBy('daily_date', 'desc')
-    .orderBy('arxiv_id', 'desc')
-    .limit(opts.limit)
-    .offset(opts.offset)
-    .execute();
+  return listDailyEntries(db, { from, to, order: 'upvotes', ...opts });
 }
 
 export async function countDaily(db: Kysely<Database>, from: string, to: string): Promise<number> {
-  const r = await db
-    .selectFrom('papers')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('daily_date', '>=', from)
-    .where('daily_date', '<=', to)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return countDailyEntries(db, { from, to });
 }
 
 /** The latest day with daily papers on or before `day` (or overall), or null. */

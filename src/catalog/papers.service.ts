@@ -7,7 +7,8 @@ import { AppError } from '../errors.ts';
 import type { Database } from '../store/schema.ts';
 import { parseArxivId } from './arxiv-id.ts';
 import { parsePeriod, periodOf, type Period, type PeriodKind } from './dates.ts';
-import { toPaper, type Paper } from './paper.ts';
+import type { Paper } from './paper.ts';
+import { loadPapers } from './paper-loader.ts';
 import { adjacentDailyDate, countDaily, getPaperRow, latestDailyDate, listDaily } from './papers.repo.ts';
 
 /**
@@ -18,7 +19,7 @@ export async function getPaper(db: Kysely<Database>, idInput: string): Promise<P
   const { id } = parseArxivId(idInput);
   const row = await getPaperRow(db, id);
   if (!row) throw new AppError('PAPER_NOT_FOUND', `No paper ${id} in this catalog.`, { details: { id } });
-  return toPaper(row);
+  return (await loadPapers(db, [row]))[0]!;
 }
 
 export interface ListingRequest {
@@ -62,7 +63,7 @@ export async function listPeriod(db: Kysely<Database>, req: ListingRequest): Pro
   const [prev, next] = await Promise.all([neighbour(db, period, -1), neighbour(db, period, 1)]);
   return {
     period,
-    papers: rows.map(toPaper),
+    papers: await loadPapers(db, rows),
     total,
     page,
     pageSize: req.pageSize,

@@ -43,6 +43,8 @@ function readEntry(e: Node): AtomEntry {
   }
   const parsed = tryParseArxivId(idUrl);
   if (!parsed || !title) return { kind: 'empty', id: parsed?.id ?? idUrl };
+  // Stored as arXiv wrote it, line breaks included (paper-fields.ts normalizes); `title` above is for checks.
+  const rawTitle = textOf(e.title) ?? title;
   const primary = textOf(asNode(e.primary_category)?.['@_term']);
   const terms = list(e.category).map((c) => textOf(c['@_term'])).filter((t): t is string => Boolean(t));
   // Primary first, then the cross-lists in arXiv's order, without duplicates.
@@ -52,7 +54,7 @@ function readEntry(e: Node): AtomEntry {
     paper: {
       arxivId: parsed.id,
       version: parsed.version,
-      title,
+      title: rawTitle,
       abstract: textOf(e.summary),
       authors: list(e.author).map((a) => cleanText(textOf(a.name))).filter((n): n is string => Boolean(n)),
       categories,

@@ -99,14 +99,15 @@ function readRecord(rec: Node, index: number): OaiRecord {
   if (!rawId) return { ...out, reason: 'missing <id>' };
   const id = tryParseArxivId(rawId);
   if (!id) return { ...out, reason: `invalid arXiv id ${JSON.stringify(rawId.slice(0, 60))} in <id>` };
-  const title = cleanText(textOf(m.title));
-  if (!title) return { ...out, reason: 'missing <title>' };
+  // Titles keep arXiv's line breaks (stored as the source wrote them; paper-fields.ts normalizes).
+  const title = textOf(m.title);
+  if (!cleanText(title)) return { ...out, reason: 'missing <title>' };
   const authors = ((asNode(m.authors)?.author as unknown[]) ?? []).map(authorName).filter((a): a is string => Boolean(a));
   out.paper = {
     arxivId: id.id,
     // The arXiv format describes the latest version without numbering it; null keeps the stored one.
     version: id.version,
-    title,
+    title: title!,
     abstract: textOf(m.abstract),
     authors,
     categories: (cleanText(textOf(m.categories)) ?? '').split(' ').filter(Boolean),

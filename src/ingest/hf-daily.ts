@@ -4,9 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { toDay, toTimestamp } from '../catalog/dates.ts';
 import type { PaperInput } from '../catalog/paper.ts';
+import { authorsFromHf } from '../catalog/paper-authors.ts';
+import { orgFromHf, personFromHf } from '../catalog/people.ts';
 import { messageOf } from '../errors.ts';
 import { createTotalEstimator, dayFromFileName, displayName, listInputFiles, readStdin } from './files.ts';
 import type { SourceItem } from './pipeline.ts';
@@ -14,20 +18,20 @@ import { parsePythonLiteral } from './python-literal.ts';
 
 export const HF_SOURCE = 'hf-daily';
 
+const gunzip = promisify(zlib.gunzip);
+
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** The user name of an HF user object (`submittedBy`, `submittedOnDailyBy`). */
-function userName(v: unknown): string | null {
-  if (!isObj(v)) return null;
-  return str(v.name) ?? str(v.user) ?? str(v.fullname);
-}
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((k): k is string => k !== null) : []);
 
 /**
- * Map one `daily_papers` entry to a PaperInput, or say why it cannot be.
+ * Map one `daily_papers` entry to a PaperInput, or say why it cannot be. Everything the entry holds is
+ * kept: texts as written, the submitter and organisation as records (people.ts), the authors' entries,
+ * media, GitHub stars, the discussion id, and the entry's own title and date where they differ.
  * @example hfEntryToInput({ paper: { id: '2405.15738', title: 'T' } }, '2024-05-27').dailyDate // '2024-05-27'
  */
 export function hfEntryToInput(entry: unknown, fallbackDay: string | null): PaperInput | string {
@@ -41,25 +45,38 @@ export function hfEntryToInput(entry: unknown, fallbackDay: string | null): Pape
   if (!id) return `not an arXiv id: ${JSON.stringify(String(rawId).slice(0, 60))}`;
   const title = str(paper.title) ?? str(entry.title);
   if (!title) return 'missing title';
-  const authors = Array.isArray(paper.authors)
-    ? paper.authors.map((a) => (isObj(a) ? str(a.name) : str(a))).filter((a): a is string => a !== null)
-    : [];
-  const keywords = Array.isArray(paper.ai_keywords) ? paper.ai_keywords.map(str).filter((k): k is string => k !== null) : [];
+  const entryTitle = str(entry.title);
+  const submittedOnDailyAt = toTimestamp(str(paper.submittedOnDailyAt));
+  const mediaUrls = strings(entry.mediaUrls ?? paper.mediaUrls);
   return {
     arxivId: id.id,
     version: id.version,
     title,
     abstract: str(paper.summary) ?? str(entry.summary),
-    authors,
+    authors: authorsFromHf(paper.authors),
     publishedAt: toTimestamp(str(paper.publishedAt) ?? str(entry.publishedAt)),
-    dailyDate: toDay(str(paper.submittedOnDailyAt)) ?? fallbackDay,
+    dailyDate: toDay(submittedOnDailyAt) ?? fallbackDay,
+    submittedOnDailyAt,
+    // The entry's own date and title: Hugging Face writes both beside the paper's, and they differ.
+    dailyPublishedAt: paper === entry ? null : toTimestamp(str(entry.publishedAt)),
+    dailyTitle: entryTitle && paper !== entry && entryTitle !== title ? entryTitle : null,
     upvotes: num(paper.upvotes),
     numComments: num(entry.numComments),
-    submittedBy: userName(entry.submittedBy) ?? userName(paper.submittedOnDailyBy),
+    submittedBy: personFromHf(entry.submittedBy) ?? personFromHf(paper.submittedOnDailyBy),
+    submitterOrganization: orgFromHf(entry.submitterOrganization),
+    organization: orgFromHf(entry.organization) ?? orgFromHf(paper.organization),
     githubRepo: str(paper.githubRepo),
+    githubRepoAddedBy: str(paper.githubRepoAddedBy),
+    githubStars: num(paper.githubStars),
     projectPage: str(paper.projectPage),
+    // Archives of 2024 name the social thumbnail `mediaUrl`; later ones call it `thumbnail`.
+    thumbnail: str(entry.thumbnail) ?? str(entry.mediaUrl),
+    mediaUrls: mediaUrls.length ? mediaUrls : null,
+    discussionId: str(paper.discussionId),
+    isAuthorParticipating: bool(entry.isAuthorParticipating),
     aiSummary: str(paper.ai_summary),
-    aiKeywords: keywords,
+    aiSummaryModel: str(paper.ai_summary_model),
+    aiKeywords: strings(paper.ai_keywords),
     source: HF_SOURCE,
   };
 }
@@ -142,7 +159,7 @@ export function* parseHfDailyText(text: string, file: string, opts: HfReadOption
  * @example for await (const item of readHfDaily(['data/hf-daily-papers'])) …
  */
 export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): AsyncGenerator<SourceItem> {
-  const files = listInputFiles(paths, (n) => n.endsWith('.json'));
+  const files = listInputFiles(paths, (n) => n.endsWith('.json') || n.endsWith('.json.gz'));
   const estimate = createTotalEstimator(files);
   let records = 0;
   for (let i = 0; i < files.length; i++) {
@@ -150,7 +167,10 @@ export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): A
     let text: string;
     try {
       // `-` is standard input: `curl …/api/daily_papers | paperboy ingest hf-daily -`.
-      text = file === '-' ? await readStdin() : await fs.promises.readFile(file, 'utf8');
+      if (file === '-') text = await readStdin();
+      // Archives are often kept compressed: `2025-10-29.json.gz` reads like `2025-10-29.json`.
+      else if (file.endsWith('.gz')) text = (await gunzip(await fs.promises.readFile(file))).toString('utf8');
+      else text = await fs.promises.readFile(file, 'utf8');
     } catch (e) {
       yield { kind: 'reject', location: displayName(file), reason: `cannot read file: ${messageOf(e)}` };
       continue;

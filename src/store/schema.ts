@@ -4,6 +4,7 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { PaperColumns } from '../catalog/paper-fields.ts';
+import type { OrganizationsTable, PeopleTable } from '../catalog/people.ts';
 
 /**
  * The papers table: the paper's own columns come from the one field table (catalog/paper-fields.ts);
@@ -45,6 +46,9 @@ export interface JobRunsTable {
 
 export interface Database {
   papers: PapersTable;
+  /** People imported from Hugging Face (submitters, claimed authors): records, not accounts. */
+  people: PeopleTable;
+  organizations: OrganizationsTable;
   counters: CountersTable;
   checkpoints: CheckpointsTable;
   job_runs: JobRunsTable;

@@ -13,17 +13,17 @@ const str = { type: 'string' } as const;
 interface Placed {
   key: PaperKey;
   name: string;
-  json: (v: unknown) => unknown;
+  json: (v: unknown, p: Readonly<Record<string, unknown>>) => unknown;
   schema: Record<string, unknown>;
 }
 
 function placed(where: 'paper' | 'entry'): Placed[] {
   const out: Placed[] = [];
   for (const [key, f] of paperFields()) {
-    const name = f.hf?.[where];
-    if (!f.hf || !name) continue;
-    const json = f.hf.json?.bind(f.hf) ?? ((v: unknown) => v);
-    out.push({ key, name, json, schema: f.hf.schema });
+    const slot = f.hf?.[where];
+    if (!slot) continue;
+    const json = slot.json?.bind(slot) ?? ((v: unknown) => v);
+    out.push({ key, name: slot.name, json, schema: slot.schema });
   }
   return out;
 }
@@ -32,7 +32,8 @@ const ON_PAPER = placed('paper');
 const ON_ENTRY = placed('entry');
 
 function write(fields: Placed[], p: Paper, into: Record<string, unknown>): Record<string, unknown> {
-  for (const f of fields) into[f.name] = f.json(p[f.key]);
+  const whole = p as unknown as Readonly<Record<string, unknown>>;
+  for (const f of fields) into[f.name] = f.json(p[f.key], whole);
   return into;
 }
 

@@ -102,7 +102,7 @@ describeEngines('list navigation', (ctx) => {
     assert.equal(await go('view=week&on=2026-08-04'), '/papers?week=2026-W31', 'Aug 4 is nearest to Jul 31');
     assert.equal(await go('view=month&on=2026-06-15'), '/papers?month=2026-07');
     assert.equal(await go('on=2026-08-11'), '/papers?date=2026-08-10', 'day view by default; ties go to the earlier day');
-    await get('/papers?view=day&on=2026-02-30', 400);
+    assert.match((await get('/papers?view=day&on=2026-02-30', 400)).body, /on must be a calendar day as YYYY-MM-DD \(got &quot;2026-02-30&quot;\)/);
     await get('/papers?view=year&on=2026-08-01', 400);
     // The form itself: a GET form on /papers with the catalog's bounds.
     const page = (await get('/papers?week=2026-W33')).body;

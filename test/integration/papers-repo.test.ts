@@ -7,8 +7,8 @@ import { describeEngines } from '../helpers/stores.ts';
 const base: PaperInput = {
   arxivId: '2401.00001',
   version: 1,
-  title: 'A  paper\n about things',
-  abstract: 'Line one\nline two.',
+  title: ' A  paper\n about things\u0000 ',
+  abstract: 'Line one\r\nline two.\u0007\n',
   authors: ['Ada Lovelace', 'Alan Turing'],
   categories: ['cs.LG', 'stat.ML'],
   publishedAt: '2024-01-01T00:00:00.000Z',
@@ -22,8 +22,10 @@ describeEngines('papers repository', (ctx) => {
     const r2 = await upsertPapers(ctx.store, [base, { ...base, arxivId: '2401.00002', title: 'Second' }]);
     assert.deepEqual(r2, { inserted: 0, updated: 0, unchanged: 2 });
     const row = await getPaperRow(ctx.store.db, '2401.00001');
-    assert.equal(row?.title, 'A paper about things');
-    assert.equal(row?.abstract, 'Line one line two.');
+    // Texts are kept as the source wrote them: inner white space and line breaks stay (CR LF becomes LF);
+    // control characters and the edges' white space go.
+    assert.equal(row?.title, 'A  paper\n about things');
+    assert.equal(row?.abstract, 'Line one\nline two.');
     assert.deepEqual(JSON.parse(row!.authors), ['Ada Lovelace', 'Alan Turing']);
     assert.equal(row?.categories, 'cs.LG stat.ML');
   });

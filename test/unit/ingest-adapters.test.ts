@@ -35,7 +35,11 @@ describe('hf-daily adapter', () => {
     assert.equal(p?.paper.dailyDate, '2025-07-07');
     assert.equal(p?.paper.upvotes, 2);
     assert.equal(p?.paper.numComments, 1);
-    assert.equal(p?.paper.submittedBy, 'RajveeSheth');
+    const by = p?.paper.submittedBy;
+    assert.ok(by && typeof by === 'object', 'the submitter is a whole person');
+    assert.equal(by.user, 'RajveeSheth');
+    assert.equal(by.fullname, 'Rajvee Sheth');
+    assert.equal(by.hfId, '66e1425c919f283fbd7dfb5e');
     assert.equal(p?.paper.source, 'hf-daily');
     assert.match(p?.paper.publishedAt ?? '', /^2025-07-0\dT/);
     assert.ok((p?.paper.authors?.length ?? 0) > 0);

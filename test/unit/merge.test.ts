@@ -7,7 +7,7 @@ const arxiv: PaperInput = {
   categories: ['cs.CL', 'cs.AI'], publishedAt: '2024-01-01T00:00:00.000Z', comment: '9 pages', source: 'kaggle',
 };
 const hf: PaperInput = {
-  arxivId: '2401.00001', title: 'Title', abstract: 'Abstract text', authors: ['A B'], dailyDate: '2024-01-03',
+  arxivId: '2401.00001', title: 'Title', abstract: 'Abstract\n text', authors: ['A B'], dailyDate: '2024-01-03',
   upvotes: 12, numComments: 2, githubRepo: 'https://github.com/x/y', aiKeywords: ['llm'], source: 'hf-daily',
 };
 
@@ -34,7 +34,7 @@ describe('merge rules', () => {
 
   it('never lets an unknown value erase a known one', () => {
     const m = mergePaper(fieldsFromInput(arxiv), { arxivId: arxiv.arxivId, title: 'Title', source: 'x' });
-    assert.equal(m.abstract, 'Abstract text');
+    assert.equal(m.abstract, 'Abstract\n text', 'kept as the source wrote it');
     assert.equal(m.authors, JSON.stringify(['A B']));
     assert.equal(m.categories, 'cs.CL cs.AI');
   });

@@ -11,6 +11,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { catalog } from './0001-catalog.ts';
 import { jobs } from './0002-jobs.ts';
+import { hfFields } from './0003-hf-fields.ts';
 
 import type { Engine } from './engine.ts';
 
@@ -20,6 +21,7 @@ function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_catalog': catalog(engine),
     '0002_jobs': jobs(),
+    '0003_hf_fields': hfFields(engine),
   };
 }
 

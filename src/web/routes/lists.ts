@@ -4,7 +4,7 @@
  * Items have the shape of `/api/daily_papers` entries (hf-json.ts); trending adds its `score` beside.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { NewestKey } from '../../catalog/catalog.service.ts';
+import type { NewestKey, TrendingPaper } from '../../catalog/catalog.service.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared } from '../prepared.ts';
@@ -33,6 +33,7 @@ function pageSchema(extra: Record<string, unknown> = {}, itemExtra: Record<strin
 
 export const listRoutes: FastifyPluginAsync = async (server) => {
   const base = () => server.app.config.baseUrl;
+  const pageItems = (ranked: TrendingPaper[]) => ranked.map((r) => ({ ...hfDailyEntryJson(r.paper, base()), score: Math.round(r.score * 1000) / 1000 }));
 
   server.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/api/trending',
@@ -63,7 +64,7 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
         const more = reference !== null && pos.o + limit < ranked.length;
         const body = {
           reference,
-          items: ranked.slice(pos.o, pos.o + limit).map((r) => ({ ...hfDailyEntryJson(r.paper, base()), score: Math.round(r.score * 1000) / 1000 })),
+          items: pageItems(ranked.slice(pos.o, pos.o + limit)),
           next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
         };
         return prepare(JSON.stringify(body), 'application/json; charset=utf-8');

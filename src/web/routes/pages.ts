@@ -2,7 +2,8 @@
  * HTML pages: the daily / weekly / monthly lists and the paper page.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { parsePeriod, type PeriodKind } from '../../catalog/dates.ts';
+import { parseDay, type PeriodKind } from '../../catalog/dates.ts';
+import { markdownRequest, sendPaperMarkdown } from './api-papers.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage, periodHref } from '../views/listing.ts';
@@ -35,21 +36,9 @@ const listQuerySchema = {
   },
 } as const;
 
-/** Which list a query asks for; more than one period parameter is a mistake worth saying. */
-export function periodFromQuery(q: { date?: string; week?: string; month?: string }): { kind: PeriodKind; value?: string } {
-  const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined && q[k] !== '');
-  if (given.length > 1) throw new AppError('BAD_REQUEST', `give one of date, week or month, not ${given.join(' and ')}`);
-  if (q.week) return { kind: 'week', value: q.week };
-  if (q.month) return { kind: 'month', value: q.month };
-  if (q.date) return { kind: 'day', value: q.date };
-  return { kind: 'day' };
-}
-
-export function pageNumber(p: string | undefined, base: 0 | 1): number {
-  if (p === undefined || p === '') return base;
-  if (!/^\d{1,6}$/.test(p)) throw new AppError('BAD_REQUEST', `p must be a page number (got ${JSON.stringify(p.slice(0, 20))})`);
-  return Number(p);
-}
+// Shared with the JSON API (api-papers.ts), which imports them from there: no import cycle.
+export { pageNumber, periodFromQuery } from '../list-params.ts';
+import { pageNumber, periodFromQuery } from '../list-params.ts';
 
 export const pageRoutes: FastifyPluginAsync = async (server) => {
   const app = server.app;
@@ -77,7 +66,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
     // The date picker sends a day and a kind: open the nearest list of that kind that has papers.
     if (req.query.on !== undefined) {
-      const day = parsePeriod('day', req.query.on).from;
+      if (!parseDay(req.query.on)) throw new AppError('INVALID_DATE', `on must be a calendar day as YYYY-MM-DD (got ${JSON.stringify(req.query.on.slice(0, 40))})`);
+      const day = req.query.on;
       const target = await app.catalog.periodForPick(req.query.view ?? 'day', day);
       return reply.redirect(target ? periodHref(target) : '/', 303);
     }
@@ -99,8 +89,11 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
 
   // A wildcard, because old-style arXiv ids hold a slash: /papers/hep-th/9901001.
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
+    // `/papers/{id}.md` and `Accept: text/markdown` answer the paper as Markdown (api-papers.ts).
+    const markdown = markdownRequest(req.params['*'], req.headers.accept);
+    if (markdown) return sendPaperMarkdown(app, reply, markdown);
     const paper = await app.catalog.getPaper(decodeURIComponent(req.params['*']));
-    reply.header('cache-control', 'public, max-age=300');
+    reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
     const head = feedLinks(...paperFeeds(paper));
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
     return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarPlaceholder(paper) }).value);

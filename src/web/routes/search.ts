@@ -52,19 +52,26 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
     },
   );
 
-  server.get<{ Querystring: { q: string; limit?: number } }>(
+  server.get<{ Querystring: { q?: string; limit?: number } }>(
     '/api/papers/search',
     {
       schema: {
-        summary: 'Search papers (Hugging Face shape)',
+        summary: 'Search papers (Hugging Face shape); without q, the most recent daily papers',
         tags: ['search'],
-        querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { ...q, minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 120, default: 20 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { q, limit: { type: 'integer', minimum: 1, maximum: 120, default: 20 } } },
         response: { 200: { type: 'array', items: hfDailyEntrySchema }, 400: errorSchema },
       },
     },
     async (req) => {
+      const limit = req.query.limit ?? 20;
+      const text = req.query.q?.trim() ?? '';
+      // huggingface_hub's list_papers() without a query sends no q: list papers, newest first.
+      if (!text) {
+        const papers = await app.catalog.dailyPapers({ kind: 'day', sort: 'publishedAt', page: 0, limit, today: new Date().toISOString().slice(0, 10) });
+        return papers.map((paper) => hfDailyEntryJson(paper, app.config.baseUrl));
+      }
       // Hugging Face's shape carries neither snippets nor a total: skip highlighting and counting.
-      const res = await app.catalog.search({ q: req.query.q, limit: req.query.limit ?? 20, bare: true });
+      const res = await app.catalog.search({ q: text, limit, bare: true });
       return res.results.map(({ paper }) => hfDailyEntryJson(paper, app.config.baseUrl));
     },
   );

@@ -33,7 +33,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
     ${p.comment ? html`<dt>Comment</dt><dd>${p.comment}</dd>` : ''}
     ${p.journalRef ? html`<dt>Journal</dt><dd>${p.journalRef}</dd>` : ''}
     ${p.doi ? html`<dt>DOI</dt><dd><a href="https://doi.org/${p.doi}" rel="noopener">${p.doi}</a></dd>` : ''}
-    ${p.submittedBy ? html`<dt>Submitted by</dt><dd>${p.submittedBy}</dd>` : ''}
+    ${p.submittedBy ? html`<dt>Submitted by</dt><dd>${p.submittedBy.fullname ?? p.submittedBy.user}</dd>` : ''}
   </dl>
   <section class="abstract-full"><h2>Abstract</h2><p>${p.abstract || 'No abstract is known for this paper.'}</p></section>
   ${p.aiSummary ? html`<section class="ai"><h2>In short</h2><p>${p.aiSummary}</p></section>` : ''}
