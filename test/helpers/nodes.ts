@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Start `paperboy serve` with extra environment; resolves once /readyz is 200 (or rejects with its stderr). */
-export async function startNode(env: Record<string, string>, timeoutMs = 20_000): Promise<NodeProcess> {
+export async function startNode(env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, [path.resolve('bin/paperboy.js'), 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', DEMO_DATA: 'false', ...env },
@@ -69,17 +69,20 @@ export async function startNode(env: Record<string, string>, timeoutMs = 20_000)
     },
   };
   const deadline = Date.now() + timeoutMs;
+  let last = 'not listening';
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`paperboy serve exited with ${proc.exitCode}: ${err}`);
     try {
       const r = await fetch(`${url}/readyz`);
       if (r.ok) return node;
+      last = `${r.status} ${await r.text()}`;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       await node.kill('SIGKILL');
-      throw new Error(`paperboy serve not ready after ${timeoutMs} ms: ${err}`);
+      const tail = logs.slice(-5).map((l) => JSON.stringify(l).slice(0, 300)).join('\n');
+      throw new Error(`paperboy serve not ready after ${timeoutMs} ms (last /readyz: ${last}): ${err}\n${tail}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
