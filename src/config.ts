@@ -29,6 +29,14 @@ export const RATE_LIMIT_DEFAULTS = {
   api: '600/1m',
   /** RSS/Atom feeds (readers poll every few minutes; most answers are 304s). */
   feeds: '120/1m',
+  /** Community, per client address: asking for sign-in links and trying passwords. */
+  signin: '20/10m',
+  /** Community, per account: upvotes (toggling a vote counts each time). */
+  vote: '300/1m',
+  /** Community, per account: writing, editing and reporting comments. */
+  comment: '30/10m',
+  /** Community, per account: paper submissions. */
+  submit: '30/1h',
 } as const satisfies Record<string, string>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -157,6 +165,28 @@ const schema = z.object({
     if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: `${r}; must be ${JOBS_FORM}` });
     return r as ReadonlyMap<JobName, number>;
   }),
+  /** Community: who may create an account (docs/community.md). */
+  REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** Days a session lives without use (each use extends it). */
+  SESSION_DAYS: z.coerce.number().int().min(1).max(400).default(30),
+  /** Keep a looked-up session this long per node (ms); sign-outs made on another node take this long to reach it. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Minutes a magic sign-in link stays valid (single use). */
+  SIGNIN_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(20),
+  /** Accept passwords besides magic links (accounts set one on their settings page). */
+  PASSWORD_SIGNIN: bool.default(true),
+  /** Submissions (docs/community.md): a paper first published on arXiv within this many days. */
+  SUBMIT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(100_000).default(14),
+  /** Submissions per member per day (UTC). */
+  SUBMIT_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(5),
+  /** No submissions on Saturdays and Sundays (UTC), as arXiv announces nothing then. */
+  SUBMIT_NO_WEEKENDS: bool.default(false),
+  /** Accounts younger than this many days are "new": fewer links per comment and comments per hour. */
+  NEW_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+  NEW_ACCOUNT_LINKS: z.coerce.number().int().min(0).max(100).default(2),
+  NEW_ACCOUNT_COMMENTS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(10),
+  /** How often each node folds changed vote and comment counts into the catalog (ms; src/community/count-folder.ts). */
+  COUNTS_FOLD_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   /** Which proxies to believe about the client's address (X-Forwarded-For): off unless set. */
   TRUST_PROXY: z.string().default('off').transform((v, ctx) => {
     const r = parseTrustProxy(v);
@@ -211,6 +241,18 @@ export type Config = Readonly<{
   arxivDelayMs: number;
   /** Job periods given in JOBS (ms; 0 = off); jobs not named keep their defaults. */
   jobs: ReadonlyMap<JobName, number>;
+  registration: 'open' | 'invite' | 'closed';
+  sessionDays: number;
+  sessionCacheMs: number;
+  signinLinkMinutes: number;
+  passwordSignin: boolean;
+  countsFoldMs: number;
+  submitMaxAgeDays: number;
+  submitDailyCap: number;
+  submitNoWeekends: boolean;
+  newAccountDays: number;
+  newAccountLinks: number;
+  newAccountCommentsPerHour: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** Proxies believed about the client address (Fastify's trustProxy): false, a hop count, or addresses/CIDRs. */
@@ -274,6 +316,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     arxivApiUrl: e.ARXIV_API_URL,
     arxivDelayMs: e.ARXIV_DELAY_MS,
     jobs: e.JOBS,
+    registration: e.REGISTRATION,
+    sessionDays: e.SESSION_DAYS,
+    sessionCacheMs: e.SESSION_CACHE_MS,
+    signinLinkMinutes: e.SIGNIN_LINK_MINUTES,
+    passwordSignin: e.PASSWORD_SIGNIN,
+    countsFoldMs: e.COUNTS_FOLD_MS,
+    submitMaxAgeDays: e.SUBMIT_MAX_AGE_DAYS,
+    submitDailyCap: e.SUBMIT_DAILY_CAP,
+    submitNoWeekends: e.SUBMIT_NO_WEEKENDS,
+    newAccountDays: e.NEW_ACCOUNT_DAYS,
+    newAccountLinks: e.NEW_ACCOUNT_LINKS,
+    newAccountCommentsPerHour: e.NEW_ACCOUNT_COMMENTS_PER_HOUR,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `Paperboy <paperboy@${new URL(e.BASE_URL ?? 'http://localhost').hostname}>`,
     trustProxy: e.TRUST_PROXY,

@@ -50,6 +50,22 @@ export const ERROR_CODES = {
   REQUEST_TIMEOUT: 408,
   /** A URL that cannot be decoded (malformed percent-encoding, invalid UTF-8). */
   INVALID_URL: 400,
+  /** Community (src/community): accounts, sessions, CSRF, permissions. */
+  SIGN_IN_REQUIRED: 401,
+  TOKEN_INVALID: 401,
+  CSRF_INVALID: 403,
+  FORBIDDEN: 403,
+  USER_BANNED: 403,
+  SIGNIN_LINK_INVALID: 400,
+  INVITE_INVALID: 400,
+  REGISTRATION_CLOSED: 403,
+  USER_NOT_FOUND: 404,
+  CONFLICT: 409,
+  FIELD_TOO_LONG: 400,
+  COMMENT_NOT_FOUND: 404,
+  THREAD_LOCKED: 403,
+  NEW_ACCOUNT_LIMIT: 429,
+  SUBMISSION_REFUSED: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

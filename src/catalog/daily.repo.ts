@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, PaperRow } from '../store/schema.ts';
+import { SHOWN_UPVOTES } from './counts.ts';
 
 /**
  * - `upvotes`: most upvoted first; ties by the later day, then the entry's later `publishedAt` (the
@@ -40,7 +41,7 @@ export async function listDailyEntries(db: Kysely<Database>, q: DailyQuery): Pro
   let s = scoped(db, q).selectAll();
   s = q.order === 'newest'
     ? s.orderBy(listedAt, 'desc').orderBy('arxiv_id', 'desc')
-    : s.orderBy('upvotes', 'desc').orderBy('daily_date', 'desc').orderBy(listedAt, 'desc').orderBy('arxiv_id', 'desc');
+    : s.orderBy(SHOWN_UPVOTES, 'desc').orderBy('daily_date', 'desc').orderBy(listedAt, 'desc').orderBy('arxiv_id', 'desc');
   return s.limit(q.limit).offset(q.offset).execute();
 }
 

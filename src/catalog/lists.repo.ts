@@ -6,6 +6,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Store } from '../store/db.ts';
 import type { PaperRow } from '../store/schema.ts';
 import { latestDailyDate } from './papers.repo.ts';
+import { SHOWN_UPVOTES } from './counts.ts';
 
 const MS_DAY = 86_400_000;
 
@@ -32,7 +33,7 @@ export async function listRecentDaily(
     .where('daily_date', '>=', from)
     .where('daily_date', '<=', latest)
     .orderBy('daily_date', 'desc')
-    .orderBy('upvotes', 'desc')
+    .orderBy(SHOWN_UPVOTES, 'desc')
     .orderBy('arxiv_id', 'desc')
     .limit(opts.limit)
     .execute();

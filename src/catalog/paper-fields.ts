@@ -252,6 +252,16 @@ export const PAPER_FIELDS = {
     paper: { name: 'numComments', schema: INT },
     entry: { name: 'numComments', schema: INT },
   }),
+  // The community's counts (docs/community.md, "Counts"): written by the count folder, never by ingest.
+  // Paper.upvotes / Paper.numComments are the shown counts, baseline + these (paper.ts, counts.ts).
+  localUpvotes: def({
+    column: 'local_upvotes', input: optCount, merge: 'local', toColumn: (v) => v ?? 0, fromColumn: (c: number) => c,
+    doc: 'upvotes cast on this site, as last folded into the catalog',
+  }),
+  localComments: def({
+    column: 'local_comments', input: optCount, merge: 'local', toColumn: (v) => v ?? 0, fromColumn: (c: number) => c,
+    doc: 'comments written on this site, as last folded into the catalog',
+  }),
   submittedBy: personRef('submitted_by', 'listing', 'who submitted the paper to the daily list (a person, people.ts)', {
     paper: { name: 'submittedOnDailyBy', schema: hfUserSchema, json: (v) => (v ? hfUserJson(v) : null) },
     entry: { name: 'submittedBy', schema: hfSubmitterSchema, json: (v) => (v ? hfSubmitterJson(v) : null) },

@@ -4,6 +4,7 @@
  */
 import type { PaperRow } from '../store/schema.ts';
 import { absUrl, pdfUrl } from './arxiv-id.ts';
+import { shownComments, shownUpvotes } from './counts.ts';
 import { authorInfo, keepAuthorFacts, type AuthorInfo } from './paper-authors.ts';
 import { BARE_CONTEXT, paperFields, type MergeRule, type PaperExport, type PaperInput, type PaperValues, type ReadContext, type SourcedColumns } from './paper-fields.ts';
 
@@ -37,6 +38,9 @@ export function toPaper(r: PaperRow, ctx: ReadContext = BARE_CONTEXT): Paper {
   const v = values as unknown as PaperValues;
   return {
     ...v,
+    // The shown counts: imported baseline + this site's (counts.ts); the parts stay in local*.
+    upvotes: shownUpvotes(r),
+    numComments: shownComments(r),
     authorInfo: authorInfo(r.authors, ctx.person),
     id: Number(r.id),
     primaryCategory: v.categories[0] ?? null,

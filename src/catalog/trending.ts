@@ -11,6 +11,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, PaperRow } from '../store/schema.ts';
 import { latestDailyDate } from './papers.repo.ts';
+import { shownUpvotes } from './counts.ts';
 
 export const HALF_LIFE_DAYS = 3;
 export const WINDOW_DAYS = 14;
@@ -39,11 +40,11 @@ export interface Ranked {
 export function rankTrending(rows: PaperRow[], reference: string): Ranked[] {
   return rows
     .filter((r) => r.daily_date !== null)
-    .map((row) => ({ row, score: trendingScore(row.upvotes, ageInDays(row.daily_date!, reference)) }))
+    .map((row) => ({ row, score: trendingScore(shownUpvotes(row), ageInDays(row.daily_date!, reference)) }))
     .sort(
       (a, b) =>
         b.score - a.score ||
-        b.row.upvotes - a.row.upvotes ||
+        shownUpvotes(b.row) - shownUpvotes(a.row) ||
         (b.row.daily_date! < a.row.daily_date! ? -1 : b.row.daily_date! > a.row.daily_date! ? 1 : 0) ||
         (b.row.arxiv_id < a.row.arxiv_id ? -1 : b.row.arxiv_id > a.row.arxiv_id ? 1 : 0),
     );

@@ -15,8 +15,9 @@ import { searchCmd } from './search-cmd.ts';
 import { stats } from './stats.ts';
 import { exportCmd } from './export.ts';
 import { backup } from './backup.ts';
+import { usersCmd } from './users.ts';
 
-export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup];
+export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

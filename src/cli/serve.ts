@@ -5,6 +5,7 @@ import { recordIngest } from '../metrics.ts';
 import { scheduledJobs } from '../jobs/registry.ts';
 import { createScheduler } from '../jobs/scheduler.ts';
 import { startServer } from '../web/server.ts';
+import { community } from '../community/index.ts';
 import type { Command } from './command.ts';
 
 export const serve: Command = {
@@ -25,6 +26,8 @@ export const serve: Command = {
     scheduler.start();
     // Keep this node's search index following the catalog (a paper ingested anywhere shows up here).
     app.search.start(config.indexPollMs);
+    // Fold vote and comment counts into the catalog every COUNTS_FOLD_MS (src/community/count-folder.ts).
+    community(app).counts.start();
     out.info(`Paperboy is serving ${config.baseUrl} on port ${port} (database: ${app.store.engine} ${app.store.location}; node ${scheduler.owner})`);
     await new Promise<void>((resolve) => {
       let stopping = false;

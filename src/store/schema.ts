@@ -3,6 +3,7 @@
  * so they sort and compare the same way everywhere.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { CommunityTables } from '../community/schema.ts';
 import type { PaperColumns } from '../catalog/paper-fields.ts';
 import type { OrganizationsTable, PeopleTable } from '../catalog/people.ts';
 
@@ -44,7 +45,7 @@ export interface JobRunsTable {
   error: string | null;
 }
 
-export interface Database {
+export interface Database extends CommunityTables {
   papers: PapersTable;
   /** People imported from Hugging Face (submitters, claimed authors): records, not accounts. */
   people: PeopleTable;

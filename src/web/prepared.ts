@@ -52,8 +52,9 @@ export function pickEncoding(acceptEncoding: string | string[] | undefined): 'br
  * @fastify/etag neither hashes the body nor misses a conditional request: it answers a matching
  * If-None-Match with 304.
  */
-export function sendPrepared(req: FastifyRequest, reply: FastifyReply, p: Prepared): FastifyReply {
-  reply.type(p.type).header('vary', 'accept-encoding');
+export function sendPrepared(req: FastifyRequest, reply: FastifyReply, p: Prepared, o: { varyCookie?: boolean } = {}): FastifyReply {
+  // varyCookie: an HTML page whose signed-in form differs (browsers must not reuse it across sign-in).
+  reply.type(p.type).header('vary', o.varyCookie ? 'accept-encoding, cookie' : 'accept-encoding');
   const encoding = pickEncoding(req.headers['accept-encoding']);
   if (encoding === 'br') return reply.header('content-encoding', 'br').header('etag', `"${p.tag}-br"`).send(p.br);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').header('etag', `"${p.tag}-gz"`).send(p.gzip);

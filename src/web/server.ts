@@ -15,6 +15,8 @@ import { ROUTES } from './routes/index.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
+import { sessionPlugin } from './plugins/session.ts';
+import { csrfPlugin } from './plugins/csrf.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
@@ -68,6 +70,9 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   installErrorHandling(server);
   await registerRateLimits(server, app.config, app.redis);
   await server.register(formbody);
+  // request.user on every request, and CSRF tokens checked on every state-changing one (community).
+  await server.register(sessionPlugin);
+  await server.register(csrfPlugin);
   // The stylesheet and client assets; hashed names are not needed at this size, a short max-age is.
   await server.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: 3_600_000, schemaHide: true });
   // Before the route modules, so the OpenAPI document sees every route.
@@ -75,6 +80,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     openapi: {
       info: { title: 'Paperboy API', version: '0.1.0', description: 'Papers, lists, feeds, exports and operations endpoints. JSON lists page with an opaque `cursor`.' },
       servers: [{ url: app.config.baseUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (pb_…) made on /settings' } } },
     },
   });
   await server.register(swaggerUi, { routePrefix: '/docs' });

@@ -30,7 +30,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Start `paperboy serve` with extra environment; resolves once /readyz is 200 (or rejects with its stderr). */
+/**
+ * Start `paperboy serve` with extra environment; resolves once /readyz is 200 (or rejects with its stderr).
+ * The deadline is generous: on a shared 2-core machine under load a node took over 20 s to start
+ * (tsx compiles the sources first); a passing start is not slowed by it (readiness is polled).
+ */
 export async function startNode(env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, [path.resolve('bin/paperboy.js'), 'serve'], {

@@ -11,6 +11,11 @@ import { createTestServer } from '../helpers/server.ts';
  */
 // HTML pages and static assets are for people, not API clients: they stay out of the OpenAPI document.
 const HIDDEN = new Set(['GET /feeds', 'OPTIONS {*}', 'GET /', 'GET /papers', 'GET /papers/{*}', 'GET /static/{*}', 'GET /search', 'GET /similar', 'GET /favicon.ico']);
+// Community pages and their forms (HTML; the JSON API beside them is documented).
+for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signin/link', 'POST /signin/password', 'POST /signout', 'POST /signout/everywhere',
+  'GET /settings', 'POST /settings/profile', 'POST /settings/password', 'POST /settings/tokens', 'POST /settings/tokens/revoke', 'POST /votes',
+  'POST /comments', 'GET /comments/{id}/edit', 'POST /comments/{id}/edit', 'POST /comments/{id}/delete', 'POST /comments/{id}/report', 'GET /comments/{id}/history',
+  'GET /users/{handle}', 'GET /settings/export.json', 'POST /settings/delete', 'GET /submit', 'POST /submit']) HIDDEN.add(r);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;

@@ -39,3 +39,11 @@ describe('trending', () => {
     assert.equal(ranked[2]!.score, 25.25);
   });
 });
+
+describe('trending reads the shown count', () => {
+  it('ranks by the imported baseline plus local votes', () => {
+    const a = { ...row('2608.00001', 10, '2026-08-21'), local_upvotes: 0 };
+    const b = { ...row('2608.00002', 4, '2026-08-21'), local_upvotes: 7 };
+    assert.deepEqual(rankTrending([a, b], '2026-08-21').map((r) => [r.row.arxiv_id, r.score]), [['2608.00002', 12], ['2608.00001', 11]]);
+  });
+});

@@ -12,6 +12,10 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { catalog } from './0001-catalog.ts';
 import { jobs } from './0002-jobs.ts';
 import { hfFields } from './0003-hf-fields.ts';
+import { accounts } from './0010-accounts.ts';
+import { votes } from './0011-votes.ts';
+import { discussion } from './0012-discussion.ts';
+import { submissions } from './0013-submissions.ts';
 
 import type { Engine } from './engine.ts';
 
@@ -22,6 +26,10 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0001_catalog': catalog(engine),
     '0002_jobs': jobs(),
     '0003_hf_fields': hfFields(engine),
+    '0010_accounts': accounts(engine),
+    '0011_votes': votes(engine),
+    '0012_discussion': discussion(engine),
+    '0013_submissions': submissions(engine),
   };
 }
 

@@ -12,6 +12,12 @@ import { apiPaperRoutes } from './api-papers.ts';
 import { assetRoutes } from './assets.ts';
 import { pageRoutes } from './pages.ts';
 import { searchRoutes } from './search.ts';
+import { accountRoutes } from './account.ts';
+import { settingsRoutes } from './settings.ts';
+import { voteRoutes } from './votes.ts';
+import { commentRoutes } from './comments.ts';
+import { userRoutes } from './users.ts';
+import { submissionRoutes } from './submissions.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -23,4 +29,10 @@ export const ROUTES: FastifyPluginAsync[] = [
   exportRoutes,
   metricsRoutes,
   assetRoutes,
+  accountRoutes,
+  settingsRoutes,
+  voteRoutes,
+  commentRoutes,
+  userRoutes,
+  submissionRoutes,
 ];

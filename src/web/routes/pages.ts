@@ -9,6 +9,11 @@ import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage, periodHref } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
+import { viewerOf } from '../viewer.ts';
+import { community } from '../../community/index.ts';
+import { discussionSection } from '../views/discussion.ts';
+import { html } from '../html.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { seqCache } from '../seq-cache.ts';
 
 const PAGE_SIZE = 30;
@@ -45,23 +50,31 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   const dailyFeeds = feedLinks(FEEDS.daily, FEEDS.trending);
 
   // A list page is a pure function of the catalog: render it once per change of the catalog's sequence.
-  const list = async (q: ListQuery): Promise<Prepared> => {
+  // A signed-in user's page adds their votes and forms, so it is rendered for them from the cached list.
+  const list = async (req: FastifyRequest, reply: FastifyReply, q: ListQuery): Promise<FastifyReply> => {
     const { kind, value } = periodFromQuery(q);
     const page = Math.max(1, pageNumber(q.p, 1));
-    return seqCache(app).get(`page:list:${kind}:${value ?? ''}:${page}`, async () =>
-      {
-        const listing = await app.catalog.listPeriod({ kind, value, page, pageSize: PAGE_SIZE });
-        const nav = listing.period ? await app.catalog.periodNavigation(listing.period, listing) : null;
-        return prepare(listingPage(listing, kind, nav, dailyFeeds).value, HTML);
-      },
-    );
+    const cache = seqCache(app);
+    const data = () => cache.get(`data:list:${kind}:${value ?? ''}:${page}`, async () => {
+      const listing = await app.catalog.listPeriod({ kind, value, page, pageSize: PAGE_SIZE });
+      const nav = listing.period ? await app.catalog.periodNavigation(listing.period, listing) : null;
+      return { listing, nav };
+    });
+    const viewer = req.user ? await viewerOf(req, reply, (await data()).listing.papers) : undefined;
+    if (viewer) {
+      const { listing, nav } = await data();
+      return reply.type(HTML).send(listingPage(listing, kind, nav, dailyFeeds, viewer).value);
+    }
+    reply.header('cache-control', 'public, max-age=60');
+    const prepared: Prepared = await cache.get(`page:list:${kind}:${value ?? ''}:${page}`, async () => {
+      const { listing, nav } = await data();
+      return prepare(listingPage(listing, kind, nav, dailyFeeds).value, HTML);
+    });
+    return sendPrepared(req, reply, prepared, { varyCookie: true });
   };
 
   // The busiest page: a cache hit sends ready bytes (see prepared.ts).
-  server.get('/', { schema: { hide: true } }, async (req, reply) => {
-    reply.header('cache-control', 'public, max-age=60');
-    return sendPrepared(req, reply, await list({}));
-  });
+  server.get('/', { schema: { hide: true } }, async (req, reply) => list(req, reply, {}));
 
   server.get<{ Querystring: ListQuery }>('/papers', { schema: { hide: true, querystring: listQuerySchema } }, async (req, reply) => {
     // The date picker sends a day and a kind: open the nearest list of that kind that has papers.
@@ -71,8 +84,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
       const target = await app.catalog.periodForPick(req.query.view ?? 'day', day);
       return reply.redirect(target ? periodHref(target) : '/', 303);
     }
-    reply.header('cache-control', 'public, max-age=60');
-    return sendPrepared(req, reply, await list(req.query));
+    return list(req, reply, req.query);
   });
 
   server.get<{ Querystring: { id: string; fragment?: string } }>(
@@ -83,7 +95,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
       const similar = await app.catalog.similar(paper, 8);
       reply.header('cache-control', 'public, max-age=300');
       const section = similarSection(similar);
-      return reply.type('text/html; charset=utf-8').send(req.query.fragment ? section.value : similarPage(paper, section).value);
+      if (req.query.fragment) return reply.type(HTML).send(section.value);
+      return reply.type(HTML).send(similarPage(paper, section, await viewerOf(req, reply)).value);
     },
   );
 
@@ -93,9 +106,13 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const markdown = markdownRequest(req.params['*'], req.headers.accept);
     if (markdown) return sendPaperMarkdown(app, reply, markdown);
     const paper = await app.catalog.getPaper(decodeURIComponent(req.params['*']));
-    reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
+    // Revalidated on every view (the ETag makes that cheap): votes and comments change it.
+    reply.header('cache-control', 'public, no-cache').header('vary', 'accept');
     const head = feedLinks(...paperFeeds(paper));
+    const viewer = await viewerOf(req, reply, [paper]);
+    if (viewer) reply.header('vary', 'accept, cookie');
+    const thread = await community(app).comments.thread(paper.arxivId, req.user);
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
-    return reply.type('text/html; charset=utf-8').send(paperPage(paper, { head, below: similarPlaceholder(paper) }).value);
+    return reply.type(HTML).send(paperPage(paper, { head, below: html`${discussionSection(thread, viewer)}${similarPlaceholder(paper)}`, viewer }).value);
   });
 };

@@ -2,6 +2,7 @@
  * Search: the HTML results page, Hugging Face's `/api/papers/search`, and the richer `/api/search`.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { viewerOf } from '../viewer.ts';
 import { AppError } from '../../errors.ts';
 import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, type SearchMode, type SortOrder } from '../../search/index.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
@@ -48,7 +49,8 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
         if (result.mode !== mode && s === 'relevance' && hasText(result.query)) notice = `Search by meaning is not available on this server yet, so these are keyword matches.`;
       }
       const head = text ? feedLinks(FEEDS.search(text)) : undefined;
-      return reply.type('text/html; charset=utf-8').send(searchPage({ q: text, sort: s, cat, mode, result, notice, page, pageSize: PAGE_SIZE, head }).value);
+      const viewer = await viewerOf(req, reply, result?.results.map((r) => r.paper) ?? []);
+      return reply.type('text/html; charset=utf-8').send(searchPage({ q: text, sort: s, cat, mode, result, notice, page, pageSize: PAGE_SIZE, head, viewer }).value);
     },
   );
 

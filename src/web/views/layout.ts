@@ -2,6 +2,8 @@
  * The page shell every HTML page shares: head, header with search, footer.
  */
 import { html, type Html } from '../html.ts';
+import { accountNav } from './account-nav.ts';
+import type { Viewer } from './viewer.ts';
 
 export interface LayoutOptions {
   title: string;
@@ -13,6 +15,8 @@ export interface LayoutOptions {
    * out, so the page shows one search box, not two.
    */
   query?: string;
+  /** The signed-in user the page is for (absent: an anonymous page, the same for everyone). */
+  viewer?: Viewer | undefined;
 }
 
 export function layout(o: LayoutOptions): Html {
@@ -25,13 +29,17 @@ export function layout(o: LayoutOptions): Html {
 <link rel="icon" href="/favicon.ico" sizes="32x32">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/paperboy.css">
+<link rel="stylesheet" href="/static/community.css">
 <script src="/static/paperboy.js" defer></script>
+<script src="/static/community.js" defer></script>
+${o.viewer ? html`<meta name="csrf-token" content="${o.viewer.csrf}">` : ''}
 ${o.head}
 </head>
 <body>
 <header class="site"><a class="brand" href="/">Paperboy</a>
 <nav class="links"><a href="/">Daily</a><a href="/search">Search</a><a href="/feeds">Feeds</a><a href="/docs">API</a></nav>
 ${o.query === undefined ? html`<form class="search" action="/search" method="get" role="search"><input type="search" name="q" placeholder="Search papers" aria-label="Search papers"></form>` : ''}
+${accountNav(o.viewer)}
 </header>
 <main>${o.body}</main>
 <footer class="site">Paperboy — open-source research-paper discovery</footer>

@@ -3,6 +3,7 @@
  * picker, ranked cards, pages. Every navigation link leads to a period that has papers (period-nav.ts);
  * an empty period or a page past the end says where the papers are.
  */
+import type { Viewer } from './viewer.ts';
 import type { Period, PeriodKind } from '../../catalog/dates.ts';
 import type { PeriodNav, PeriodWithCount } from '../../catalog/period-nav.ts';
 import type { Listing } from '../../catalog/papers.service.ts';
@@ -88,11 +89,12 @@ function pager(l: Listing): Html | '' {
   )}<span class="muted">of ${l.pages}</span></nav>`;
 }
 
-export function listingPage(l: Listing, kind: PeriodKind, nav: PeriodNav | null, head?: Html): Html {
+export function listingPage(l: Listing, kind: PeriodKind, nav: PeriodNav | null, head?: Html, viewer?: Viewer): Html {
   if (!l.period) {
     return layout({
       title: 'Daily papers',
       head,
+      viewer,
       body: html`<section class="empty"><h1>No papers yet</h1>
 <p>The catalog is empty. Import some papers, for example:</p>
 <pre>npx paperboy ingest demo
@@ -117,11 +119,11 @@ npx paperboy ingest oai --from 2026-01-01 --set cs</pre></section>`,
 ${periodNav}
 <p class="count">${plural(l.total, 'paper')}${l.total ? ', most upvoted first' : ''}${l.pages > 1 && l.page <= l.pages ? ` · page ${l.page} of ${l.pages}` : ''}</p>
 ${l.papers.length
-  ? html`<div class="cards">${l.papers.map((paper, i) => paperCard(paper, { rank: start + i + 1 }))}</div>`
+  ? html`<div class="cards">${l.papers.map((paper, i) => paperCard(paper, { rank: start + i + 1, viewer }))}</div>`
   : l.total > 0
     ? pastTheEnd(l)
     : emptyPeriod(l, nav)}
 ${pager(l)}
 <p class="api-note muted">As JSON: <a href="${apiHref(p, Math.min(l.page, Math.max(1, l.pages)), l.pageSize)}">/api/daily_papers?${PARAM[kind]}=${p.key}&amp;p=${Math.min(l.page, Math.max(1, l.pages)) - 1}</a> — pages here count from 1; the API’s <code>p</code> counts from 0, as on Hugging Face.</p>`;
-  return layout({ title: `${TAB_LABEL[kind]} papers — ${title}`, head, body });
+  return layout({ title: `${TAB_LABEL[kind]} papers — ${title}`, head, body, viewer });
 }

@@ -8,6 +8,8 @@
  */
 import type { Paper } from '../../catalog/paper.ts';
 import { html, safeUrl, type Html } from '../html.ts';
+import { voteButton } from './vote-button.ts';
+import type { Viewer } from './viewer.ts';
 import { excerpt, humanDate } from './format.ts';
 import { authorLinks } from './authors.ts';
 import { categorySearchHref } from './search-links.ts';
@@ -22,6 +24,8 @@ export interface CardOptions {
   note?: string;
   /** A pre-escaped, highlighted title that replaces the plain one (search results). */
   titleHtml?: Html;
+  /** The signed-in user (their vote state and a working upvote form); absent on anonymous pages. */
+  viewer?: Viewer | undefined;
 }
 
 /** A person or organisation as the catalog describes one (Hugging Face's public fields). */
@@ -79,7 +83,7 @@ export function paperCard(paper: Paper, o: CardOptions = {}): Html {
   const code = safeUrl(p.githubRepo);
   const thumb = thumbnail(p, href);
   return html`<article class="card${thumb ? ' has-thumb' : ''}" data-id="${p.arxivId}">
-  <div class="votes" title="${p.upvotes} upvotes"><span class="arrow" aria-hidden="true">▲</span><span class="count">${p.upvotes}</span></div>
+  ${voteButton(p, o.viewer)}
   <div class="body">
     <h3 class="title">${o.rank ? html`<span class="rank">${o.rank}</span>` : ''}<a href="${href}">${o.titleHtml ?? p.title}</a></h3>
     <p class="authors">${authorLinks(p.authors, 3)}</p>

@@ -7,8 +7,10 @@ import { humanDate } from './format.ts';
 import { authorLinks } from './authors.ts';
 import { categorySearchHref, keywordSearchHref } from './search-links.ts';
 import { layout } from './layout.ts';
+import { voteButton } from './vote-button.ts';
+import type { Viewer } from './viewer.ts';
 
-export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): Html {
+export function paperPage(p: Paper, extra: { head?: Html; below?: Html; viewer?: Viewer | undefined } = {}): Html {
   const code = safeUrl(p.githubRepo);
   const project = safeUrl(p.projectPage);
   const body = html`<article class="paper">
@@ -16,7 +18,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
   <h1>${p.title}</h1>
   <p class="authors">${authorLinks(p.authors)}</p>
   <div class="actions">
-    <span class="votes big" title="${p.upvotes} upvotes"><span class="arrow" aria-hidden="true">▲</span> ${p.upvotes}</span>
+    ${voteButton(p, extra.viewer, { big: true })}
     <a class="button" href="${p.absUrl}" rel="noopener">arXiv</a>
     <a class="button" href="${p.pdfUrl}" rel="noopener">PDF</a>
     ${code ? html`<a class="button" href="${code}" rel="noopener">Code</a>` : ''}
@@ -40,7 +42,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html } = {}): 
   ${p.aiKeywords.length ? html`<section class="keywords"><h2>Keywords</h2><p>${p.aiKeywords.map((k) => html`<a class="chip" href="${keywordSearchHref(k)}">${k}</a> `)}</p></section>` : ''}
   ${extra.below}
 </article>`;
-  return layout({ title: p.title, head: extra.head, body });
+  return layout({ title: p.title, head: extra.head, body, viewer: extra.viewer });
 }
 
 /** Where similar papers appear: filled by /static/paperboy.js, a plain link without JavaScript. */
@@ -50,8 +52,8 @@ export function similarPlaceholder(p: Paper): Html {
 }
 
 /** The similar papers of one paper as a page of its own. */
-export function similarPage(p: Paper, section: Html): Html {
-  return layout({ title: `Papers like ${p.title}`, body: html`<article class="paper"><p class="crumbs"><a href="/papers/${p.arxivId}">‹ ${p.title}</a></p>${section}</article>` });
+export function similarPage(p: Paper, section: Html, viewer?: Viewer): Html {
+  return layout({ title: `Papers like ${p.title}`, viewer, body: html`<article class="paper"><p class="crumbs"><a href="/papers/${p.arxivId}">‹ ${p.title}</a></p>${section}</article>` });
 }
 
 /** "More like this": papers that share this one's vocabulary, ranked by BM25. */

@@ -7,6 +7,7 @@ import { DEFAULT_MODE, splitMarks } from '../../search/index.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { layout } from './layout.ts';
 import { paperCard } from './paper-card.ts';
+import type { Viewer } from './viewer.ts';
 
 /** Escape text, then turn the index's private-use markers into <mark>: highlights never carry markup. */
 export function marked(text: string): Html {
@@ -24,6 +25,7 @@ export interface SearchPageInput {
   page: number;
   pageSize: number;
   head?: Html;
+  viewer?: Viewer | undefined;
 }
 
 const MODES = [
@@ -67,7 +69,7 @@ ${i.notice ? html`<p class="notice" role="status">${i.notice}</p>` : ''}
 <p class="count">${r.total} result${r.total === 1 ? '' : 's'} for “${i.q}” · ${r.tookMs.toFixed(1)} ms</p>
 ${r.results.length
   ? html`<div class="cards results">${r.results.map(({ paper, hit }, n) =>
-      paperCard(paper, { rank: start + n + 1, snippet: marked(hit.snippetMarked), titleHtml: marked(hit.titleMarked) }),
+      paperCard(paper, { rank: start + n + 1, snippet: marked(hit.snippetMarked), titleHtml: marked(hit.titleMarked), viewer: i.viewer }),
     )}</div>`
   : html`<section class="empty"><p>No papers match. Try other words, or check the spelling and the filters.</p></section>`}
 ${pages > 1
@@ -76,5 +78,5 @@ ${pages > 1
     )}</nav>`
   : ''}`;
   }
-  return layout({ title: i.q ? `Search: ${i.q}` : 'Search', body, head: i.head, query: i.q });
+  return layout({ title: i.q ? `Search: ${i.q}` : 'Search', body, head: i.head, query: i.q, viewer: i.viewer });
 }

@@ -1,0 +1,241 @@
+/**
+ * Vote benchmark: `npm run bench:votes -- [options]`. Two `paperboy serve` processes on one fresh
+ * PostgreSQL database with the bundled demo papers; 200 signed-in members (sessions made with the
+ * session service, CSRF tokens read from a page over HTTP as a browser does) send 10,000 vote toggles
+ * over HTTP, `--concurrency` at a time, alternating between the nodes, on random papers — the same
+ * member may toggle the same paper concurrently. Then it checks the counts: the votes table, the
+ * exact counters and what both nodes show after the fold must all equal the parity of each member's
+ * toggles per paper. Closing line: `votes: N toggles, X votes/s, p95 Y ms, counts exact: yes|no`.
+ *
+ * Beside it, the same toggles at the same concurrency straight against the database (two pools,
+ * like two nodes), three ways: our vote transaction (votes row + counter), a naive read-modify-write
+ * counter (read the count, write count ± 1), and our transaction plus a catalog sequence bump per
+ * vote (what folding avoids). These show what the design costs and what the naive one loses.
+ *
+ *   --toggles N       (default 10000)          --users N        (default 200)
+ *   --papers N        papers voted on (default 100, at most the demo's)
+ *   --concurrency N   requests in flight (default 100)
+ *   --skip-db         only the HTTP run
+ */
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { createApp } from '../src/app.ts';
+import { withNextSeq } from '../src/catalog/papers.repo.ts';
+import { community } from '../src/community/index.ts';
+import { applyVote } from '../src/community/votes.repo.ts';
+import { loadConfig } from '../src/config.ts';
+import { loadDemoData } from '../src/ingest/demo.ts';
+import { openStore, type Store } from '../src/store/db.ts';
+import { startNode, type NodeProcess } from '../test/helpers/nodes.ts';
+import { createPgDatabase, tempDir } from '../test/helpers/stores.ts';
+
+const { values } = parseArgs({
+  options: {
+    toggles: { type: 'string', default: '10000' },
+    users: { type: 'string', default: '200' },
+    papers: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '100' },
+    'skip-db': { type: 'boolean', default: false },
+    'keep-database': { type: 'boolean', default: false },
+  },
+});
+const TOGGLES = Number(values.toggles);
+const USERS = Number(values.users);
+const CONCURRENCY = Number(values.concurrency);
+
+interface Toggle {
+  user: number;
+  paper: number;
+}
+
+/** A fixed pseudo-random plan (same in every run and every variant): who toggles which paper. */
+function plan(papers: number): Toggle[] {
+  let s = 0x9e3779b9;
+  const rnd = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return Array.from({ length: TOGGLES }, () => ({ user: Math.floor(rnd() * USERS), paper: Math.floor(rnd() * papers) }));
+}
+
+/** Expected local votes per paper: the pairs (member, paper) toggled an odd number of times. */
+function expectedCounts(toggles: Toggle[], papers: number): number[] {
+  const parity = new Map<string, number>();
+  for (const t of toggles) parity.set(`${t.user}:${t.paper}`, (parity.get(`${t.user}:${t.paper}`) ?? 0) ^ 1);
+  const out = new Array<number>(papers).fill(0);
+  for (const [k, v] of parity) if (v) out[Number(k.split(':')[1])]! += 1;
+  return out;
+}
+
+/** Run `count` tasks with `concurrency` in flight; returns each task's latency (ms) and the wall time. */
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ ms: number[]; seconds: number }> {
+  const ms = new Array<number>(count);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t = performance.now();
+        await task(i);
+        ms[i] = performance.now() - t;
+      }
+    }),
+  );
+  return { ms, seconds: (performance.now() - started) / 1000 };
+}
+
+const p95 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * 0.95)]!;
+
+function post(agent: http.Agent, base: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  const u = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function get(agent: http.Agent, url: string, headers: Record<string, string>): Promise<{ status: number; body: string; cookies: string[] }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (data += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, cookies: res.headers['set-cookie'] ?? [] }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const db = await createPgDatabase();
+  const nodes: NodeProcess[] = [];
+  try {
+    // Migrate and load the demo catalog once, before the nodes start (as an operator would).
+    const app = await createApp(loadConfig({ DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn' }));
+    await loadDemoData(app);
+    const paperRows = await app.store.db.selectFrom('papers').select(['id', 'arxiv_id', 'upvotes']).orderBy('id').limit(Number(values.papers)).execute();
+    const P = paperRows.length;
+    console.error(`catalog ready: voting on ${P} papers; starting two app nodes`);
+    const env = { DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn', COUNTS_FOLD_MS: '1000' };
+    nodes.push(...(await Promise.all([startNode(env, 60_000), startNode(env, 60_000)])));
+
+    // 200 members with sessions; each reads a page over HTTP for its CSRF cookie and token.
+    const c = community(app);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const members: Array<{ cookie: string; csrf: string }> = [];
+    for (let i = 0; i < USERS; i++) {
+      const { user } = await c.signIn.ensureUser(`member${i}@bench.example`);
+      const secret = await c.sessions.start(user.id, { userAgent: 'bench', ip: '127.0.0.1' });
+      const page = await get(agent, `${nodes[i % 2]!.url}/settings`, { cookie: `pb_session=${secret}` });
+      const csrfCookie = page.cookies.map((x) => /^pb_csrf=([^;]+)/.exec(x)?.[1]).find(Boolean);
+      const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
+      if (page.status !== 200 || !csrfCookie || !token) throw new Error(`member ${i} could not open /settings (${page.status})`);
+      members.push({ cookie: `pb_session=${secret}; pb_csrf=${csrfCookie}`, csrf: token });
+    }
+    console.error(`${USERS} members signed in; ${TOGGLES} toggles, ${CONCURRENCY} in flight`);
+
+    const toggles = plan(P);
+    const expected = expectedCounts(toggles, P);
+    let failures = 0;
+    const run = await pool(TOGGLES, CONCURRENCY, async (i) => {
+      const t = toggles[i]!;
+      const m = members[t.user]!;
+      const r = await post(agent, nodes[i % 2]!.url, '/votes', { cookie: m.cookie, 'x-csrf-token': m.csrf, 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify({ paper: paperRows[t.paper]!.arxiv_id, vote: 'toggle' }));
+      if (r.status !== 200) {
+        failures++;
+        if (failures <= 3) console.error(`toggle ${i}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+      }
+    });
+    const rate = TOGGLES / run.seconds;
+
+    // Exactness: the votes table, the counters, and what each node shows after the fold.
+    const store = app.store;
+    const byPaper = new Map((await store.db.selectFrom('votes').select(['paper_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('paper_id').execute()).map((r) => [Number(r.paper_id), Number(r.n)]));
+    const counters = new Map((await store.db.selectFrom('paper_counts').select(['paper_id', 'votes']).execute()).map((r) => [Number(r.paper_id), r.votes]));
+    let exact = failures === 0;
+    paperRows.forEach((p, i) => {
+      if ((byPaper.get(Number(p.id)) ?? 0) !== expected[i] || (counters.get(Number(p.id)) ?? 0) !== expected[i]) exact = false;
+    });
+    const deadline = Date.now() + 15_000;
+    for (const node of nodes) {
+      for (let i = 0; i < P; ) {
+        const shown = JSON.parse((await get(agent, `${node.url}/api/papers/${paperRows[i]!.arxiv_id}`, {})).body).upvotes as number;
+        if (shown === paperRows[i]!.upvotes + expected[i]!) i++;
+        else if (Date.now() > deadline) {
+          exact = false;
+          const id = Number(paperRows[i]!.id);
+          console.error(`node ${node.port} shows ${shown} for ${paperRows[i]!.arxiv_id} (id ${id}), expected ${paperRows[i]!.upvotes + expected[i]!}: votes ${byPaper.get(id) ?? 0}, counter ${counters.get(id) ?? 0}`);
+          break;
+        } else await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    agent.destroy();
+    await Promise.all(nodes.map((n) => n.kill()));
+    nodes.length = 0;
+
+    if (!values['skip-db']) await compareInDatabase(store, db.url, paperRows.map((p) => ({ id: Number(p.id), arxivId: p.arxiv_id })), toggles, expected);
+    await app.close();
+    console.log(`votes: ${TOGGLES} toggles, ${Math.round(rate)} votes/s, p95 ${p95(run.ms).toFixed(1)} ms, counts exact: ${exact ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''}`);
+  } finally {
+    await Promise.all(nodes.map((n) => n.kill()));
+    if (values['keep-database']) console.error(`kept database: ${db.url}`);
+    else await db.drop();
+  }
+}
+
+/** The same toggles, straight against the database through two pools: three ways of counting. */
+async function compareInDatabase(store: Store, url: string, papers: Array<{ id: number; arxivId: string }>, toggles: Toggle[], expected: number[]): Promise<void> {
+  const paperIds = papers.map((p) => p.id);
+  const pools = [openStore(url, { poolSize: 10 }), openStore(url, { poolSize: 10 })];
+  const users = (await store.db.selectFrom('users').select('id').orderBy('id').execute()).map((r) => Number(r.id));
+  const reset = async () => {
+    await store.db.deleteFrom('votes').execute();
+    await store.db.deleteFrom('paper_counts').execute();
+  };
+  const now = new Date().toISOString();
+  const variants: Array<{ name: string; vote: (s: Store, user: number, paper: number, arxivId: string) => Promise<void> }> = [
+    { name: 'vote transaction (votes row + counter)', vote: async (s, u, _p, a) => void (await applyVote(s, u, a, 'toggle', now)) },
+    {
+      name: 'naive read-modify-write counter',
+      vote: async (s, u, p) => {
+        // The votes row is still exact (its primary key); the counter is read, then written back.
+        const had = await s.db.deleteFrom('votes').where('user_id', '=', u).where('paper_id', '=', p).executeTakeFirst();
+        const delta = Number(had.numDeletedRows) === 1 ? -1 : 1;
+        if (delta === 1) await s.db.insertInto('votes').values({ user_id: u, paper_id: p, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+        const row = await s.db.selectFrom('paper_counts').select('votes').where('paper_id', '=', p).executeTakeFirst();
+        if (!row) await s.db.insertInto('paper_counts').values({ paper_id: p, votes: delta, dirty: 1 }).onConflict((oc) => oc.column('paper_id').doUpdateSet({ votes: delta })).execute();
+        else await s.db.updateTable('paper_counts').set({ votes: row.votes + delta, dirty: 1 }).where('paper_id', '=', p).execute();
+      },
+    },
+    {
+      name: 'vote transaction + a sequence bump per vote',
+      vote: async (s, u, p, a) => {
+        await applyVote(s, u, a, 'toggle', now);
+        await withNextSeq(s, async (trx, nextSeq) => {
+          await trx.updateTable('papers').set({ local_upvotes: sql`(select votes from paper_counts where paper_id = ${p})`, seq: nextSeq() }).where('id', '=', p).execute();
+        });
+      },
+    },
+  ];
+  for (const v of variants) {
+    await reset();
+    const run = await pool(toggles.length, CONCURRENCY, async (i) => {
+      const t = toggles[i]!;
+      await v.vote(pools[i % 2]!, users[t.user]!, paperIds[t.paper]!, papers[t.paper]!.arxivId);
+    });
+    const counters = new Map((await store.db.selectFrom('paper_counts').select(['paper_id', 'votes']).execute()).map((r) => [Number(r.paper_id), r.votes]));
+    let lost = 0;
+    paperIds.forEach((id, i) => (lost += Math.abs((counters.get(id) ?? 0) - expected[i]!)));
+    console.log(
+      `  database only, ${v.name}: ${Math.round(toggles.length / run.seconds)} votes/s, p95 ${p95(run.ms).toFixed(1)} ms, counts exact: ${lost === 0 ? 'yes' : `no (counters off by ${lost} in total)`}`,
+    );
+  }
+  await Promise.all(pools.map((p) => p.close()));
+}
+
+await main();

@@ -1,0 +1,134 @@
+/**
+ * The community in Chromium: sign in by a magic link read from a loopback SMTP server, choose a name,
+ * upvote without a reload, comment with math (rendered as MathML), and sign out — with XSS payloads
+ * in the name and the comment, checking that no script of theirs runs and the strict CSP reports
+ * no violation on any page.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { readJsonl } from '../../src/ingest/jsonl.ts';
+import { ingest } from '../../src/ingest/pipeline.ts';
+import { buildServer } from '../../src/web/server.ts';
+import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { waitForMail } from '../helpers/community.ts';
+import { freePort } from '../helpers/nodes.ts';
+import { FIXTURE } from '../helpers/server.ts';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
+import { tempDir } from '../helpers/stores.ts';
+
+const skip = browserSkipReason();
+const PWN = 'window.__pwned = 1';
+const XSS_NAME = `<img src=x onerror="${PWN}">Eve`;
+const XSS_COMMENT = `<script>${PWN}</script> <img src=x onerror="${PWN}"> [x](javascript:${PWN}) $\\href{javascript:${PWN}}{y}$`;
+
+type W = { __pwned?: number; __csp: string[]; __marker?: number };
+
+describe('the community in Chromium', { skip: skip ?? false }, () => {
+  let app: App;
+  let smtp: TestSmtpServer;
+  let browser: Browser;
+  let base: string;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    const dir = tempDir();
+    smtp = await startSmtpServer();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false', BASE_URL: base, SMTP_URL: smtp.url }));
+    await ingest(app.store, 'jsonl', readJsonl([FIXTURE]));
+    await app.search.syncOnce();
+    const server = await buildServer(app);
+    await server.listen({ port, host: '127.0.0.1' });
+    browser = await launchBrowser();
+    close = async () => {
+      await browser.close();
+      await server.close();
+      await app.close();
+      await smtp.close();
+    };
+  });
+  after(async () => close?.());
+
+  /** Pages report CSP violations into window.__csp and the console. */
+  async function watched(): Promise<{ page: Page; violations: string[] }> {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as W & { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void };
+      w.__csp = [];
+      w.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    return { page, violations };
+  }
+
+  const state = (page: Page) => page.evaluate(() => {
+    const w = globalThis as unknown as W;
+    return { pwned: w.__pwned, csp: w.__csp, marker: w.__marker };
+  });
+
+  it('sign in by magic link → choose a name → upvote in place → comment with math → sign out', async () => {
+    const { page, violations } = await watched();
+    await page.goto(`${base}/signin`);
+    await page.locator('form[action="/signin"] input[name=email]').fill('eve@example.org');
+    const seen = smtp.messages.length;
+    await page.locator('form[action="/signin"] button[type=submit]').click();
+    await page.locator('h1', { hasText: 'Check your inbox' }).waitFor();
+    const mail = await waitForMail(smtp, 'eve@example.org', seen, /signin\/link/);
+    const link = /(http:\/\/\S+\/signin\/link\?token=\S+)/.exec(mail.text)![1]!;
+    assert.ok(link.startsWith(base), 'the link points at this site');
+    await page.goto(link);
+    await page.locator('button', { hasText: 'Sign in to Paperboy' }).click();
+    await page.waitForURL('**/settings?welcome=1**');
+    await page.locator('form[action="/settings/profile"] input[name=name]').fill(XSS_NAME);
+    await page.locator('form[action="/settings/profile"] input[name=handle]').fill('eve');
+    await page.locator('form[action="/settings/profile"] button[type=submit]').click();
+    await page.waitForURL(`${base}/`);
+    assert.equal(((await page.locator('header a.me').textContent()) ?? '').trim(), XSS_NAME, 'the name shows as text');
+
+    // Upvote the first card without a reload: a marker set on the page survives, the count moves.
+    const card = page.locator('article.card').first();
+    const before = Number(await card.locator('.vote-form .count').textContent());
+    await page.evaluate(() => ((globalThis as unknown as W).__marker = 1));
+    await card.locator('.vote-form button').click();
+    await card.locator('.vote-form.voted').waitFor();
+    assert.equal(Number(await card.locator('.vote-form .count').textContent()), before + 1);
+    assert.equal(await card.locator('.vote-form .you').isVisible(), true, '"upvoted by you"');
+    assert.equal((await state(page)).marker, 1, 'no page reload');
+
+    // Comment with math and an XSS payload on that paper.
+    const id = await card.getAttribute('data-id');
+    await page.goto(`${base}/papers/${id}`);
+    await page.locator('.discussion > form textarea[name=body]').fill(`Euler: $e^{i\\pi}+1=0$\n\n${XSS_COMMENT}`);
+    await page.locator('.discussion > form button[type=submit]').click();
+    await page.waitForURL(`**/papers/${id}#c*`);
+    const comment = page.locator('article.comment').last();
+    await comment.locator('math').first().waitFor();
+    assert.match((await comment.locator('.comment-body').textContent()) ?? '', /<script>/, 'the payload shows as text');
+    assert.equal(((await comment.locator('header .author').textContent()) ?? '').trim(), XSS_NAME);
+    // The paper page's own vote control shows the vote too.
+    assert.equal(await page.locator('.actions .vote-form.voted').count(), 1);
+
+    // Sign out from the header.
+    await page.locator('header form.signout button').click();
+    await page.waitForURL(`${base}/`);
+    await page.locator('header a.signin').waitFor();
+    // Signed out, the paper page shows the comment and its math to anyone.
+    await page.goto(`${base}/papers/${id}`);
+    await page.locator('article.comment math').first().waitFor();
+    await page.locator('a', { hasText: 'Sign in to comment' }).waitFor();
+    const s = await state(page);
+    assert.equal(s.pwned, undefined, 'no injected script ran');
+    assert.deepEqual([...violations, ...s.csp], [], 'CSP violations');
+    await page.close();
+  });
+
+});

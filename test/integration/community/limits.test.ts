@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { describeEngines } from '../../helpers/stores.ts';
+import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
+
+describeEngines('community rate limits', (ctx) => {
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m' });
+
+  it('sign-in attempts are limited per client address: 429 with Retry-After', async () => {
+    const c = createClient(t.server);
+    await c.get('/signin');
+    for (let i = 0; i < 3; i++) assert.equal((await c.post('/signin/password', { email: 'x@example.org', password: 'not it, not it' })).statusCode, 401);
+    const r = await c.post('/signin/password', { email: 'x@example.org', password: 'not it, not it' });
+    assert.equal(r.statusCode, 429);
+    assert.ok(Number(r.headers['retry-after']) > 0);
+    assert.ok(r.headers['ratelimit-limit'] !== undefined || r.headers['ratelimit-policy'] !== undefined);
+    // Another address is not affected.
+    const other = await t.server.inject({ method: 'POST', url: '/signin/password', remoteAddress: '203.0.113.9', payload: 'email=x@example.org' , headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.notEqual(other.statusCode, 429);
+  });
+
+  it('votes are limited per account, not per address', async () => {
+    // Signing in spends sign-in budget; these members sign in from their own addresses.
+    const a = await signInByLink(t.server, t.smtp, 'limited-a@example.org', { ip: '198.51.100.1' });
+    const b = await signInByLink(t.server, t.smtp, 'limited-b@example.org', { ip: '198.51.100.2' });
+    const vote = (c: typeof a) => c.json('POST', '/votes', { paper: '2310.06511', vote: 'toggle' });
+    for (let i = 0; i < 4; i++) assert.equal((await vote(a)).statusCode, 200);
+    const over = await vote(a);
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await vote(b)).statusCode, 200, 'another account still votes');
+    // The API route shares the same per-account budget.
+    assert.equal((await a.json('POST', '/api/votes', { paper: '2310.06511', vote: 'toggle' })).statusCode, 429);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { loadConfig } from '../../../src/config.ts';
+import { community } from '../../../src/community/index.ts';
+import { createSubmissions } from '../../../src/community/submissions.service.ts';
+import { isAppError } from '../../../src/errors.ts';
+import { createHttpClient } from '../../../src/ingest/http-client.ts';
+import { arxivApi, startFakeServer, type FakeServer } from '../../helpers/arxiv-server.ts';
+import { describeEngines } from '../../helpers/stores.ts';
+import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
+
+let arxiv: FakeServer;
+before(async () => {
+  arxiv = await startFakeServer(arxivApi);
+});
+after(async () => arxiv.close());
+
+describeEngines('submitting papers through the arXiv API adapter', (ctx) => {
+  // The recorded fixture's recent paper is from March 2025: a long window lets it count as new here.
+  const t = useCommunityServer(ctx, () => ({ ARXIV_API_URL: `${arxiv.origin}/api/query`, SUBMIT_MAX_AGE_DAYS: '3000', SUBMIT_DAILY_CAP: '1', ARXIV_DELAY_MS: '0' }));
+  const today = new Date().toISOString().slice(0, 10);
+
+  it('needs an account; refuses what is not an arXiv id, unknown to arXiv, or too old, each with a clear message', async () => {
+    assert.equal((await t.server.inject({ url: '/submit' })).statusCode, 303);
+    assert.equal((await t.server.inject({ method: 'POST', url: '/api/submissions', payload: { paper: '2503.12229' } })).statusCode, 401);
+    const c = await signInByLink(t.server, t.smtp, 'submitter@example.org');
+    const refusal = async (paper: string) => {
+      const r = await c.json('POST', '/api/submissions', { paper });
+      assert.equal(r.statusCode, 422, r.body);
+      assert.equal(r.json().code, 'SUBMISSION_REFUSED');
+      return r.json().error as string;
+    };
+    assert.match(await refusal('not a paper'), /Paste an arXiv identifier or link/);
+    assert.match(await refusal('2503.99999'), /arXiv does not know 2503\.99999/);
+    const tight = createSubmissions({ store: ctx.store, config: loadConfig({ SUBMIT_MAX_AGE_DAYS: '14', ARXIV_API_URL: `${arxiv.origin}/api/query` }), http: () => createHttpClient({ delayMs: 0 }) });
+    const user = (await community(t.app).signIn.ensureUser('submitter@example.org')).user;
+    await assert.rejects(tight.submit(user, 'https://arxiv.org/abs/1706.03762v7'), (e) => isAppError(e, 'SUBMISSION_REFUSED') && /first published on 2017-06-12; only papers from the last 14 days/.test(e.message));
+    const form = await c.post('/submit', { paper: 'not a paper' });
+    assert.equal(form.statusCode, 422);
+    assert.match(form.body, /Paste an arXiv identifier/);
+    assert.match(form.body, /value="not a paper"/);
+  });
+
+  it('a submission goes on today’s list "submitted by" its member; no duplicates; a daily cap', async () => {
+    const c = await signInByLink(t.server, t.smtp, 'second-submitter@example.org');
+    await c.post('/settings/profile', { name: 'Sub Mitter', handle: 'submitter2', bio: '', avatarUrl: '', links: '' });
+    const seen = arxiv.requests.length;
+    const ok = await c.post('/submit', { paper: 'arXiv:2503.12229' });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.match(ok.body, /is on today’s list/);
+    assert.equal(arxiv.requests.length, seen + 1, 'one request to the arXiv API');
+    const list = (await t.server.inject({ url: `/api/daily_papers?date=${today}` })).json() as Array<{ paper: { id: string }; submittedBy: { name: string } | null }>;
+    const entry = list.find((e) => e.paper.id === '2503.12229');
+    assert.ok(entry, 'on today’s list');
+    assert.deepEqual(entry.submittedBy, { name: 'submitter2' });
+    const other = await signInByLink(t.server, t.smtp, 'third-submitter@example.org');
+    const dup = await other.json('POST', '/api/submissions', { paper: '2503.12229' });
+    assert.equal(dup.statusCode, 422);
+    assert.match(dup.json().error, new RegExp(`already on the daily list of ${today}`));
+    const capped = await c.json('POST', '/api/submissions', { paper: 'hep-th/9708147' });
+    assert.equal(capped.statusCode, 422);
+    assert.match(capped.json().error, /daily limit/);
+    assert.equal((await createClient(t.server).get('/api/me')).statusCode, 401);
+  });
+
+  it('weekends can be closed to submissions', async () => {
+    const saturday = Date.parse('2026-08-22T12:00:00Z');
+    const s = createSubmissions({ store: ctx.store, config: loadConfig({ SUBMIT_NO_WEEKENDS: 'true', ARXIV_API_URL: `${arxiv.origin}/api/query` }), http: () => createHttpClient({ delayMs: 0 }), now: () => saturday });
+    const user = (await community(t.app).signIn.ensureUser('weekend@example.org')).user;
+    await assert.rejects(s.submit(user, '2503.12229'), (e) => isAppError(e, 'SUBMISSION_REFUSED') && /closed at weekends/.test(e.message));
+  });
+});
