@@ -48,7 +48,10 @@ await migrate(store);
 let papers = 0;
 if (!values['no-hf']) {
   let batch: PaperInput[] = [];
-  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) (await upsertPapers(store, batch), (batch = []));
+  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) {
+    await upsertPapers(store, batch);
+    batch = [];
+  }
   await upsertPapers(store, batch);
 }
 const count = async () => Number((await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

@@ -1,13 +1,14 @@
 /**
  * The composition root shared by the server, the CLI and the tests: explicit wiring, no globals.
  */
-import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { createLogger } from './log.ts';
 import type { Config } from './config.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
+import { prepareDataDir, watchStorage, type StorageWatch } from './store/data-dir.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import path from 'node:path';
+import { createCatalogService, type CatalogService } from './catalog/catalog.service.ts';
 import { catalogChangeFeed } from './catalog/search-feed.ts';
 import { createEmbedderProvider, createSearchService, type SearchService } from './search/index.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
@@ -20,10 +21,14 @@ export interface App {
   log: Logger;
   /** This process's Prometheus registry (src/metrics.ts). */
   metrics: Metrics;
+  /** The catalog as routes and commands use it (papers, lists, trending, search results, exports). */
+  catalog: CatalogService;
   /** This node's search index and its follower (opened on first use, under DATA_DIR/index). */
   readonly search: SearchService;
   /** Outgoing mail over SMTP_URL (or to the log when unset). */
   mailer: Mailer;
+  /** Whether DATA_DIR and the SQLite file are still the ones this process opened (null) or why not. */
+  storage: StorageWatch;
   /** The shared Redis (REDIS_URL) for counters several nodes share, or null (counts stay per node). */
   redis: Redis | null;
   /** Stop background work and close connections, in reverse order of start. */
@@ -39,10 +44,18 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // Before anything else: a data folder that cannot be used stops the command with one line.
+  prepareDataDir(config.dataDir, config.dataDirIsDefault);
   const log = opts.log ?? createLogger(config);
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, {
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    busyTimeoutMs: config.dbBusyTimeoutMs,
+    log: log.child({ component: 'store' }),
+  });
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
+  const storage = watchStorage({ dataDir: config.dataDir, sqliteFile: store.engine === 'sqlite' ? store.location : undefined, log: log.child({ component: 'store' }) });
+  closers.push(() => storage.stop());
   let search: SearchService | undefined;
   const metrics = createMetrics();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: log.child({ component: 'mail' }) });
@@ -56,6 +69,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     metrics,
     mailer,
     redis,
+    storage,
+    catalog: createCatalogService(store, () => app.search),
     get search() {
       if (!search) {
         const dir = path.join(config.dataDir, 'index');

@@ -70,6 +70,32 @@ function parseLimit(v: string): RateLimit | undefined {
   return { max: Number(m[1]), windowMs };
 }
 
+/**
+ * The scheduled jobs (src/jobs/registry.ts registers one per name): JOBS may name only these.
+ * Add a job: add its name here and its factory there.
+ */
+export const JOB_NAMES = ['prune-job-runs', 'db-optimize'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+const JOBS_FORM = `name=DURATION pairs such as prune-job-runs=12h,db-optimize=off (DURATION: 500ms, 30s, 15m, 6h, 1d, or off; jobs: ${JOB_NAMES.join(', ')})`;
+
+/**
+ * Parse `name=DURATION,…` into periods in ms (0 = off), or a message naming the bad part.
+ * @example parseJobSchedule('prune-job-runs=2s,db-optimize=off') // Map { 'prune-job-runs' => 2000, 'db-optimize' => 0 }
+ */
+export function parseJobSchedule(spec: string): Map<JobName, number> | string {
+  const out = new Map<JobName, number>();
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, value, extra] = part.split('=');
+    if (!name || value === undefined || extra !== undefined) return `${JSON.stringify(part)} is not name=DURATION`;
+    if (!(JOB_NAMES as readonly string[]).includes(name)) return `unknown job ${JSON.stringify(name)}`;
+    const ms = value === 'off' ? 0 : parseDuration(value);
+    if (ms === null || (ms === 0 && value !== 'off')) return `${JSON.stringify(part)} needs a positive duration such as 30s or 1d, or off`;
+    out.set(name as JobName, ms);
+  }
+  return out;
+}
+
 /** Proxies Paperboy may believe about the client address: none, a hop count, or addresses/CIDR ranges. */
 export type TrustProxy = false | number | readonly string[];
 
@@ -113,7 +139,11 @@ const schema = z.object({
   /** Follow the catalog's change feed this often (ms) to keep derived state current. */
   INDEX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   /** Search embedder: builtin (LSA trained on the catalog), onnx:<folder or hub id>, openai:<base url>. */
-  EMBEDDER: z.string().min(1).default('builtin'),
+  EMBEDDER: z
+    .string()
+    .trim()
+    .regex(/^(none|builtin|lsa|onnx:\S.*|openai:https?:\/\/\S+)$/, 'must be none, builtin, onnx:<model folder or hub id>, or openai:<http(s) base url>')
+    .default('builtin'),
   EMBEDDER_API_KEY: z.string().optional(),
   EMBEDDER_MODEL: z.string().optional(),
   EMBEDDER_DIM: z.coerce.number().int().min(1).max(8192).optional(),
@@ -125,11 +155,16 @@ const schema = z.object({
   OAI_URL: z.string().url().default('https://oaipmh.arxiv.org/oai'),
   ARXIV_API_URL: z.string().url().default('https://export.arxiv.org/api/query'),
   ARXIV_DELAY_MS: z.coerce.number().int().min(0).default(3000),
-  /** Scheduled job periods, overriding defaults: `name=30s,other=1d,third=off` (src/jobs/registry.ts). */
   /** Outgoing mail: `smtp://user:pass@host:port` or `smtps://…`; unset writes mail to the server log. */
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
   /** The From of every message, e.g. `Paperboy <papers@example.org>` (default: paperboy@ the BASE_URL host). */
   MAIL_FROM: z.string().min(3).max(200).optional(),
+  /** Scheduled job periods, overriding defaults: `name=30s,other=1d,third=off` (src/jobs/registry.ts). */
+  JOBS: z.string().default('').transform((v, ctx) => {
+    const r = parseJobSchedule(v);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: `${r}; must be ${JOBS_FORM}` });
+    return r as ReadonlyMap<JobName, number>;
+  }),
   /** Community: who may create an account (docs/community.md). */
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   /** Days a session lives without use (each use extends it). */
@@ -152,7 +187,6 @@ const schema = z.object({
   NEW_ACCOUNT_COMMENTS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(10),
   /** How often each node folds changed vote and comment counts into the catalog (ms; src/community/count-folder.ts). */
   COUNTS_FOLD_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
-  JOBS: z.string().regex(/^([a-z0-9-]+=(off|\d+(ms|s|m|h|d))(,|$))*$/, 'must be name=DURATION pairs such as prune-job-runs=1d,db-optimize=off').default(''),
   /** Which proxies to believe about the client's address (X-Forwarded-For): off unless set. */
   TRUST_PROXY: z.string().default('off').transform((v, ctx) => {
     const r = parseTrustProxy(v);
@@ -165,14 +199,27 @@ const schema = z.object({
     if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: `${r}; must be ${RATE_FORM}` });
     return r as Record<RateLimitName, RateLimit>;
   }),
+  /** PostgreSQL: how long to wait for a connection (a new one, or a free one from the pool). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+  /** PostgreSQL: statements running longer are cancelled (migrations excepted). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** SQLite: how long a write waits for another process's lock. */
+  DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Shared counters for rate limits across app nodes: `redis://[user:pass@]host:port[/db]` or `rediss://…`. */
   REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://[user:pass@]host[:port][/db] or rediss://…').optional(),
   /** Prefix of every Redis key Paperboy writes (several sites, or tests, can share one Redis). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1–64 of A–Z a–z 0–9 : . _ -').default('paperboy:'),
+}).superRefine((e, ctx) => {
+  // Settings that only make sense together are checked together, so `serve` never starts half-configured.
+  if (e.EMBEDDER.startsWith('openai:') && !e.EMBEDDER_MODEL) {
+    ctx.addIssue({ code: 'custom', path: ['EMBEDDER_MODEL'], message: 'is required with EMBEDDER=openai:… (e.g. text-embedding-3-small, nomic-embed-text)' });
+  }
 });
 
 export type Config = Readonly<{
   dataDir: string;
+  /** DATA_DIR was not set: the default ./data, which is created with its parents when missing. */
+  dataDirIsDefault: boolean;
   databaseUrl: string;
   engine: 'sqlite' | 'postgres';
   port: number;
@@ -192,7 +239,8 @@ export type Config = Readonly<{
   oaiUrl: string;
   arxivApiUrl: string;
   arxivDelayMs: number;
-  jobs: string;
+  /** Job periods given in JOBS (ms; 0 = off); jobs not named keep their defaults. */
+  jobs: ReadonlyMap<JobName, number>;
   registration: 'open' | 'invite' | 'closed';
   sessionDays: number;
   sessionCacheMs: number;
@@ -213,6 +261,10 @@ export type Config = Readonly<{
   rateLimits: Readonly<Record<RateLimitName, RateLimit>>;
   redisUrl: string | undefined;
   redisPrefix: string;
+  /** Database timeouts (src/store/db.ts). */
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  dbBusyTimeoutMs: number;
 }>;
 
 /**
@@ -243,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const port = e.PORT;
   return Object.freeze({
     dataDir,
+    dataDirIsDefault: picked.DATA_DIR === undefined,
     databaseUrl,
     engine: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     port,
@@ -281,5 +334,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: Object.freeze(e.RATE_LIMITS),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
   });
 }

@@ -18,6 +18,12 @@ export const ERROR_CODES = {
   /** The upstream service understood the request and refused it (an OAI-PMH badArgument, …). */
   UPSTREAM_REJECTED: 502,
   DB_UNAVAILABLE: 503,
+  /** A job run's lease was lost (another node took it over): the run is aborted, its signal carries this. */
+  LEASE_LOST: 409,
+  /** A file a command was asked to write could not be written (named in the message). */
+  WRITE_FAILED: 500,
+  /** A database migration failed (named in the message): the database answered, the change did not apply. */
+  MIGRATION_FAILED: 500,
   EMBEDDER_FAILED: 502,
   EMBEDDER_AUTH: 401,
   INDEX_NOT_READY: 503,

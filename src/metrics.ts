@@ -16,7 +16,7 @@ export interface Metrics {
   /** Scheduled job runs this process executed, by job and outcome (done, failed). */
   jobRuns: Counter<'job' | 'outcome'>;
   /**
-   * Register a gauge whose value is read at scrape time.
+   * Register a gauge whose value is read at scrape time (a read that fails or is slow keeps the last value).
    * @example metrics.gauge('paperboy_index_lag', 'papers the search index is behind', () => catalogSeq - indexSeq)
    */
   gauge(name: string, help: string, read: () => number | Promise<number>): void;
@@ -29,6 +29,26 @@ export interface Metrics {
   ): void;
   /** The exposition text and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
+}
+
+/**
+ * A gauge read that fails or takes longer than this keeps its last value: /metrics must answer while
+ * the database is away (that is when operators look at it), and within a scraper's timeout.
+ */
+export const GAUGE_READ_TIMEOUT_MS = 2500;
+
+async function bounded<T>(read: () => T | Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(read),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), GAUGE_READ_TIMEOUT_MS))),
+    ]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Latency buckets tuned for a server whose pages answer in milliseconds. */
@@ -79,7 +99,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
         help,
         registers: [registry],
         async collect() {
-          this.set(await read());
+          const v = await bounded(read);
+          if (v !== undefined) this.set(v);
         },
       });
     },
@@ -90,8 +111,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
         labelNames: [labelName],
         registers: [registry],
         async collect() {
+          const values = await bounded(read);
+          if (values === undefined) return;
           this.reset();
-          for (const [label, value] of Object.entries(await read())) this.set({ [labelName]: label }, value);
+          for (const [label, value] of Object.entries(values)) this.set({ [labelName]: label }, value);
         },
       });
     },

@@ -53,6 +53,8 @@ export function upsertOrganizations(trx: Transaction<Database>, seen: Map<string
 
 async function upsertRecords<T>(trx: Transaction<Database>, spec: Spec, seen: Map<string, Observation<T>>): Promise<number> {
   if (seen.size === 0) return 0;
+  // One generic upsert for two tables whose names come from `spec`: Kysely cannot type that.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = trx as unknown as Kysely<any>;
   const keys = [...seen.keys()];
   const stored = new Map<string, Loose>();
@@ -81,6 +83,7 @@ async function upsertRecords<T>(trx: Transaction<Database>, spec: Spec, seen: Ma
     await db
       .insertInto(spec.table)
       .values(writes.slice(i, i + chunk))
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the same generic upsert
       .onConflict((oc: any) => oc.column(spec.key).doUpdateSet((eb: any) => Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)]))))
       .execute();
   }

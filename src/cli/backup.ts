@@ -1,15 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { redactUrl } from '../store/db.ts';
+import { backupSqlite, pgDumpCommand } from '../store/backup.ts';
 import type { Command } from './command.ts';
-
-/** The documented PostgreSQL backup: a consistent snapshot in pg_dump's compressed custom format. */
-export function pgDumpCommand(databaseUrl: string, file: string): string {
-  return `pg_dump --format=custom --no-owner --file ${JSON.stringify(file)} ${JSON.stringify(databaseUrl)}`;
-}
+import { outFile } from './out-file.ts';
 
 /**
  * `paperboy backup --out FILE`. SQLite: an online backup (better-sqlite3's backup(), SQLite's backup API)
@@ -21,37 +14,30 @@ export const backup: Command = {
   summary: 'back up the database (SQLite online backup; prints the pg_dump command for PostgreSQL)',
   usage: 'paperboy backup --out FILE [--json]',
   options: { out: { type: 'string' } },
-  async run({ values, env, out }) {
+  async run({ values, out, config }) {
     if (typeof values.out !== 'string' || !values.out) throw new AppError('USAGE', 'backup needs --out FILE');
-    const file = path.resolve(values.out);
-    const config = loadConfig(env);
+    const target = outFile(values.out, { overwrite: false });
     if (config.engine === 'postgres') {
-      const command = pgDumpCommand(config.databaseUrl, file);
-      out.data({ engine: 'postgres', performed: false, command: pgDumpCommand(redactUrl(config.databaseUrl), file) }, () => command);
-      out.info('PostgreSQL: run the command above (see docs/operations.md); Paperboy does not run pg_dump itself.');
+      // Never the password, in any mode: pg_dump reads it from PGPASSWORD or ~/.pgpass.
+      const command = pgDumpCommand(config.databaseUrl, target.file);
+      out.data({ engine: 'postgres', performed: false, command }, () => command);
+      out.info('PostgreSQL: run the command above (the password comes from PGPASSWORD or ~/.pgpass; see docs/operations.md). Paperboy does not run pg_dump itself.');
       return 0;
     }
     const source = config.databaseUrl.slice('sqlite:'.length);
-    if (!fs.existsSync(source)) throw new AppError('DB_UNAVAILABLE', `no SQLite database at ${source}`);
-    if (fs.existsSync(file)) throw new AppError('USAGE', `${file} exists; choose a new file (backups never overwrite)`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    const db = new SQLite(source, { readonly: true, fileMustExist: true });
+    const started = performance.now();
     try {
-      const started = performance.now();
-      const r = await db.backup(tmp);
-      fs.renameSync(tmp, file);
+      const { pages } = await backupSqlite(source, target.tmp);
+      target.commit();
       const seconds = (performance.now() - started) / 1000;
-      const bytes = fs.statSync(file).size;
-      out.data({ engine: 'sqlite', performed: true, file, pages: r.totalPages, bytes, seconds }, () =>
-        `backed up ${source} to ${file} (${(bytes / 1e6).toFixed(1)} MB, ${seconds.toFixed(1)} s)`,
+      const bytes = fs.statSync(target.file).size;
+      out.data({ engine: 'sqlite', performed: true, file: target.file, pages, bytes, seconds }, () =>
+        `backed up ${source} to ${target.file} (${(bytes / 1e6).toFixed(1)} MB, ${seconds.toFixed(1)} s)`,
       );
       return 0;
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    } finally {
-      db.close();
+      target.discard();
+      throw target.failed(e);
     }
   },
 };

@@ -2,10 +2,19 @@
  * What a CLI command is: a name, its options (node:util parseArgs), and a run function that gets
  * the parsed values and an output helper. Commands are thin: they call the same services the server uses.
  */
-import type { ParseArgsConfig } from 'node:util';
+import type { Config } from '../config.ts';
 import { createProgress, type ProgressReporter } from './progress.ts';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/**
+ * What the process exit code says (documented in docs/operations.md, "Exit codes"):
+ * 0 done; 1 failed (configuration, database, upstream, a bug); 2 usage (unknown command or option,
+ * missing or bad arguments); 3 done, but some input was rejected (ingest: the rest was imported).
+ */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, REJECTED: 3 } as const;
+
+import type { OptionSpec } from '../ingest/sources.ts';
+
+export type { OptionSpec };
 
 export interface Output {
   json: boolean;
@@ -23,6 +32,8 @@ export interface CommandContext {
   positionals: string[];
   out: Output;
   env: Record<string, string | undefined>;
+  /** The configuration, parsed once before the command started (a bad value never gets this far). */
+  config: Config;
 }
 
 export interface Command {
@@ -30,7 +41,9 @@ export interface Command {
   summary: string;
   usage: string;
   options?: OptionSpec;
-  /** Returns the process exit code (0 when omitted). */
+  /** Variables an option stands for (`serve --port 8080` is PORT=8080), applied before the configuration is read. */
+  optionEnv?(values: CommandContext['values']): Record<string, string>;
+  /** Returns the process exit code (EXIT.OK when omitted). */
   run(ctx: CommandContext): Promise<number | void>;
 }
 

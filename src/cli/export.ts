@@ -1,10 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { once } from 'node:events';
 import { createApp } from '../app.ts';
-import { exportPapers } from '../catalog/export.ts';
-import { loadConfig } from '../config.ts';
 import type { Command } from './command.ts';
+import { outFile } from './out-file.ts';
 
 /**
  * `paperboy export [--out FILE]`: the whole catalog as JSONL (the layout `paperboy ingest jsonl` reads).
@@ -15,29 +13,35 @@ export const exportCmd: Command = {
   summary: 'write the whole catalog as JSONL (read back by `ingest jsonl`)',
   usage: 'paperboy export [--out FILE] [--json]',
   options: { out: { type: 'string' } },
-  async run({ values, env, out }) {
-    const file = typeof values.out === 'string' ? path.resolve(values.out) : undefined;
-    const app = await createApp(loadConfig(env));
-    const tmp = file ? `${file}.${process.pid}.tmp` : undefined;
-    const sink = tmp ? fs.createWriteStream(tmp) : process.stdout;
+  async run({ values, out, config }) {
+    // Checked before any work: a wrong folder fails at once, naming the file asked for.
+    const target = typeof values.out === 'string' ? outFile(values.out, { overwrite: true }) : undefined;
+    const app = await createApp(config);
+    const sink = target ? fs.createWriteStream(target.tmp) : process.stdout;
+    // A write error (disk full) arrives as an event: keep it for the loop to throw.
+    let writeError: unknown;
+    sink.on('error', (e) => (writeError ??= e));
     let n = 0;
     try {
-      for await (const p of exportPapers(app.store.db)) {
+      for await (const p of app.catalog.exportAll()) {
+        if (writeError) throw writeError;
         // Respect back-pressure so exporting a large catalog keeps memory flat.
         if (!sink.write(`${JSON.stringify(p)}\n`)) await once(sink, 'drain');
         n += 1;
       }
-      if (tmp && file) {
+      if (target) {
         await new Promise<void>((resolve, reject) => (sink as fs.WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())));
-        fs.renameSync(tmp, file);
-        out.data({ papers: n, file }, () => `exported ${n} papers to ${file}`);
+        if (writeError) throw writeError;
+        target.commit();
+        out.data({ papers: n, file: target.file }, () => `exported ${n} papers to ${target.file}`);
       } else {
         out.info(`exported ${n} papers`);
       }
     } catch (e) {
-      if (tmp) {
+      if (target) {
         (sink as fs.WriteStream).destroy();
-        fs.rmSync(tmp, { force: true });
+        target.discard();
+        throw target.failed(e);
       }
       throw e;
     } finally {

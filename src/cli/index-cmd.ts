@@ -1,5 +1,4 @@
 import { createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Command } from './command.ts';
 
@@ -7,10 +6,10 @@ export const indexCmd: Command = {
   name: 'index',
   summary: 'the search index: status (papers, lag, embedder, vectors, size), or rebuild it from the catalog',
   usage: 'paperboy index status|rebuild [--json]',
-  async run({ positionals, env, out }) {
+  async run({ positionals, out, config }) {
     const action = positionals[0];
     if (action !== 'status' && action !== 'rebuild') throw new AppError('USAGE', `index needs status or rebuild (got ${JSON.stringify(action ?? '')})`);
-    const app = await createApp(loadConfig(env));
+    const app = await createApp(config);
     try {
       if (action === 'rebuild') {
         const started = performance.now();

@@ -2,8 +2,10 @@
  * The command registry and dispatcher. Add a command: write `src/cli/<name>.ts` and list it here.
  */
 import { parseArgs } from 'node:util';
-import { isAppError, messageOf } from '../errors.ts';
-import { createOutput, type Command } from './command.ts';
+import { loadConfig } from '../config.ts';
+import { AppError, isAppError, messageOf } from '../errors.ts';
+import { createOutput, EXIT, type Command } from './command.ts';
+import { suggest } from './suggest.ts';
 import { ingest } from './ingest.ts';
 import { migrate } from './migrate.ts';
 import { serve } from './serve.ts';
@@ -29,43 +31,70 @@ function help(): string {
   ].join('\n');
 }
 
-/** Run the CLI; returns the exit code. Errors become one readable line (a stack with --verbose). */
+const GLOBAL_OPTIONS = ['json', 'verbose', 'help'];
+
+/** One friendly line for node:util parseArgs' errors, with a suggestion for a mistyped option. */
+function parseError(cmd: Command, e: Error & { code?: string }): AppError {
+  const flag = /'(-{1,2}[^'\s<]+)/.exec(e.message)?.[1] ?? '';
+  const help = `(paperboy ${cmd.name} --help lists them)`;
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = suggest(flag.replace(/^-+/, ''), [...Object.keys(cmd.options ?? {}), ...GLOBAL_OPTIONS]);
+    return new AppError('USAGE', `unknown option ${flag}${near ? `; did you mean --${near}?` : ''} ${help}`);
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const takes = (cmd.options?.[flag.replace(/^-+/, '')] as { type?: string } | undefined)?.type === 'string';
+    return new AppError('USAGE', takes ? `option ${flag} needs a value, e.g. ${flag} VALUE` : `option ${flag} takes no value ${help}`);
+  }
+  return new AppError('USAGE', `${e.message.split('.')[0]} ${help}`);
+}
+
+/** Run the CLI; returns the exit code (EXIT). Errors become one readable line (a stack with --verbose). */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${help()}\n`);
-    return name ? 0 : 2;
+    return name ? EXIT.OK : EXIT.USAGE;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    process.stderr.write(`paperboy: unknown command "${name}"\n\n${help()}\n`);
-    return 2;
+    const near = suggest(name, COMMANDS.map((c) => c.name));
+    process.stderr.write(`paperboy: unknown command ${JSON.stringify(name)}${near ? `; did you mean ${near}?` : ''} (paperboy --help lists the commands)\n`);
+    return EXIT.USAGE;
   }
   const verbose = rest.includes('--verbose');
   try {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: {
-        ...cmd.options,
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: {
+          ...cmd.options,
+          json: { type: 'boolean', default: false },
+          verbose: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw String((e as { code?: string }).code).startsWith('ERR_PARSE_ARGS') ? parseError(cmd, e as Error) : e;
+    }
+    const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(`usage: ${cmd.usage}\n${cmd.summary}\n`);
-      return 0;
+      return EXIT.OK;
     }
+    // The configuration is read once, before the command does anything: a bad value stops it here.
+    const config = loadConfig({ ...env, ...cmd.optionEnv?.(values) });
     const out = createOutput(Boolean(values.json));
-    const code = await cmd.run({ values, positionals, out, env });
-    return code ?? 0;
+    const code = await cmd.run({ values, positionals, out, env, config });
+    return code ?? EXIT.OK;
   } catch (e) {
-    const code = isAppError(e) ? e.code : (e as { code?: string }).code;
-    const prefix = code && /^[A-Z_]+$/.test(code) && !code.startsWith('ERR_PARSE_ARGS') ? `${code}: ` : '';
-    process.stderr.write(`paperboy ${name}: ${prefix}${messageOf(e)}\n`);
+    // A catalogue error is one line with its code; anything else is unexpected (a bug, or a failure
+    // nothing translated yet) and says so rather than pass a raw message off as an explanation.
+    const line = isAppError(e) ? `${e.code}: ${e.message}` : `unexpected error: ${messageOf(e)}${verbose ? '' : ' (--verbose shows the stack)'}`;
+    process.stderr.write(`paperboy ${name}: ${line}\n`);
     if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-    return isAppError(e, 'USAGE') || String(code).startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    return isAppError(e, 'USAGE') ? EXIT.USAGE : EXIT.FAILED;
   }
 }

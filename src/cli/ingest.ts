@@ -1,9 +1,8 @@
 import { createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { ingest as runIngest, type IngestSummary } from '../ingest/pipeline.ts';
 import { SOURCES } from '../ingest/sources.ts';
-import type { Command, OptionSpec } from './command.ts';
+import { EXIT, type Command, type OptionSpec } from './command.ts';
 
 const options: OptionSpec = Object.assign({}, ...SOURCES.map((s) => s.options ?? {}));
 
@@ -17,23 +16,24 @@ function summaryText(s: IngestSummary): string {
 
 export const ingest: Command = {
   name: 'ingest',
-  summary: `import papers (${SOURCES.map((s) => s.name).join(', ')})`,
+  summary: `import papers (${SOURCES.map((s) => s.name).join(', ')}); exits 3 when some input was rejected`,
   usage: ['paperboy ingest <source> …', ...SOURCES.map((s) => `  ${s.usage}  — ${s.summary}`)].join('\n'),
   options,
-  async run({ positionals, values, out, env }) {
+  async run({ positionals, values, out, config }) {
     const [name, ...rest] = positionals;
     const spec = SOURCES.find((s) => s.name === name);
     if (!spec) {
       throw new AppError('USAGE', `ingest needs a source: one of ${SOURCES.map((s) => s.name).join(', ')} (got ${JSON.stringify(name ?? '')})`);
     }
-    const app = await createApp(loadConfig(env));
+    const app = await createApp(config);
     try {
-      const { items, total } = await spec.open({ app, positionals: rest, values, info: out.info });
+      const { items, total } = await spec.open({ store: app.store, config: app.config, positionals: rest, values, info: out.info });
       const progress = out.progress?.(spec.name, total);
       const summary = await runIngest(app.store, spec.name, items, { total, onProgress: progress?.update });
       progress?.done();
       out.data(summary, () => summaryText(summary));
-      return 0;
+      // Finished, but not everything went in: a script must be able to tell (docs/operations.md).
+      return summary.rejected > 0 ? EXIT.REJECTED : EXIT.OK;
     } finally {
       await app.close();
     }

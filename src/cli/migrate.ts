@@ -1,5 +1,4 @@
 import { createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
 import { migrate as runMigrations } from '../store/db.ts';
 import type { Command } from './command.ts';
 
@@ -7,8 +6,8 @@ export const migrate: Command = {
   name: 'migrate',
   summary: 'apply pending database migrations',
   usage: 'paperboy migrate [--json]',
-  async run({ env, out }) {
-    const app = await createApp(loadConfig(env), { migrate: false });
+  async run({ out, config }) {
+    const app = await createApp(config, { migrate: false });
     try {
       const applied = await runMigrations(app.store);
       out.data({ applied, database: app.store.location }, () =>

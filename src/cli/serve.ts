@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
 import { loadDemoData } from '../ingest/demo.ts';
+import { recordIngest } from '../metrics.ts';
 import { scheduledJobs } from '../jobs/registry.ts';
 import { createScheduler } from '../jobs/scheduler.ts';
 import { startServer } from '../web/server.ts';
@@ -13,11 +13,13 @@ export const serve: Command = {
   summary: 'serve the web site and API (and run scheduled jobs, once across all nodes)',
   usage: 'paperboy serve [--port N]',
   options: { port: { type: 'string' } },
-  async run({ values, env, out }) {
-    const config = loadConfig({ ...env, ...(values.port ? { PORT: String(values.port) } : {}) });
+  optionEnv: (values): Record<string, string> => (values.port ? { PORT: String(values.port) } : {}),
+  async run({ out, config }) {
     const app = await createApp(config);
     // An empty catalog gets the bundled demo papers once, before the first request can see it empty.
-    await loadDemoData(app);
+    const demo = await loadDemoData(app);
+    // Counted in this process's /metrics (paperboy_ingest_records_total{source="demo"}).
+    if (demo) recordIngest(app.metrics, demo);
     const scheduler = createScheduler({ store: app.store, log: app.log.child({ component: 'jobs' }), jobs: scheduledJobs(app), metrics: app.metrics });
     const server = await startServer(app);
     const port = (server.server.address() as AddressInfo | null)?.port ?? config.port;

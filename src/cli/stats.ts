@@ -1,16 +1,14 @@
 import { createApp } from '../app.ts';
-import { catalogStats } from '../catalog/papers.repo.ts';
-import { loadConfig } from '../config.ts';
 import type { Command } from './command.ts';
 
 export const stats: Command = {
   name: 'stats',
   summary: 'show what the catalog holds',
   usage: 'paperboy stats [--json]',
-  async run({ env, out }) {
-    const app = await createApp(loadConfig(env));
+  async run({ out, config }) {
+    const app = await createApp(config);
     try {
-      const s = await catalogStats(app.store.db);
+      const s = await app.catalog.stats();
       out.data({ database: app.store.location, engine: app.store.engine, ...s }, () =>
         [
           `database       ${app.store.engine} ${app.store.location}`,

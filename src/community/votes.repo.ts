@@ -70,7 +70,7 @@ export async function applyVote(store: Store, userId: number, arxivId: string, i
     const paper = await trx.selectFrom('papers').select(['id', 'upvotes']).where('arxiv_id', '=', arxivId).executeTakeFirst();
     if (!paper) return null;
     const paperId = Number(paper.id);
-    let delta = 0;
+    let delta: number;
     if (intent === 'up') delta = (await addVote(trx, userId, paperId, now)) ? 1 : 0;
     else if (intent === 'down') delta = (await removeVote(trx, userId, paperId)) ? -1 : 0;
     // On SQLite the transaction holds the write lock: the first look decides.
@@ -112,6 +112,7 @@ async function applyVotePg(db: Kysely<Database>, userId: number, arxivId: string
     // Nothing changed: an up that was already up, a down already down — or a toggle that lost a race
     // (a concurrent toggle committed between our delete and our insert): look again.
     if (intent !== 'toggle') return { ...base, voted: intent === 'up', votes: r.before ?? 0 };
+    // eslint-disable-next-line no-restricted-syntax -- programming error: a toggle that never settles is a bug
     if (attempt >= 50) throw new Error(`vote toggle of user ${userId} on paper ${arxivId} did not settle`);
   }
 }

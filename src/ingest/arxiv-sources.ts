@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { fetchArxivIds } from './arxiv-api.ts';
 import { harvestOai } from './arxiv-oai.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
-import type { SourceArgs, SourceSpec } from './sources.ts';
+import type { SourceArgs, SourceSpec } from './source.ts';
 
 /** The client both adapters use: one request every ARXIV_DELAY_MS, Retry-After honoured. */
 export function createArxivHttpClient(config: Config, info: (line: string) => void): HttpClient {
@@ -34,11 +34,11 @@ export const oaiSource: SourceSpec = {
   summary: 'harvest arXiv over OAI-PMH; resumes from its checkpoint when run again',
   usage: 'oai [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--set cs] [--url OAI_URL]',
   options: { from: { type: 'string' }, until: { type: 'string' }, set: { type: 'string' }, url: { type: 'string' } },
-  async open({ app, positionals, values, info }) {
+  async open({ store, config, positionals, values, info }) {
     if (positionals.length) throw new AppError('USAGE', `ingest oai takes options, not paths (got ${JSON.stringify(positionals[0])})`);
-    const url = checkUrl('--url', str(values, 'url') ?? app.config.oaiUrl);
-    const http = createArxivHttpClient(app.config, info);
-    return { items: harvestOai({ store: app.store, http, url, from: str(values, 'from'), until: str(values, 'until'), set: str(values, 'set'), info }) };
+    const url = checkUrl('--url', str(values, 'url') ?? config.oaiUrl);
+    const http = createArxivHttpClient(config, info);
+    return { items: harvestOai({ store, http, url, from: str(values, 'from'), until: str(values, 'until'), set: str(values, 'set'), info }) };
   },
 };
 
@@ -47,10 +47,10 @@ export const arxivApiSource: SourceSpec = {
   summary: 'fetch papers by arXiv id from the arXiv API',
   usage: 'arxiv-api <id…> [--url ARXIV_API_URL]',
   options: { url: { type: 'string' } },
-  async open({ app, positionals, values, info }) {
+  async open({ config, positionals, values, info }) {
     if (!positionals.length) throw new AppError('USAGE', 'ingest arxiv-api needs at least one arXiv id, e.g. 2310.06511 hep-th/9901001');
-    const url = checkUrl('--url', str(values, 'url') ?? app.config.arxivApiUrl);
-    const http = createArxivHttpClient(app.config, info);
+    const url = checkUrl('--url', str(values, 'url') ?? config.arxivApiUrl);
+    const http = createArxivHttpClient(config, info);
     return { items: fetchArxivIds({ http, url, ids: positionals, info }), total: positionals.length };
   },
 };

@@ -48,7 +48,7 @@ export async function listCheckpoints(store: Store, prefix = ''): Promise<Array<
     .orderBy('updated_at')
     .execute();
   return rows.map((r) => {
-    let value: unknown = null;
+    let value: unknown;
     try {
       value = JSON.parse(r.value);
     } catch {

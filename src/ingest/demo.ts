@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { App } from '../app.ts';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Store } from '../store/db.ts';
 import type { PaperInput } from '../catalog/paper.ts';
 import { countPapers } from '../catalog/papers.repo.ts';
 import { messageOf } from '../errors.ts';
@@ -31,6 +33,7 @@ export async function* readDemoBundle(file: string): AsyncGenerator<SourceItem> 
     const location = `demo:${ev.line}`;
     try {
       const p = JSON.parse(ev.text) as PaperInput;
+      // eslint-disable-next-line no-restricted-syntax -- caught below: the record is rejected with this reason
       if (!p.arxivId || !p.title || !p.source) throw new Error('missing arxivId, title or source');
       yield { kind: 'paper', paper: p, location };
     } catch (e) {
@@ -44,7 +47,7 @@ export async function* readDemoBundle(file: string): AsyncGenerator<SourceItem> 
  * Returns the ingest summary, or null when nothing was loaded.
  * @example await loadDemoData(app) // { inserted: 5123, … } on a fresh install, null afterwards
  */
-export async function loadDemoData(app: App, opts: { bundle?: string; force?: boolean } = {}): Promise<IngestSummary | null> {
+export async function loadDemoData(app: { store: Store; config: Pick<Config, 'demoData'>; log: Logger }, opts: { bundle?: string; force?: boolean } = {}): Promise<IngestSummary | null> {
   const bundle = opts.bundle ?? DEMO_BUNDLE;
   if (!opts.force) {
     if (!app.config.demoData) return null;

@@ -6,7 +6,7 @@ import { readHfDaily } from './hf-daily.ts';
 import { isKaggleFile, readKaggle } from './kaggle.ts';
 import { readDemoBundle, DEMO_BUNDLE } from './demo.ts';
 import { readSeed } from './seed.ts';
-import type { SourceSpec } from './sources.ts';
+import type { SourceSpec } from './source.ts';
 
 export const hfDailySource: SourceSpec = {
   name: 'hf-daily',

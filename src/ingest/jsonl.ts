@@ -11,7 +11,7 @@ import { paperFields } from '../catalog/paper-fields.ts';
 import { AppError } from '../errors.ts';
 import { jsonLineItems } from './lines.ts';
 import type { SourceItem } from './pipeline.ts';
-import type { SourceSpec } from './sources.ts';
+import type { SourceSpec } from './source.ts';
 
 // The export layout, field by field, from the one paper field table: unknown fields are rejected too,
 // so a typo is not silently dropped.

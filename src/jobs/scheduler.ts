@@ -9,26 +9,12 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Store } from '../store/db.ts';
-import { claimRun, extendLease, finishRun } from './job-runs.repo.ts';
+import { createBackoff } from '../backoff.ts';
+import { claimRun } from './job-runs.repo.ts';
+import type { JobSpec } from './job.ts';
+import { DEFAULT_LEASE_MS, runJob } from './run-job.ts';
 
-export interface JobContext {
-  /** The period's key (its ISO start). */
-  period: string;
-  /** Aborted when the node shuts down: finish the current unit of work and return. */
-  signal: AbortSignal;
-  log: Logger;
-}
-
-export interface JobSpec {
-  name: string;
-  /** Period length in ms: the job runs once per period across all nodes. */
-  everyMs: number;
-  /** How long a claim lives without renewal (default: 60 s); renewed every third of it while running. */
-  leaseMs?: number;
-  /** Attempts per period before giving up (default 3); a failed attempt is retried after a lease. */
-  maxAttempts?: number;
-  run(ctx: JobContext): Promise<void>;
-}
+export type { JobContext, JobSpec } from './job.ts';
 
 export interface Scheduler {
   owner: string;
@@ -63,32 +49,9 @@ export function createScheduler(o: { store: Store; log: Logger; jobs: JobSpec[];
   let stopping = false;
   // Ticks in progress: stop() waits for them, as a claim one is awaiting may yet start a run.
   const ticks = new Set<Promise<unknown>>();
-
-  const counter = o.metrics?.jobRuns;
-
-  async function execute(job: JobSpec, period: string): Promise<void> {
-    const leaseMs = job.leaseMs ?? 60_000;
-    const log = o.log.child({ job: job.name, period, owner });
-    const heartbeat = setInterval(() => {
-      extendLease(o.store, job.name, period, owner, leaseMs).catch((e) => log.warn({ err: e }, 'could not extend job lease'));
-    }, leaseMs / 3);
-    const started = performance.now();
-    log.info('job run started');
-    try {
-      await job.run({ period, signal: abort.signal, log });
-      await finishRun(o.store, { job: job.name, period, owner });
-      counter?.inc({ job: job.name, outcome: 'done' });
-      log.info({ ms: Math.round(performance.now() - started) }, 'job run done');
-    } catch (e) {
-      counter?.inc({ job: job.name, outcome: 'failed' });
-      log.error({ err: e }, 'job run failed');
-      await finishRun(o.store, { job: job.name, period, owner, error: (e as Error).message ?? String(e), retryAfterMs: leaseMs }).catch(
-        (err) => log.error({ err }, 'could not record job failure'),
-      );
-    } finally {
-      clearInterval(heartbeat);
-    }
-  }
+  // The database away: claims wait longer and longer (up to 30 s) and the log says so once.
+  const claims = createBackoff({ log: o.log, what: 'claiming job runs', baseMs: tickMs, maxMs: 30_000 });
+  let pausedUntil = 0;
 
   function tick(): Promise<string[]> {
     const t = claimDue();
@@ -99,6 +62,7 @@ export function createScheduler(o: { store: Store; log: Logger; jobs: JobSpec[];
 
   async function claimDue(): Promise<string[]> {
     const started: string[] = [];
+    if (Date.now() < pausedUntil) return started;
     for (const job of o.jobs) {
       if (stopping || running.has(job.name)) continue;
       const now = Date.now();
@@ -107,16 +71,19 @@ export function createScheduler(o: { store: Store; log: Logger; jobs: JobSpec[];
       if (known && known.period === period && now < known.recheckAt) continue;
       let claimed: boolean;
       try {
-        claimed = await claimRun(o.store, { job: job.name, period, owner, leaseMs: job.leaseMs ?? 60_000, maxAttempts: job.maxAttempts ?? 3 });
+        claimed = await claimRun(o.store, { job: job.name, period, owner, leaseMs: job.leaseMs ?? DEFAULT_LEASE_MS, maxAttempts: job.maxAttempts ?? 3 });
+        claims.succeeded();
       } catch (e) {
-        o.log.warn({ err: e, job: job.name }, 'could not claim job run');
-        continue;
+        pausedUntil = Date.now() + claims.failed(e);
+        break;
       }
       // Someone holds or finished it: look again after half a lease in case its node dies.
-      settled.set(job.name, { period, recheckAt: claimed ? Infinity : now + (job.leaseMs ?? 60_000) / 2 });
+      settled.set(job.name, { period, recheckAt: claimed ? Infinity : now + (job.leaseMs ?? DEFAULT_LEASE_MS) / 2 });
       if (!claimed) continue;
       started.push(`${job.name}@${period}`);
-      const p = execute(job, period).finally(() => running.delete(job.name));
+      const p = runJob(job, period, { store: o.store, owner, log: o.log, metrics: o.metrics, shutdown: abort.signal })
+        .then(() => undefined)
+        .finally(() => running.delete(job.name));
       running.set(job.name, p);
     }
     return started;

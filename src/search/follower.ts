@@ -4,6 +4,7 @@
  * `start` polls until `stop`.
  */
 import type { Logger } from 'pino';
+import { createBackoff } from '../backoff.ts';
 import type { Embedding } from './embedding.ts';
 import { isDamage } from './keyword/integrity.ts';
 import type { SearchIndex } from './keyword/types.ts';
@@ -66,15 +67,20 @@ export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; 
     running: () => running?.catch(() => 0),
     start(pollMs) {
       stopped = false;
+      // The catalog away (database down): wait twice as long after each failure, up to 30 s, and log
+      // once when syncing starts failing and once when it works again.
+      const retry = createBackoff({ log, what: 'search index sync', baseMs: pollMs, maxMs: 30_000 });
       const tick = async () => {
+        let wait = pollMs;
         try {
           const n = await syncOnce();
+          retry.succeeded();
           if (n) log?.debug({ applied: n, lastSeq: o.index().lastSeq() }, 'search index caught up');
         } catch (e) {
           if (isDamage(e) && o.onDamage) o.onDamage(e);
-          else log?.warn({ err: e }, 'search index sync failed; will retry');
+          else wait = retry.failed(e);
         }
-        if (!stopped) timer = setTimeout(tick, pollMs);
+        if (!stopped) timer = setTimeout(tick, wait);
       };
       void tick();
     },

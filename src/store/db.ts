@@ -1,12 +1,13 @@
 /**
  * Opens the catalog database (SQLite file or PostgreSQL) behind one Kysely instance and migrates it.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import { AppError, messageOf } from '../errors.ts';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
+import type { Logger } from 'pino';
+import { AppError, isAppError, messageOf } from '../errors.ts';
+import { checkSqliteFolder } from './data-dir.ts';
+import { createHealth, guardDialect, type Health, type HealthTracker } from './guard.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -17,18 +18,43 @@ export interface Store {
   engine: Engine;
   /** For SQLite, the file path (or `:memory:`); for PostgreSQL, the URL without password. */
   location: string;
+  /** Up or down, as the last query found it (DB_UNAVAILABLE errors mark it down; src/store/guard.ts). */
+  health(): Health;
+  /** Ask the database now (`select 1`); true when it answered within `timeoutMs` (default 2 s). */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Run `fn` on a connection without the statement timeout (migrations, which may rewrite big tables).
+   * PostgreSQL: a separate one-connection pool, closed afterwards; SQLite: the same database.
+   */
+  unbounded<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+export interface StoreOptions {
+  poolSize?: number;
+  /** PostgreSQL: how long to wait for a connection (new, or a free one from the pool). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: the server cancels a statement running longer; the client gives up a second later. */
+  statementTimeoutMs?: number;
+  /** SQLite: how long a statement waits for another connection's write lock. */
+  busyTimeoutMs?: number;
+  /** Where pool errors and health changes are logged. */
+  log?: Logger;
+}
+
+/** Defaults of the timeouts (DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_BUSY_TIMEOUT_MS in config). */
+export const DB_TIMEOUT_DEFAULTS = { connectTimeoutMs: 3000, statementTimeoutMs: 5000, busyTimeoutMs: 5000 } as const;
 
 // bigint (int8) and numeric arrive from pg as strings; our counts and sequences fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 /** Open a store from a `sqlite:PATH` or `postgres://` URL. Does not migrate. */
-export function openStore(databaseUrl: string, opts: { poolSize?: number } = {}): Store {
+export function openStore(databaseUrl: string, opts: StoreOptions = {}): Store {
+  const t = { ...DB_TIMEOUT_DEFAULTS, ...opts };
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    checkSqliteFolder(file);
     let sqlite: SQLite.Database;
     try {
       sqlite = new SQLite(file);
@@ -38,31 +64,129 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 10000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+    sqlite.pragma(`busy_timeout = ${Math.round(t.busyTimeoutMs)}`);
+    const health = createHealth({ log: opts.log, location: file });
+    return guarded(new SqliteDialect({ database: sqlite }), 'sqlite', 'SQLite', file, health, 0, async (fn, db) => fn(db));
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
-  // An idle client's error (server restart) must not crash the process; the next query reports it.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location: redactUrl(databaseUrl), close: () => db.destroy() };
+  const location = redactUrl(databaseUrl);
+  const pool = createPool(databaseUrl, { max: opts.poolSize ?? 10, connectTimeoutMs: t.connectTimeoutMs, statementTimeoutMs: t.statementTimeoutMs });
+  const health = createHealth({ log: opts.log, location });
+  const store = guarded(new PostgresDialect({ pool }), 'postgres', 'PostgreSQL', location, health, PG_FAIL_FAST_MS, async (fn) => {
+    const migrations = createPool(databaseUrl, { max: 1, connectTimeoutMs: t.connectTimeoutMs, statementTimeoutMs: 0 });
+    migrations.on('error', (e) => health.down(`idle connection lost: ${messageOf(e)}`));
+    const one = guarded(new PostgresDialect({ pool: migrations }), 'postgres', 'PostgreSQL', location, health, 0, async () => {
+      // eslint-disable-next-line no-restricted-syntax -- programming error: unbounded() inside unbounded()
+      throw new Error('nested unbounded()');
+    });
+    try {
+      return await fn(one.db);
+    } finally {
+      await one.close();
+    }
+  });
+  // An idle client's error (server restart, network cut) must not crash the process: it marks the
+  // store down, which is logged once per outage (guard.ts); the next query that works marks it up.
+  pool.on('error', (e) => health.down(`idle connection lost: ${messageOf(e)}`));
+  return store;
 }
 
-/** Apply every pending migration; throws with the failing migration's name. */
+/**
+ * While PostgreSQL is down, one request a second tries it; the others get DB_UNAVAILABLE at once
+ * instead of each waiting out the connect or statement timeout. (SQLite is local: a busy lock on one
+ * write says nothing about the next read, so it gets no such breaker.)
+ */
+const PG_FAIL_FAST_MS = 1000;
+
+function guarded(
+  dialect: Dialect,
+  engine: Engine,
+  label: string,
+  location: string,
+  health: HealthTracker,
+  failFastMs: number,
+  unbounded: <T>(fn: (db: Kysely<Database>) => Promise<T>, db: Kysely<Database>) => Promise<T>,
+): Store {
+  const db = new Kysely<Database>({ dialect: guardDialect(dialect, { engine: label, location, health, failFastMs }) });
+  return {
+    db,
+    engine,
+    location,
+    health: () => health.current(),
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => {
+        timer = setTimeout(() => {
+          health.down(`no answer to select 1 within ${timeoutMs} ms`);
+          resolve(false);
+        }, timeoutMs);
+      });
+      const answer = sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([answer, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    unbounded: (fn) => unbounded(fn, db),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * A pg pool that never waits without a deadline: connecting (or waiting for a free client) gives up
+ * after connectTimeoutMs; the server cancels statements past statementTimeoutMs, and the client gives
+ * up a second later still (a frozen server cancels nothing) and drops that connection, whose late answer
+ * would otherwise block the next query on it.
+ */
+function createPool(url: string, o: { max: number; connectTimeoutMs: number; statementTimeoutMs: number }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.max,
+    connectionTimeoutMillis: o.connectTimeoutMs,
+    keepAlive: true,
+    ...(o.statementTimeoutMs > 0 ? { statement_timeout: o.statementTimeoutMs, query_timeout: o.statementTimeoutMs + 1000 } : {}),
+  });
+  pool.on('connect', (client) => {
+    // A checked-out client whose connection dies emits 'error' with nobody listening (pg-pool only
+    // listens on idle ones), which would crash the process; the query on it fails and says why.
+    client.on('error', () => {});
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const r = query(...args);
+      if (r instanceof Promise) {
+        r.catch((e: unknown) => {
+          if (messageOf(e) === 'Query read timeout') (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        });
+      }
+      return r;
+    };
+  });
+  return pool;
+}
+
+/**
+ * Apply every pending migration (without the statement timeout: a migration may rewrite a big table).
+ * A database that does not answer is DB_UNAVAILABLE saying so; a migration that fails is MIGRATION_FAILED
+ * naming it.
+ */
 export async function migrate(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.engine), allowUnorderedMigrations: true });
-  let result;
-  try {
-    result = await migrator.migrateToLatest();
-  } catch (e) {
-    throw new AppError('DB_UNAVAILABLE', `cannot migrate ${store.location}: ${messageOf(e)}`, { cause: e });
-  }
+  const result = await store.unbounded(async (db) => {
+    const migrator = new Migrator({ db, provider: migrationProvider(store.engine), allowUnorderedMigrations: true });
+    try {
+      return await migrator.migrateToLatest();
+    } catch (e) {
+      if (isAppError(e)) throw e;
+      throw new AppError('MIGRATION_FAILED', `cannot migrate ${store.location}: ${messageOf(e)}`, { cause: e });
+    }
+  });
   if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new AppError('DB_UNAVAILABLE', `migration ${failed} failed on ${store.location}: ${messageOf(result.error)}`, {
-      cause: result.error,
-    });
+    if (isAppError(result.error)) throw result.error;
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    const what = failed ? `migration ${failed} failed` : 'migrating failed';
+    throw new AppError('MIGRATION_FAILED', `${what} on ${store.location}: ${messageOf(result.error)}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

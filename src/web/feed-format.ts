@@ -11,8 +11,7 @@
  * feed readers built on feedparser show only the last of repeated author elements.
  */
 import { absUrl, pdfUrl } from '../catalog/arxiv-id.ts';
-import { toPaper, type Paper } from '../catalog/paper.ts';
-import type { PaperRow } from '../store/schema.ts';
+import type { Paper } from '../catalog/paper.ts';
 import { escapeHtml } from './html.ts';
 import { xml, type Xml } from './xml.ts';
 
@@ -31,7 +30,7 @@ export interface FeedSpec {
   /** Path of this feed without extension, e.g. `/feeds/daily`; `.rss` and `.atom` are appended. */
   feedPath: string;
   /** The date an item is listed under (defaults to its publication time). */
-  itemDate?: (row: PaperRow) => string | null;
+  itemDate?: (paper: Paper) => string | null;
   /**
    * When the feed was last updated if it has no items: the last change of the catalog it is computed
    * from (an empty feed must still carry a real date; the Unix epoch tells readers nothing).
@@ -121,10 +120,9 @@ ${p.publishedAt && toDate(p.publishedAt) ? xml`<published>${toDate(p.publishedAt
  * Render a feed.
  * @example renderFeed('atom', { title: 'Daily papers', description: '…', htmlPath: '/', feedPath: '/feeds/daily' }, rows, 'https://papers.example.org')
  */
-export function renderFeed(format: FeedFormat, spec: FeedSpec, rows: PaperRow[], baseUrl: string): string {
-  const items = rows.map((row): Item => {
-    const paper = toPaper(row);
-    const date = toDate(spec.itemDate?.(row)) ?? toDate(row.published_at) ?? toDate(row.modified_at) ?? new Date(0);
+export function renderFeed(format: FeedFormat, spec: FeedSpec, papers: Paper[], baseUrl: string): string {
+  const items = papers.map((paper): Item => {
+    const date = toDate(spec.itemDate?.(paper)) ?? toDate(paper.publishedAt) ?? toDate(paper.modifiedAt) ?? new Date(0);
     return { paper, date };
   });
   // `updated` is the newest item's date, so an unchanged list renders byte-identically (stable ETags).

@@ -6,7 +6,6 @@
  * Rendering a 100-item feed costs ~20 ms; a cache hit costs a map lookup.
  */
 import type { App } from '../app.ts';
-import type { Store } from '../store/db.ts';
 
 export interface SeqCache {
   /**
@@ -16,7 +15,8 @@ export interface SeqCache {
   get<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
-export function createSeqCache(store: Store, opts: { maxEntries?: number; freshMs?: number } = {}): SeqCache {
+/** `readSeq`: the catalog's change sequence (the catalog service's changeSeq). */
+export function createSeqCache(readSeq: () => Promise<number>, opts: { maxEntries?: number; freshMs?: number } = {}): SeqCache {
   const maxEntries = opts.maxEntries ?? 500;
   const freshMs = opts.freshMs ?? 250;
   const entries = new Map<string, { seq: number; value: Promise<unknown> }>();
@@ -25,12 +25,7 @@ export function createSeqCache(store: Store, opts: { maxEntries?: number; freshM
   const currentSeq = (): Promise<number> => {
     const now = Date.now();
     if (!seqRead || now - seqRead.at > freshMs) {
-      const value = store.db
-        .selectFrom('counters')
-        .select('value')
-        .where('name', '=', 'paper_seq')
-        .executeTakeFirstOrThrow()
-        .then((r) => Number(r.value));
+      const value = readSeq();
       // A failed read must not stick: the next request tries again.
       value.catch(() => (seqRead = undefined));
       seqRead = { at: now, value };
@@ -63,7 +58,7 @@ const caches = new WeakMap<App, SeqCache>();
 export function seqCache(app: App): SeqCache {
   let c = caches.get(app);
   if (!c) {
-    c = createSeqCache(app.store);
+    c = createSeqCache(() => app.catalog.changeSeq());
     caches.set(app, c);
   }
   return c;

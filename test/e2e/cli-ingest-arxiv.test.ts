@@ -52,7 +52,7 @@ describe('paperboy ingest oai / arxiv-api (child process)', () => {
     });
     const url = `${server.origin}/oai`;
     const r = await paperboy(['ingest', 'oai', '--url', url, '--from', '2025-03-18', '--set', 'cs', '--json'], env).done;
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 3, `finished with rejections: ${r.stderr}`);
     const s = JSON.parse(r.stdout.trim());
     assert.deepEqual([s.source, s.read, s.inserted, s.updated, s.unchanged, s.rejected], ['oai', 12, 10, 0, 0, 2]);
     assert.deepEqual(s.rejections.map((x: { location: string }) => x.location), [
@@ -82,7 +82,7 @@ describe('paperboy ingest oai / arxiv-api (child process)', () => {
 
     server.handle(oaiPages);
     const r = await paperboy(args, env).done;
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 3, `finished with a rejection: ${r.stderr}`);
     assert.deepEqual(server.requests.slice(before).map((q) => Object.fromEntries(q.params)), [
       { verb: 'ListRecords', resumptionToken: '6960524|2002' },
     ]);
@@ -94,7 +94,7 @@ describe('paperboy ingest oai / arxiv-api (child process)', () => {
   it('fetches ids from the arXiv API and names the ones it could not import', async () => {
     server.handle(arxivApi);
     const r = await paperboy(['ingest', 'arxiv-api', '1706.03762', 'hep-th/9708147', '2503.99999', '--url', `${server.origin}/api/query`], env).done;
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 3, `finished with a rejection: ${r.stderr}`);
     assert.match(r.stdout, /^arxiv-api: read 3, inserted 1, updated 1, unchanged 0, rejected 1 in [\d.]+ s$/m);
     assert.match(r.stdout, /^ {2}rejected arXiv API id 2503\.99999: not found: arXiv returned no paper for 2503\.99999$/m);
   });

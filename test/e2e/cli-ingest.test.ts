@@ -31,7 +31,7 @@ function paperboyWithInput(input: string | null, ...args: string[]): Promise<{ c
 describe('paperboy ingest (CLI)', () => {
   it('imports a directory of day files and lists every rejection in the summary', async () => {
     const r = await paperboy('ingest', 'hf-daily', HF);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 3, `finished with rejections exits 3: ${r.stderr}`);
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[0]!, /^hf-daily: read 17, inserted 15, updated 0, unchanged 0, rejected 2 in \d+\.\d s$/);
     assert.match(lines[1]!, /^ {2}rejected 2025-01-02\.json: not valid daily_papers JSON: its 3 entries are Python-repr strings/);

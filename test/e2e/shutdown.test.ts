@@ -40,11 +40,22 @@ describe('graceful shutdown', async () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE papers IN ACCESS EXCLUSIVE MODE');
       const slow = fetch(`${node.url}/api/categories/cs.CL/papers`);
-      await new Promise((r) => setTimeout(r, 300));
+      // Wait until the request is in flight for real: its statement waits on the lock in PostgreSQL
+      // (while it is still being parsed, pg_stat_activity shows the connection's previous query text).
+      const waiting = async () =>
+        Number((await locker.query("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()")).rows[0].n);
+      for (const until = Date.now() + 10_000; (await waiting()) === 0; ) {
+        assert.ok(Date.now() < until, 'the request never reached the database');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       node.proc.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 700));
+      // New connections are refused once the server has stopped listening; until then poll.
+      const refused = async () => fetch(`${node.url}/healthz`).then(() => false, () => true);
+      for (const until = Date.now() + 10_000; !(await refused()); ) {
+        assert.ok(Date.now() < until, 'new connections still accepted 10 s after SIGTERM');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       assert.equal(node.proc.exitCode, null, 'the process waits for the in-flight request');
-      await assert.rejects(fetch(`${node.url}/healthz`), 'new connections are refused while draining');
       await locker.query('COMMIT');
       const res = await slow;
       assert.equal(res.status, 200);

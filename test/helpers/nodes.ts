@@ -73,17 +73,20 @@ export async function startNode(env: Record<string, string>, timeoutMs = 60_000)
     },
   };
   const deadline = Date.now() + timeoutMs;
+  let last = 'not listening';
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`paperboy serve exited with ${proc.exitCode}: ${err}`);
     try {
       const r = await fetch(`${url}/readyz`);
       if (r.ok) return node;
+      last = `${r.status} ${await r.text()}`;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       await node.kill('SIGKILL');
-      throw new Error(`paperboy serve not ready after ${timeoutMs} ms: ${err}`);
+      const tail = logs.slice(-5).map((l) => JSON.stringify(l).slice(0, 300)).join('\n');
+      throw new Error(`paperboy serve not ready after ${timeoutMs} ms (last /readyz: ${last}): ${err}\n${tail}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

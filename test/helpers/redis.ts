@@ -19,7 +19,7 @@ export function redisSkipReason(): Promise<string | null> {
       return null;
     } catch (e) {
       const why = `Redis not reachable at ${REDIS_URL}: ${(e as Error).message}`;
-      if (IN_CI) throw new Error(`CI=true and ${why}`);
+      if (IN_CI) throw new Error(`CI=true and ${why}`, { cause: e });
       console.log(`# skipping Redis test: ${why}`);
       return why;
     } finally {

@@ -74,6 +74,8 @@ describe('paperboy backup', () => {
     try {
       const env = { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'p.db')}`, LOG_LEVEL: 'silent' };
       await run(process.execPath, ['bin/paperboy.js', 'ingest', 'jsonl', FIXTURE], { env });
+      // The folder must exist: backup never creates folders (a typo is not a request for new ones).
+      fs.mkdirSync(path.join(dir, 'backups'));
       const out = path.join(dir, 'backups', 'b.db');
       const r = await run(process.execPath, ['bin/paperboy.js', 'backup', '--out', out, '--json'], { env });
       const summary = JSON.parse(r.stdout) as { performed: boolean; file: string };
@@ -93,6 +95,7 @@ describe('paperboy backup', () => {
     const r = await run(process.execPath, ['bin/paperboy.js', 'backup', '--out', '/tmp/x.dump', '--json'], { env });
     const j = JSON.parse(r.stdout) as { performed: boolean; command: string };
     assert.equal(j.performed, false);
-    assert.equal(j.command, 'pg_dump --format=custom --no-owner --file "/tmp/x.dump" "postgres://paperboy:***@db.example:5432/paperboy"');
+    // No password at all (not even masked): the command works as printed, with PGPASSWORD or ~/.pgpass.
+    assert.equal(j.command, 'pg_dump --format=custom --no-owner --file "/tmp/x.dump" "postgres://paperboy@db.example:5432/paperboy"');
   });
 });

@@ -42,7 +42,6 @@ class Sightings {
 }
 
 /** Names, URLs and ids are stored trimmed and without control characters (docs/api.md, "values"). */
-const ONE_LINE = new Set(['fullname', 'name', 'avatarUrl', 'avatar', 'githubRepo', 'projectPage', 'thumbnail', 'mediaUrl', 'user', '_id', 'id']);
 function oneLine(field: string, v: unknown): unknown {
   if (typeof v !== 'string') return v;
   // Control characters go; white space at the edges goes; a name's inner runs of white space become one.

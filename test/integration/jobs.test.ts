@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import pino from 'pino';
-import { claimRun, finishRun } from '../../src/jobs/job-runs.repo.ts';
+import { Writable } from 'node:stream';
+import { isAppError } from '../../src/errors.ts';
+import { claimRun, finishRun, pruneRuns } from '../../src/jobs/job-runs.repo.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { createScheduler, periodKey, type JobSpec } from '../../src/jobs/scheduler.ts';
 import { openStore } from '../../src/store/db.ts';
 import { describeEngines } from '../helpers/stores.ts';
@@ -79,5 +82,79 @@ describeEngines('scheduled job runs', (ctx) => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a run whose lease is lost is aborted (its signal fires), logged, and not finished by the node that lost it', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write(c, _e, cb) { for (const l of String(c).split('\n').filter(Boolean)) lines.push(JSON.parse(l)); cb(); } });
+    const metrics = createMetrics({ defaultMetrics: false });
+    let reason: unknown;
+    let aborted!: () => void;
+    const sawAbort = new Promise<void>((r) => (aborted = r));
+    const job: JobSpec = {
+      name: 'lossy',
+      everyMs: 3_600_000,
+      leaseMs: 300, // renewed every 100 ms
+      async run({ signal }) {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        reason = signal.reason;
+        aborted();
+      },
+    };
+    const s = createScheduler({ store: ctx.store, log: pino({ level: 'info' }, sink), owner: 'n1', jobs: [job], metrics });
+    const [started] = await s.tick();
+    const period = started!.split('@')[1]!;
+    // Another node takes the run over, as it would once n1's lease had run out.
+    assert.equal(await claimRun(ctx.store, { job: 'lossy', period, owner: 'n2', leaseMs: 60_000, maxAttempts: 3, now: new Date(Date.now() + 1000) }), true);
+    const deadline = setTimeout(() => assert.fail('the run was not aborted within 2 s'), 2000);
+    await sawAbort;
+    clearTimeout(deadline);
+    await s.stop();
+    assert.ok(isAppError(reason, 'LEASE_LOST'), `abort reason: ${String(reason)}`);
+    const row = await ctx.store.db.selectFrom('job_runs').selectAll().where('job', '=', 'lossy').executeTakeFirstOrThrow();
+    assert.equal(row.owner, 'n2');
+    assert.equal(row.status, 'running', 'n1 did not finish a run it no longer holds');
+    assert.equal(row.finished_at, null);
+    assert.equal(lines.filter((l) => l.msg === 'job lease lost; aborting the run').length, 1);
+    assert.ok(!lines.some((l) => l.msg === 'job run done' || l.msg === 'job run failed'));
+    assert.match((await metrics.render()).body, /paperboy_job_runs_total\{job="lossy",outcome="lost"\} 1/);
+  });
+
+  it('a run is aborted when its lease cannot be renewed before it expires (database away)', async () => {
+    const other = openStore(ctx.url, { poolSize: 2 });
+    let reason: unknown;
+    const job: JobSpec = {
+      name: 'stranded',
+      everyMs: 3_600_000,
+      leaseMs: 300,
+      async run({ signal }) {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        reason = signal.reason;
+      },
+    };
+    const s = createScheduler({ store: other, log, owner: 'n1', jobs: [job] });
+    await s.tick();
+    // The node loses its database: every renewal now fails.
+    await other.close();
+    const until = Date.now() + 3000;
+    while (reason === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await s.stop();
+    assert.ok(isAppError(reason, 'LEASE_LOST'), `abort reason: ${String(reason)}`);
+  });
+
+  it('pruneRuns deletes finished runs older than the cut-off, and nothing else', async () => {
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const recent = new Date(Date.now() - 86_400_000);
+    const claim = (job: string, period: string, now: Date) => claimRun(ctx.store, { job, period, owner: 'n1', leaseMs: 1000, maxAttempts: 2, now });
+    await claim('prune', 'old-done', old);
+    await finishRun(ctx.store, { job: 'prune', period: 'old-done', owner: 'n1' });
+    await claim('prune', 'old-failed', old);
+    await finishRun(ctx.store, { job: 'prune', period: 'old-failed', owner: 'n1', error: 'boom' });
+    await claim('prune', 'old-running', old);
+    await claim('prune', 'recent-done', recent);
+    await finishRun(ctx.store, { job: 'prune', period: 'recent-done', owner: 'n1' });
+    assert.equal(await pruneRuns(ctx.store, new Date(Date.now() - 30 * 86_400_000)), 1);
+    const left = (await ctx.store.db.selectFrom('job_runs').select('period').where('job', '=', 'prune').orderBy('period').execute()).map((r) => r.period);
+    assert.deepEqual(left, ['old-failed', 'old-running', 'recent-done']);
   });
 });

@@ -35,3 +35,57 @@ describe('config', () => {
     assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@x' }), (e) => !(e as Error).message.includes('hunter2'));
   });
 });
+
+describe('config: every variable parsed once into its final type', () => {
+  const bad = (env: Record<string, string>, name: string) =>
+    assert.throws(
+      () => loadConfig(env),
+      (e) => isAppError(e, 'CONFIG_INVALID') && e.message.startsWith(`${name} is invalid`) && !e.message.includes('\n'),
+      JSON.stringify(env),
+    );
+
+  it('EMBEDDER: the accepted forms, and one line naming it otherwise', () => {
+    for (const v of ['none', 'builtin', 'onnx:./models/e5', 'onnx:Xenova/all-MiniLM-L6-v2']) assert.equal(loadConfig({ EMBEDDER: v }).embedder, v);
+    assert.equal(loadConfig({ EMBEDDER: 'openai:http://localhost:11434', EMBEDDER_MODEL: 'nomic-embed-text' }).embedder, 'openai:http://localhost:11434');
+    for (const v of ['bogus', 'onnx:', 'openai:', 'openai:ftp://x', '']) bad({ EMBEDDER: v }, 'EMBEDDER');
+    bad({ EMBEDDER: 'openai:http://localhost:11434' }, 'EMBEDDER_MODEL');
+    assert.throws(() => loadConfig({ EMBEDDER: 'bogus' }), (e: Error) => /none, builtin, onnx:/.test(e.message), 'names the accepted forms');
+  });
+
+  it('JOBS: a map of periods; unknown jobs and bad durations stop start-up', () => {
+    const c = loadConfig({ JOBS: 'prune-job-runs=12h,db-optimize=off' });
+    assert.deepEqual([...c.jobs], [['prune-job-runs', 43_200_000], ['db-optimize', 0]]);
+    assert.equal(loadConfig({}).jobs.size, 0);
+    for (const v of ['nope=1d', 'db-optimize=0s', 'db-optimize=soon', 'db-optimize']) bad({ JOBS: v }, 'JOBS');
+    assert.throws(() => loadConfig({ JOBS: 'nope=1d' }), (e: Error) => /prune-job-runs, db-optimize/.test(e.message), 'names the known jobs');
+  });
+
+  it('TRUST_PROXY: off, a hop count, or addresses and CIDR ranges', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1,loopback' }).trustProxy, ['10.0.0.0/8', '::1', 'loopback']);
+    for (const v of ['true', '11', '10.0.0.0/33', 'proxy.example.org', '::1/129', '1.2.3.4/8/9']) bad({ TRUST_PROXY: v }, 'TRUST_PROXY');
+  });
+
+  it('RATE_LIMITS: named limits over the defaults', () => {
+    const c = loadConfig({ RATE_LIMITS: 'search=60/30s,feeds=off' });
+    assert.deepEqual(c.rateLimits.search, { max: 60, windowMs: 30_000 });
+    assert.equal(c.rateLimits.feeds, null);
+    assert.deepEqual(c.rateLimits.api, { max: 600, windowMs: 60_000 });
+    assert.ok(Object.values(loadConfig({ RATE_LIMITS: 'off' }).rateLimits).every((l) => l === null));
+  });
+
+  it('database timeouts, with defaults of a few seconds', () => {
+    const d = loadConfig({});
+    assert.deepEqual([d.dbConnectTimeoutMs, d.dbStatementTimeoutMs, d.dbBusyTimeoutMs], [3000, 5000, 5000]);
+    assert.equal(loadConfig({ DB_STATEMENT_TIMEOUT_MS: '250' }).dbStatementTimeoutMs, 250);
+    for (const v of ['0', 'soon', '-1']) bad({ DB_CONNECT_TIMEOUT_MS: v }, 'DB_CONNECT_TIMEOUT_MS');
+  });
+
+  it('never echoes a value that may hold a password (REDIS_URL, SMTP_URL, keys)', () => {
+    for (const [name, v] of [['REDIS_URL', 'mysql://u:hunter2@x'], ['SMTP_URL', 'http://u:hunter2@x']] as const) {
+      assert.throws(() => loadConfig({ [name]: v }), (e: Error) => e.message.startsWith(`${name} is invalid`) && !e.message.includes('hunter2'));
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
-import { parseJobSchedule } from '../../src/jobs/registry.ts';
+import { parseJobSchedule } from '../../src/config.ts';
 import { periodKey } from '../../src/jobs/scheduler.ts';
 import { decodeCursor, encodeCursor } from '../../src/web/pagination.ts';
 import { FEEDS, feedLinks } from '../../src/web/views/feed-links.ts';
@@ -34,10 +34,13 @@ describe('feedLinks', () => {
 
 describe('job schedules', () => {
   it('parses durations and off, and rejects zero', () => {
-    assert.deepEqual([...parseJobSchedule('a=500ms,b=2s,c=3m,d=1h,e=1d,f=off')], [
-      ['a', 500], ['b', 2000], ['c', 180_000], ['d', 3_600_000], ['e', 86_400_000], ['f', 0],
-    ]);
-    assert.throws(() => parseJobSchedule('a=0s'), (e) => isAppError(e, 'CONFIG_INVALID'));
+    assert.deepEqual([...(parseJobSchedule('prune-job-runs=500ms,db-optimize=off') as Map<string, number>)], [['prune-job-runs', 500], ['db-optimize', 0]]);
+    for (const [spec, ms] of [['2s', 2000], ['3m', 180_000], ['1h', 3_600_000], ['1d', 86_400_000]] as const) {
+      assert.deepEqual([...(parseJobSchedule(`db-optimize=${spec}`) as Map<string, number>)], [['db-optimize', ms]]);
+    }
+    for (const bad of ['db-optimize=0s', 'db-optimize=5', 'db-optimize=1w', 'nope=1d', 'db-optimize', 'db-optimize=1d=2']) {
+      assert.equal(typeof parseJobSchedule(bad), 'string', bad);
+    }
   });
 
   it('keys a period by its start', () => {

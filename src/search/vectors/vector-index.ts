@@ -373,7 +373,10 @@ function saveIndex(file: string, s: SaveState): void {
       if ('open' in op) fd = fs.openSync(op.open, 'w');
       else if ('write' in op) fs.writeSync(fd, op.write);
       else if ('sync' in op) fs.fsyncSync(fd);
-      else if ('close' in op) (fs.closeSync(fd), (fd = -1));
+      else if ('close' in op) {
+        fs.closeSync(fd);
+        fd = -1;
+      }
       else if ('graphCrc' in op) answer = fileCrc(op.graphCrc);
     }
   } finally {
@@ -392,7 +395,10 @@ async function saveIndexAsync(file: string, s: SaveState): Promise<void> {
       if ('open' in op) fh = await fs.promises.open(op.open, 'w');
       else if ('write' in op) await fh!.write(op.write);
       else if ('sync' in op) await fh!.sync();
-      else if ('close' in op) (await fh!.close(), (fh = undefined));
+      else if ('close' in op) {
+        await fh!.close();
+        fh = undefined;
+      }
       else if ('graphCrc' in op) answer = await fileCrcAsync(op.graphCrc);
       else await yieldToEventLoop();
     }

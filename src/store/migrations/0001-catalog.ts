@@ -1,6 +1,6 @@
 /** The catalog: papers, the change-sequence counter, and ingest checkpoints. */
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function catalog(engine: Engine): Migration {
   const idType = engine === 'postgres' ? 'bigserial' : 'integer';

@@ -4,7 +4,7 @@
  * organisation and AI summary model. Existing submitters (user names on papers) become people records.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function hfFields(engine: Engine): Migration {
   const idType = engine === 'postgres' ? 'bigserial' : 'integer';

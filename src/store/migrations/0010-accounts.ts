@@ -3,7 +3,7 @@
  * Every secret (session id, link token, API token, invite code) is stored only as its SHA-256 hash.
  */
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function accounts(engine: Engine): Migration {
   const idType = engine === 'postgres' ? 'bigserial' : 'integer';

@@ -14,7 +14,7 @@
  * only written for a paper id just read from `papers`.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function votes(engine: Engine): Migration {
   const fkType = engine === 'postgres' ? 'bigint' : 'integer';

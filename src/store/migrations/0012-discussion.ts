@@ -5,7 +5,7 @@
  * changes the paper's counter row, which the fold locks after the paper row).
  */
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function discussion(engine: Engine): Migration {
   const idType = engine === 'postgres' ? 'bigserial' : 'integer';

@@ -3,7 +3,7 @@
  * members submitting the same paper), with who and when, for "submitted by" and the per-member cap.
  */
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function submissions(engine: Engine): Migration {
   const idType = engine === 'postgres' ? 'bigserial' : 'integer';

@@ -3,7 +3,7 @@
  * private detail. Every moderation action writes one row in the same transaction as the action.
  */
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from './index.ts';
+import type { Engine } from './engine.ts';
 
 export function moderation(engine: Engine): Migration {
   const idType = engine === 'postgres' ? 'bigserial' : 'integer';

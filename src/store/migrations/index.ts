@@ -18,7 +18,9 @@ import { discussion } from './0012-discussion.ts';
 import { submissions } from './0013-submissions.ts';
 import { moderation } from './0014-moderation.ts';
 
-export type Engine = 'sqlite' | 'postgres';
+import type { Engine } from './engine.ts';
+
+export type { Engine };
 
 function migrations(engine: Engine): Record<string, Migration> {
   return {

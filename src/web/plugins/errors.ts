@@ -76,9 +76,17 @@ export function wantsJson(url: string, accept: string | undefined): boolean {
   return url.startsWith('/api/') || (accept !== undefined && accept.includes('application/json') && !accept.includes('text/html'));
 }
 
+/**
+ * What a visitor reads. A database outage is told without the database's address or driver message
+ * (the log has both).
+ */
+function publicMessage(e: AppError): string {
+  return e.code === 'DB_UNAVAILABLE' ? `The database is not answering right now; try again in ${RETRY_AFTER_SECONDS} seconds.` : e.message;
+}
+
 /** The JSON body of an error answer. */
 export function errorBody(e: AppError): { error: string; code: ErrorCode; statusCode: number } {
-  return { error: e.message, code: e.code, statusCode: e.status };
+  return { error: publicMessage(e), code: e.code, statusCode: e.status };
 }
 
 /** Send `err` as its catalogue answer, logging it at the level it deserves. */
@@ -90,7 +98,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown
   reply.status(e.status);
   if (e.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   if (wantsJson(req.url, req.headers.accept)) return reply.type('application/json; charset=utf-8').send(errorBody(e));
-  return reply.type('text/html; charset=utf-8').send(errorPage(e.status, e.message).value);
+  return reply.type('text/html; charset=utf-8').send(errorPage(e.status, publicMessage(e)).value);
 }
 
 /**
@@ -179,7 +187,7 @@ export function clientErrorHandler(config: Pick<Config, 'baseUrl'>) {
       e = new AppError('BAD_REQUEST', 'The request is not valid HTTP.');
     }
     const json = requestLine ? wantsJson(requestLine[1]!, undefined) : true;
-    const body = json ? JSON.stringify(errorBody(e)) : errorPage(e.status, e.message).value;
+    const body = json ? JSON.stringify(errorBody(e)) : errorPage(e.status, publicMessage(e)).value;
     const all = {
       ...headers,
       'content-type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',

@@ -3,15 +3,15 @@
  * huggingface_hub's `list_daily_papers` and `paper_info` send (docs/api.md lists what still differs).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
-import { DAILY_SORTS, listDailyPapers, parseDailySort } from '../../catalog/daily-papers.service.ts';
-import { getPaper } from '../../catalog/papers.service.ts';
+import type { CatalogService } from '../../catalog/catalog.service.ts';
+import { DAILY_SORTS, parseDailySort } from '../../catalog/daily-papers.service.ts';
 import type { Paper } from '../../catalog/paper.ts';
 import { AppError } from '../../errors.ts';
 import { paperMarkdown } from '../paper-markdown.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperJson, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../error-schema.ts';
 import { seqCache } from '../seq-cache.ts';
-import { pageNumber, periodFromQuery } from './pages.ts';
+import { pageNumber, periodFromQuery } from '../list-params.ts';
 
 interface DailyQuery {
   date?: string;
@@ -28,9 +28,9 @@ interface DailyQuery {
  * so it is a 404 as on Hugging Face (huggingface_hub maps 404 to "not found"); the HTML page keeps the
  * friendlier 400 that says what is wrong with the id.
  */
-export async function getApiPaper(db: Parameters<typeof getPaper>[0], id: string): Promise<Paper> {
+export async function getApiPaper(catalog: CatalogService, id: string): Promise<Paper> {
   try {
-    return await getPaper(db, id);
+    return await catalog.getPaper(id);
   } catch (e) {
     if (e instanceof AppError && e.code === 'INVALID_ARXIV_ID') {
       throw new AppError('PAPER_NOT_FOUND', `No paper ${JSON.stringify(id.slice(0, 80))} in this catalog (${e.message})`, { details: { id: id.slice(0, 80) } });
@@ -51,7 +51,7 @@ export function markdownRequest(param: string, accept: string | undefined): stri
 
 /** Answer a paper as Markdown; an unknown or invalid id is a 404, as for `read_paper` on Hugging Face. */
 export async function sendPaperMarkdown(app: FastifyInstance['app'], reply: FastifyReply, id: string): Promise<FastifyReply> {
-  const paper = await getApiPaper(app.store.db, decodeURIComponent(id));
+  const paper = await getApiPaper(app.catalog, decodeURIComponent(id));
   reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
   return reply.type('text/markdown; charset=utf-8').send(paperMarkdown(paper, app.config.baseUrl));
 }
@@ -95,7 +95,7 @@ export const apiPaperRoutes: FastifyPluginAsync = async (server) => {
       reply.header('cache-control', 'public, max-age=60');
       const key = `api:daily:${kind}:${value ?? ''}:${submitter ?? ''}:${sort ?? ''}:${page}:${limit}:${sort === 'trending' ? today : ''}`;
       return seqCache(app).get(key, async () => {
-        const papers = await listDailyPapers(app.store.db, { kind, value, submitter, sort, page, limit, today });
+        const papers = await app.catalog.dailyPapers({ kind, value, submitter, sort, page, limit, today });
         return papers.map((p) => hfDailyEntryJson(p, app.config.baseUrl));
       });
     },
@@ -112,7 +112,7 @@ export const apiPaperRoutes: FastifyPluginAsync = async (server) => {
       },
     },
     async (req, reply) => {
-      const paper = await getApiPaper(app.store.db, decodeURIComponent(req.params['*']));
+      const paper = await getApiPaper(app.catalog, decodeURIComponent(req.params['*']));
       reply.header('cache-control', 'public, max-age=300');
       return hfPaperJson(paper, app.config.baseUrl);
     },

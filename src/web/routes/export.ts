@@ -6,8 +6,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { parseArxivId } from '../../catalog/arxiv-id.ts';
 import { CITATION_TYPES, formatCitations, type CitationFormat } from '../../catalog/citation.ts';
-import { toPaper } from '../../catalog/paper.ts';
-import { getPaperRows } from '../../catalog/papers.repo.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { errorSchema } from '../error-schema.ts';
@@ -44,15 +42,16 @@ export const exportRoutes: FastifyPluginAsync = async (server) => {
       if (raw.length === 0) throw new AppError('BAD_REQUEST', 'ids must name at least one arXiv id');
       if (raw.length > MAX_EXPORT_IDS) throw new AppError('BAD_REQUEST', `ids names ${raw.length} papers; at most ${MAX_EXPORT_IDS} per export`);
       const ids = [...new Set(raw.map((s) => parseArxivId(s).id))];
-      const rows = new Map((await getPaperRows(server.app.store.db, ids)).map((r) => [r.arxiv_id, r]));
-      const missing = ids.filter((id) => !rows.has(id));
+      const papers = await server.app.catalog.papersByIds(ids);
+      const found = new Set(papers.map((p) => p.arxivId));
+      const missing = ids.filter((id) => !found.has(id));
       if (missing.length) throw new AppError('PAPER_NOT_FOUND', `not in the catalog: ${missing.slice(0, 10).join(', ')}`);
       const type = CITATION_TYPES[req.query.format];
       const name = ids.length === 1 ? ids[0]!.replace(/\//g, '_') : 'papers';
       cacheFor(reply, 300)
         .type(type.contentType)
         .header('content-disposition', `attachment; filename="${name}.${type.ext}"`);
-      return formatCitations(ids.map((id) => toPaper(rows.get(id)!)), req.query.format);
+      return formatCitations(papers, req.query.format);
     },
   );
 };

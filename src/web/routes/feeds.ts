@@ -6,12 +6,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
-import { listCategory, listRecentDaily } from '../../catalog/lists.repo.ts';
-import { lastCatalogChange } from '../../catalog/last-change.ts';
-import { getPaperRows } from '../../catalog/papers.repo.ts';
-import { listTrending } from '../../catalog/trending.ts';
+import type { Paper } from '../../catalog/paper.ts';
 import { AppError } from '../../errors.ts';
-import type { PaperRow } from '../../store/schema.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
@@ -21,7 +17,7 @@ import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { layout } from '../views/layout.ts';
 
 /** Search hook: the papers matching `q`, best first. */
-export type SearchPapers = (q: string, limit: number, app: App) => Promise<PaperRow[]>;
+export type SearchPapers = (q: string, limit: number, app: App) => Promise<Paper[]>;
 
 export const FEED_ITEMS = 50;
 const FEED_MAX_AGE = 300;
@@ -41,9 +37,9 @@ const feedResponse = {
  * A feed encoded once per catalog change (bytes, gzip, brotli, ETag): cache hits send ready bytes.
  * An empty feed is dated by the catalog's last change (one indexed read, only when it is empty).
  */
-async function rendered(app: App, format: FeedFormat, spec: FeedSpec, rows: PaperRow[]): Promise<Prepared> {
-  const emptyUpdated = rows.length ? null : await lastCatalogChange(app.store.db);
-  return prepare(renderFeed(format, { ...spec, emptyUpdated }, rows, app.config.baseUrl), FEED_TYPES[format]);
+async function rendered(app: App, format: FeedFormat, spec: FeedSpec, papers: Paper[]): Promise<Prepared> {
+  const emptyUpdated = papers.length ? null : await app.catalog.lastChange();
+  return prepare(renderFeed(format, { ...spec, emptyUpdated }, papers, app.config.baseUrl), FEED_TYPES[format]);
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, r: Prepared): FastifyReply {
@@ -60,13 +56,13 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
       server.get(`/feeds/daily.${format}`, { schema: { tags: ['feeds'], summary: `Daily papers of the last 7 days (${format})`, response: feedResponse } }, async (req, reply) => {
         const day = today();
         const feed = await seqCache(server.app).get(`feed:daily.${format}:${day}`, async () => {
-          const { rows } = await listRecentDaily(server.app.store, { today: day, days: 7, limit: 100 });
+          const rows = await server.app.catalog.recentDaily({ today: day, days: 7, limit: 100 });
           const spec: FeedSpec = {
             title: 'Paperboy · Daily papers',
             description: 'The papers of the daily list, newest day first, most upvoted first within a day.',
             htmlPath: '/',
             feedPath: FEEDS.daily.path,
-            itemDate: (r) => r.daily_date,
+            itemDate: (p) => p.dailyDate,
           };
           return rendered(server.app, format, spec, rows);
         });
@@ -76,15 +72,15 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
       server.get(`/feeds/trending.${format}`, { schema: { tags: ['feeds'], summary: `Trending papers (${format})`, response: feedResponse } }, async (req, reply) => {
         const day = today();
         const feed = await seqCache(server.app).get(`feed:trending.${format}:${day}`, async () => {
-          const { ranked } = await listTrending(server.app.store.db, { today: day });
+          const { ranked } = await server.app.catalog.trending({ today: day });
           const spec: FeedSpec = {
             title: 'Paperboy · Trending papers',
             description: 'Daily papers ranked by (upvotes + 1) × 2^(−age in days / 3) over the last 14 days.',
             htmlPath: '/feeds',
             feedPath: FEEDS.trending.path,
-            itemDate: (r) => r.daily_date,
+            itemDate: (p) => p.dailyDate,
           };
-          return rendered(server.app, format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.row));
+          return rendered(server.app, format, spec, ranked.slice(0, FEED_ITEMS).map((r) => r.paper));
         });
         return send(req, reply, feed);
       });
@@ -133,7 +129,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
         const format = m[2] as FeedFormat;
         if (!CATEGORY.test(category)) throw new AppError('BAD_REQUEST', `not an arXiv category: ${JSON.stringify(category.slice(0, 40))} (e.g. cs.CL, hep-th)`);
         const feed = await seqCache(server.app).get(`feed:category.${format}:${category}`, async () => {
-          const rows = await listCategory(server.app.store, category, { limit: FEED_ITEMS });
+          const rows = await server.app.catalog.category(category, { limit: FEED_ITEMS });
           const spec: FeedSpec = {
             title: `Paperboy · Newest in ${category}`,
             description: `The newest papers listed in ${category}.`,
@@ -171,8 +167,6 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
 export const feedRoutes = createFeedRoutes({
   searchPapers: async (q, limit, app) => {
     const res = await app.search.search({ q, limit, bare: true });
-    const rows = await getPaperRows(app.store.db, res.hits.map((h) => h.arxivId));
-    const byId = new Map(rows.map((r) => [r.arxiv_id, r]));
-    return res.hits.flatMap((h) => byId.get(h.arxivId) ?? []);
+    return app.catalog.papersByIds(res.hits.map((h) => h.arxivId));
   },
 });

@@ -1,5 +1,9 @@
+/**
+ * Liveness and readiness: /healthz answers while the process serves HTTP (whatever the database
+ * does); /readyz says whether a balancer should send this node traffic (src/ops/health.service.ts).
+ */
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
+import { readiness } from '../../ops/health.service.ts';
 
 export const healthRoutes: FastifyPluginAsync = async (server) => {
   server.get('/healthz', async (_req, reply) => {
@@ -8,17 +12,8 @@ export const healthRoutes: FastifyPluginAsync = async (server) => {
   });
   server.get('/readyz', async (_req, reply) => {
     reply.header('cache-control', 'no-store');
-    let database = 'ok';
-    try {
-      await sql`select 1`.execute(server.app.store.db);
-    } catch {
-      database = 'unreachable';
-    }
-    // A node whose search index is still catching up (first start on a big catalog) is not ready:
-    // a load balancer should keep sending traffic to the nodes that can answer searches.
-    const index = server.app.search.caughtUp() ? 'ok' : 'catching up';
-    const ready = database === 'ok' && index === 'ok';
-    if (!ready) reply.status(503);
-    return { status: ready ? 'ready' : 'not ready', database, index };
+    const r = await readiness(server.app);
+    if (!r.ready) reply.status(503).header('retry-after', '5');
+    return { status: r.ready ? 'ready' : 'not ready', database: r.database, index: r.index, storage: r.storage };
   });
 };

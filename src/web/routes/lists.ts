@@ -4,14 +4,12 @@
  * Items have the shape of `/api/daily_papers` entries (hf-json.ts); trending adds its `score` beside.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { listCategory, type NewestKey } from '../../catalog/lists.repo.ts';
-import { listTrending, type Ranked } from '../../catalog/trending.ts';
+import type { NewestKey, TrendingPaper } from '../../catalog/catalog.service.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 import { decodeCursor, encodeCursor, pageQuerySchema, DEFAULT_LIMIT } from '../pagination.ts';
-import { loadPapers } from '../../catalog/paper-loader.ts';
 import { errorSchema } from '../error-schema.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema } from '../hf-json.ts';
 import { CATEGORY } from './feeds.ts';
@@ -35,10 +33,7 @@ function pageSchema(extra: Record<string, unknown> = {}, itemExtra: Record<strin
 
 export const listRoutes: FastifyPluginAsync = async (server) => {
   const base = () => server.app.config.baseUrl;
-  const pageItems = async (ranked: Ranked[]) => {
-    const papers = await loadPapers(server.app.store.db, ranked.map((r) => r.row));
-    return papers.map((p, i) => ({ ...hfDailyEntryJson(p, base()), score: Math.round(ranked[i]!.score * 1000) / 1000 }));
-  };
+  const pageItems = (ranked: TrendingPaper[]) => ranked.map((r) => ({ ...hfDailyEntryJson(r.paper, base()), score: Math.round(r.score * 1000) / 1000 }));
 
   server.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/api/trending',
@@ -64,12 +59,12 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
       // shape), and serializing ~90 KB per request cost two thirds of the route's throughput.
       const page = await cache.get(`trending:page:${today}:${pos.r ?? ''}:${pos.o}:${limit}`, async () => {
         const { reference, ranked } = await cache.get(`trending:${today}:${pos.r ?? ''}`, () =>
-          listTrending(server.app.store.db, { today, reference: pos.r }),
+          server.app.catalog.trending({ today, reference: pos.r }),
         );
         const more = reference !== null && pos.o + limit < ranked.length;
         const body = {
           reference,
-          items: await pageItems(ranked.slice(pos.o, pos.o + limit)),
+          items: pageItems(ranked.slice(pos.o, pos.o + limit)),
           next_cursor: more ? encodeCursor({ r: reference, o: pos.o + limit }) : null,
         };
         return prepare(JSON.stringify(body), 'application/json; charset=utf-8');
@@ -99,13 +94,13 @@ export const listRoutes: FastifyPluginAsync = async (server) => {
           )
         : undefined;
       // One extra row tells whether another page exists without a count query.
-      const rows = await listCategory(server.app.store, category, { limit: limit + 1, after });
+      const rows = await server.app.catalog.category(category, { limit: limit + 1, after });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       cacheFor(reply, 60);
       return {
-        items: (await loadPapers(server.app.store.db, page)).map((p) => hfDailyEntryJson(p, base())),
-        next_cursor: rows.length > limit && last ? encodeCursor({ p: last.published_at ?? '', a: last.arxiv_id }) : null,
+        items: page.map((p) => hfDailyEntryJson(p, base())),
+        next_cursor: rows.length > limit && last ? encodeCursor({ p: last.publishedAt ?? '', a: last.arxivId }) : null,
       };
     },
   );

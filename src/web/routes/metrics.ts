@@ -3,16 +3,17 @@
  * gauges other parts register) plus catalog gauges read from the shared database at scrape time.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { catalogStats } from '../../catalog/papers.repo.ts';
+import type { CatalogStats } from '../../catalog/catalog.service.ts';
+import { databaseUp } from '../../ops/health.service.ts';
 
 export const metricsRoutes: FastifyPluginAsync = async (server) => {
-  const { metrics, store } = server.app;
+  const { metrics, catalog } = server.app;
   // Registered per server; a second server on the same App (tests) must not register twice.
   if (!metrics.registry.getSingleMetric('paperboy_catalog_seq')) {
-    let cached: { at: number; value: Awaited<ReturnType<typeof catalogStats>> } | undefined;
+    let cached: { at: number; value: CatalogStats } | undefined;
     // One query serves both gauges of a scrape.
     const stats = async () => {
-      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: await catalogStats(store.db) };
+      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: await catalog.stats() };
       return cached.value;
     };
     metrics.gauge('paperboy_catalog_seq', 'Latest change sequence of the catalog (derived state follows it)', async () => (await stats()).maxSeq);
@@ -26,6 +27,7 @@ export const metricsRoutes: FastifyPluginAsync = async (server) => {
     metrics.gauge('paperboy_search_index_papers', 'Papers in the search index of this node', async () => (await index()).indexed);
     metrics.gauge('paperboy_search_vectors', 'Papers with a vector in the search index of this node', async () => (await index()).vectors);
     metrics.gauge('paperboy_search_vectors_pending', 'Papers of this node waiting to be embedded (new, changed, or a change of embedder)', async () => (await index()).vectorsPending);
+    metrics.gauge('paperboy_database_up', 'Whether the database answered a probe during this scrape (1) or not (0)', () => databaseUp(app));
     metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
   }
 

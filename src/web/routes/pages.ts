@@ -3,14 +3,11 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { parseDay, type PeriodKind } from '../../catalog/dates.ts';
-import { periodForPick, periodNavigation } from '../../catalog/period-nav.ts';
-import { getPaper, listPeriod } from '../../catalog/papers.service.ts';
 import { markdownRequest, sendPaperMarkdown } from './api-papers.ts';
 import { AppError } from '../../errors.ts';
 import { FEEDS, feedLinks, paperFeeds } from '../views/feed-links.ts';
 import { listingPage, periodHref } from '../views/listing.ts';
 import { paperPage, similarPage, similarPlaceholder, similarSection } from '../views/paper-page.ts';
-import { similarPapers } from '../../catalog/paper-search.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { viewerOf } from '../viewer.ts';
 import { community } from '../../community/index.ts';
@@ -44,21 +41,9 @@ const listQuerySchema = {
   },
 } as const;
 
-/** Which list a query asks for; more than one period parameter is a mistake worth saying. */
-export function periodFromQuery(q: { date?: string; week?: string; month?: string }): { kind: PeriodKind; value?: string } {
-  const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined && q[k] !== '');
-  if (given.length > 1) throw new AppError('BAD_REQUEST', `give one of date, week or month, not ${given.join(' and ')}`);
-  if (q.week) return { kind: 'week', value: q.week };
-  if (q.month) return { kind: 'month', value: q.month };
-  if (q.date) return { kind: 'day', value: q.date };
-  return { kind: 'day' };
-}
-
-export function pageNumber(p: string | undefined, base: 0 | 1): number {
-  if (p === undefined || p === '') return base;
-  if (!/^\d{1,6}$/.test(p)) throw new AppError('BAD_REQUEST', `p must be a page number (got ${JSON.stringify(p.slice(0, 20))})`);
-  return Number(p);
-}
+// Shared with the JSON API (api-papers.ts), which imports them from there: no import cycle.
+export { pageNumber, periodFromQuery } from '../list-params.ts';
+import { pageNumber, periodFromQuery } from '../list-params.ts';
 
 export const pageRoutes: FastifyPluginAsync = async (server) => {
   const app = server.app;
@@ -71,8 +56,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const page = Math.max(1, pageNumber(q.p, 1));
     const cache = seqCache(app);
     const data = () => cache.get(`data:list:${kind}:${value ?? ''}:${page}`, async () => {
-      const listing = await listPeriod(app.store.db, { kind, value, page, pageSize: PAGE_SIZE });
-      const nav = listing.period ? await periodNavigation(app.store.db, listing.period, listing) : null;
+      const listing = await app.catalog.listPeriod({ kind, value, page, pageSize: PAGE_SIZE });
+      const nav = listing.period ? await app.catalog.periodNavigation(listing.period, listing) : null;
       return { listing, nav };
     });
     const viewer = req.user ? await viewerOf(req, reply, (await data()).listing.papers) : undefined;
@@ -96,7 +81,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     if (req.query.on !== undefined) {
       if (!parseDay(req.query.on)) throw new AppError('INVALID_DATE', `on must be a calendar day as YYYY-MM-DD (got ${JSON.stringify(req.query.on.slice(0, 40))})`);
       const day = req.query.on;
-      const target = await periodForPick(app.store.db, req.query.view ?? 'day', day);
+      const target = await app.catalog.periodForPick(req.query.view ?? 'day', day);
       return reply.redirect(target ? periodHref(target) : '/', 303);
     }
     return list(req, reply, req.query);
@@ -106,8 +91,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     '/similar',
     { schema: { hide: true, querystring: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 300 }, fragment: { type: 'string', maxLength: 5 } } } } },
     async (req, reply) => {
-      const paper = await getPaper(app.store.db, req.query.id);
-      const similar = await similarPapers(app.store.db, app.search, paper, 8);
+      const paper = await app.catalog.getPaper(req.query.id);
+      const similar = await app.catalog.similar(paper, 8);
       reply.header('cache-control', 'public, max-age=300');
       const section = similarSection(similar);
       if (req.query.fragment) return reply.type(HTML).send(section.value);
@@ -120,7 +105,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     // `/papers/{id}.md` and `Accept: text/markdown` answer the paper as Markdown (api-papers.ts).
     const markdown = markdownRequest(req.params['*'], req.headers.accept);
     if (markdown) return sendPaperMarkdown(app, reply, markdown);
-    const paper = await getPaper(app.store.db, decodeURIComponent(req.params['*']));
+    const paper = await app.catalog.getPaper(decodeURIComponent(req.params['*']));
     // Revalidated on every view (the ETag makes that cheap): votes and comments change it.
     reply.header('cache-control', 'public, no-cache').header('vary', 'accept');
     const head = feedLinks(...paperFeeds(paper));

@@ -3,14 +3,13 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { viewerOf } from '../viewer.ts';
-import { listDailyPapers } from '../../catalog/daily-papers.service.ts';
-import { findPapers } from '../../catalog/paper-search.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, stripMarks, type SearchMode, type SortOrder } from '../../search/index.ts';
+import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, type SearchMode, type SortOrder } from '../../search/index.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../error-schema.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
-import { marked, searchPage } from '../views/search.ts';
+import { searchPage } from '../views/search.ts';
+import { searchJson } from '../search-json.ts';
 import { pageNumber } from './pages.ts';
 
 const PAGE_SIZE = 20;
@@ -36,7 +35,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
       const s = req.query.sort ?? 'relevance';
       const cat = req.query.cat ?? '';
       const mode = req.query.mode ?? DEFAULT_MODE;
-      const find = (m: SearchMode) => findPapers(app.store.db, app.search, { q: withFilters(text, cat), sort: s, mode: m, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+      const find = (m: SearchMode) => app.catalog.search({ q: withFilters(text, cat), sort: s, mode: m, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
       let result = null;
       let notice: string | undefined;
       if (text || cat) {
@@ -70,11 +69,11 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
       const text = req.query.q?.trim() ?? '';
       // huggingface_hub's list_papers() without a query sends no q: list papers, newest first.
       if (!text) {
-        const papers = await listDailyPapers(app.store.db, { kind: 'day', sort: 'publishedAt', page: 0, limit, today: new Date().toISOString().slice(0, 10) });
+        const papers = await app.catalog.dailyPapers({ kind: 'day', sort: 'publishedAt', page: 0, limit, today: new Date().toISOString().slice(0, 10) });
         return papers.map((paper) => hfDailyEntryJson(paper, app.config.baseUrl));
       }
       // Hugging Face's shape carries neither snippets nor a total: skip highlighting and counting.
-      const res = await findPapers(app.store.db, app.search, { q: text, limit, bare: true });
+      const res = await app.catalog.search({ q: text, limit, bare: true });
       return res.results.map(({ paper }) => hfDailyEntryJson(paper, app.config.baseUrl));
     },
   );
@@ -129,24 +128,14 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
     async (req) => {
       const text = req.query.q.trim();
       if (!text) throw new AppError('INVALID_QUERY', 'q must contain something to search for');
-      const res = await findPapers(app.store.db, app.search, {
+      const res = await app.catalog.search({
         q: withFilters(text, req.query.cat),
         limit: req.query.limit ?? 20,
         offset: req.query.offset ?? 0,
         sort: req.query.sort,
         mode: req.query.mode,
       });
-      return {
-        total: res.total,
-        took_ms: Math.round(res.tookMs * 100) / 100,
-        mode: res.mode,
-        query: res.query,
-        hits: res.results.map(({ paper, hit }) => ({
-          score: hit.score,
-          highlight: { title: marked(hit.titleMarked).value, abstract: marked(hit.snippetMarked).value },
-          paper: { ...hfDailyEntryJson(paper, app.config.baseUrl).paper, title: stripMarks(hit.titleMarked) || paper.title },
-        })),
-      };
+      return searchJson(res, app.config.baseUrl);
     },
   );
 };
