@@ -37,6 +37,8 @@ export const RATE_LIMIT_DEFAULTS = {
   comment: '30/10m',
   /** Community, per account: paper submissions. */
   submit: '30/1h',
+  /** Community, per account: authorship claims (each one waits for a moderator). */
+  claim: '10/1h',
 } as const satisfies Record<string, string>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

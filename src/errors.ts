@@ -66,6 +66,9 @@ export const ERROR_CODES = {
   THREAD_LOCKED: 403,
   NEW_ACCOUNT_LIMIT: 429,
   SUBMISSION_REFUSED: 422,
+  /** Community, authors (src/community/claims*): authorship claims. */
+  CLAIM_NOT_FOUND: 404,
+  CLAIM_REFUSED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,7 @@
 import type { Store } from '../store/db.ts';
 import type { SearchRequest, SearchService } from '../search/index.ts';
 import { currentSeq } from './counters.repo.ts';
+import { countAuthorPapers, listAuthorPapers } from './author-papers.ts';
 import { exportPapers } from './export.ts';
 import { lastCatalogChange } from './last-change.ts';
 import { listCategory, listRecentDaily, type NewestKey } from './lists.repo.ts';
@@ -47,6 +48,8 @@ export interface CatalogService {
   recentDaily(o: { today: string; days: number; limit: number }): Promise<Paper[]>;
   /** The whole trending ranking for `today` (or pinned to `reference`). */
   trending(o: { today: string; reference?: string | undefined }): Promise<{ reference: string | null; ranked: TrendingPaper[] }>;
+  /** An author's papers (exact name as on papers), newest first, one page, and how many there are. */
+  authorPapers(name: string, o: { page: number; pageSize: number }): Promise<{ papers: Paper[]; total: number }>;
   /** Papers listed in an arXiv category, newest first, after a keyset position. */
   category(category: string, o: { limit: number; after?: NewestKey | undefined }): Promise<Paper[]>;
   /** A search, with each hit's paper. */
@@ -87,6 +90,10 @@ export function createCatalogService(store: Store, search: () => SearchService):
       const { reference, ranked } = await listTrending(db, { today: o.today, ...(o.reference ? { reference: o.reference } : {}) });
       const papers = await loadPapers(db, ranked.map((r) => r.row));
       return { reference, ranked: ranked.map((r, i) => ({ paper: papers[i]!, score: r.score })) };
+    },
+    async authorPapers(name, o) {
+      const [rows, total] = await Promise.all([listAuthorPapers(store, { name, limit: o.pageSize, offset: (o.page - 1) * o.pageSize }), countAuthorPapers(store, name)]);
+      return { papers: await loadPapers(db, rows), total };
     },
     category: async (category, o) => loadPapers(db, await listCategory(store, category, { limit: o.limit, ...(o.after ? { after: o.after } : {}) })),
     search: (req) => findPapers(db, search(), req),

@@ -29,7 +29,8 @@ export interface DailyQuery {
 const listedAt = sql<string>`coalesce(daily_published_at, published_at, '')`;
 
 function scoped(db: Kysely<Database>, q: Omit<DailyQuery, 'order' | 'limit' | 'offset'>) {
-  let s = db.selectFrom('papers').where('daily_date', 'is not', null);
+  // Papers hidden by moderators leave every list (migration 0017).
+  let s = db.selectFrom('papers').where('daily_date', 'is not', null).where('hidden_at', 'is', null);
   if (q.from) s = s.where('daily_date', '>=', q.from);
   if (q.to) s = s.where('daily_date', '<=', q.to);
   if (q.submitter) s = s.where('submitted_by', '=', q.submitter);

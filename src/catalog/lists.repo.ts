@@ -11,7 +11,7 @@ import { SHOWN_UPVOTES } from './counts.ts';
 const MS_DAY = 86_400_000;
 
 /** `needle` occurs in `haystack` (case-sensitive): instr on SQLite, strpos on PostgreSQL — no LIKE wildcards to escape. */
-function contains(store: Store, haystack: Expression<string> | ReturnType<typeof sql>, needle: string): Expression<SqlBool> {
+export function contains(store: Store, haystack: Expression<string> | ReturnType<typeof sql>, needle: string): Expression<SqlBool> {
   return store.engine === 'sqlite' ? sql<SqlBool>`instr(${haystack}, ${needle}) > 0` : sql<SqlBool>`strpos(${haystack}, ${needle}) > 0`;
 }
 
@@ -32,6 +32,7 @@ export async function listRecentDaily(
     .selectAll()
     .where('daily_date', '>=', from)
     .where('daily_date', '<=', latest)
+    .where('hidden_at', 'is', null)
     .orderBy('daily_date', 'desc')
     .orderBy(SHOWN_UPVOTES, 'desc')
     .orderBy('arxiv_id', 'desc')
@@ -59,7 +60,8 @@ export async function listCategory(
   let q = store.db
     .selectFrom('papers')
     .selectAll()
-    .where(contains(store, sql`' ' || categories || ' '`, ` ${category} `));
+    .where(contains(store, sql`' ' || categories || ' '`, ` ${category} `))
+    .where('hidden_at', 'is', null);
   const after = opts.after;
   if (after) {
     q = q.where((eb) =>

@@ -25,6 +25,8 @@ export interface AuthorInfo {
   statusLastChangedAt: string | null;
   /** The Hugging Face user who claimed the authorship. */
   user: Person | null;
+  /** The account on this site whose claim a moderator verified (claimed-authors.ts); `user` then names it. */
+  account?: { handle: string; name: string } | null;
 }
 
 /** Resolves a user name to the person's record (a bare one when unknown). */

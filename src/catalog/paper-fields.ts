@@ -262,6 +262,15 @@ export const PAPER_FIELDS = {
     column: 'local_comments', input: optCount, merge: 'local', toColumn: (v) => v ?? 0, fromColumn: (c: number) => c,
     doc: 'comments written on this site, as last folded into the catalog',
   }),
+  // Moderation (community/paper-hiding.service.ts): a hidden paper leaves lists, search and feeds.
+  hiddenAt: def({
+    column: 'hidden_at', input: z.string().nullable().optional(), merge: 'local', toColumn: (v) => v ?? null, fromColumn: (c: string | null) => c,
+    doc: 'when moderators hid the paper from lists, search and feeds (null: shown)',
+  }),
+  hiddenReason: def({
+    column: 'hidden_reason', input: z.string().nullable().optional(), merge: 'local', toColumn: (v) => v ?? null, fromColumn: (c: string | null) => c,
+    doc: 'why moderators hid it (shown on its page and in the moderation log)',
+  }),
   submittedBy: personRef('submitted_by', 'listing', 'who submitted the paper to the daily list (a person, people.ts)', {
     paper: { name: 'submittedOnDailyBy', schema: hfUserSchema, json: (v) => (v ? hfUserJson(v) : null) },
     entry: { name: 'submittedBy', schema: hfSubmitterSchema, json: (v) => (v ? hfSubmitterJson(v) : null) },

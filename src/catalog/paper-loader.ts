@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, PaperRow } from '../store/schema.ts';
+import { verifiedClaims, withClaims } from './claimed-authors.ts';
 import { authorUsers } from './paper-authors.ts';
 import { BARE_CONTEXT, type ReadContext } from './paper-fields.ts';
 import { toPaper, type Paper } from './paper.ts';
@@ -29,10 +30,11 @@ export async function readContext(db: Kysely<Database>, rows: readonly PaperRow[
 }
 
 /**
- * Rows as Papers, with their submitters, claimed authors and organisations filled in.
+ * Rows as Papers, with their submitters, claimed authors (Hugging Face's and this site's verified
+ * claims) and organisations filled in.
  * @example const papers = await loadPapers(db, await listDaily(db, day, day, { limit: 50, offset: 0 }))
  */
 export async function loadPapers(db: Kysely<Database>, rows: readonly PaperRow[]): Promise<Paper[]> {
-  const ctx = await readContext(db, rows);
-  return rows.map((r) => toPaper(r, ctx));
+  const [ctx, claims] = await Promise.all([readContext(db, rows), verifiedClaims(db, rows.map((r) => Number(r.id)))]);
+  return rows.map((r) => withClaims(toPaper(r, ctx), claims.get(Number(r.id))));
 }

@@ -19,7 +19,7 @@ export interface PaperSearchResult extends Omit<SearchResponse, 'hits'> {
 
 /**
  * Run a search and load the papers it found. A hit whose paper has vanished from the catalog since
- * the index last synced is dropped rather than shown stale.
+ * the index last synced is dropped rather than shown stale, and so is a paper moderators hid.
  */
 export async function findPapers(db: Kysely<Database>, search: SearchService, req: SearchRequest): Promise<PaperSearchResult> {
   const res = await search.search(req);
@@ -27,7 +27,7 @@ export async function findPapers(db: Kysely<Database>, search: SearchService, re
   const byId = new Map((await loadPapers(db, rows)).map((p) => [p.arxivId, p]));
   const results = res.hits.flatMap((hit) => {
     const paper = byId.get(hit.arxivId);
-    return paper ? [{ paper, hit }] : [];
+    return paper && !paper.hiddenAt ? [{ paper, hit }] : [];
   });
   return { query: res.query, mode: res.mode, total: res.total, tookMs: res.tookMs, results };
 }
@@ -37,5 +37,8 @@ export async function similarPapers(db: Kysely<Database>, search: SearchService,
   const hits = await search.similar(paper.id, limit);
   const rows = await getPaperRows(db, hits.map((h) => h.arxivId));
   const byId = new Map((await loadPapers(db, rows)).map((p) => [p.arxivId, p]));
-  return hits.flatMap((h) => byId.get(h.arxivId) ?? []);
+  return hits.flatMap((h) => {
+    const p = byId.get(h.arxivId);
+    return p && !p.hiddenAt ? [p] : [];
+  });
 }

@@ -73,6 +73,7 @@ export async function listTrending(
     .selectAll()
     .where('daily_date', '>=', from)
     .where('daily_date', '<=', reference)
+    .where('hidden_at', 'is', null)
     .execute();
   return { reference, ranked: rankTrending(rows, reference) };
 }

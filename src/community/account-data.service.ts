@@ -14,7 +14,7 @@ export interface AccountData {
   deleteAccount(userId: number, confirm: unknown): Promise<void>;
 }
 
-export function createAccountData(o: { store: Store; onUserChange?: (userId: number) => void; now?: () => number }): AccountData {
+export function createAccountData(o: { store: Store; onUserChange?: (userId: number) => Promise<unknown> | void; now?: () => number }): AccountData {
   const db = o.store.db;
   const now = o.now ?? Date.now;
   return {
@@ -62,7 +62,7 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
         await trx.deleteFrom('comment_revisions').where('comment_id', 'in', trx.selectFrom('comments').select('id').where('author_id', '=', userId)).execute();
         await trx.deleteFrom('users').where('id', '=', userId).execute();
       });
-      o.onUserChange?.(userId);
+      await o.onUserChange?.(userId);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   countCommentsSince, getComment, getDiscussion, insertComment, insertReport, insertRevision, listPaperComments, listRevisions, listUserComments,
   markDeleted, updateCommentBody, type CommentWithAuthor,
 } from './comments.repo.ts';
+import type { NewComment } from './claim-mentions.ts';
 import { mentionedHandles, renderComment } from './markdown.ts';
 import { isModerator, type SessionUser } from './user.ts';
 import { assertCanWrite } from './votes.service.ts';
@@ -81,7 +82,7 @@ function view(r: CommentWithAuthor, depth: number, viewer: SessionUser | null): 
   };
 }
 
-export function createComments(o: { store: Store; config: Config; now?: () => number }): Comments {
+export function createComments(o: { store: Store; config: Config; now?: () => number; onAdded?: (c: NewComment) => void }): Comments {
   const db = o.store.db;
   const now = o.now ?? Date.now;
 
@@ -179,6 +180,8 @@ export function createComments(o: { store: Store; config: Config; now?: () => nu
         await bumpCounts(trx, paper.id, { comments: 1 });
         return r;
       });
+      // Mentions of the paper's claimed authors notify them (claim-mentions.ts), after the commit.
+      o.onAdded?.({ commentId: Number(row.id), paperId: paper.id, arxivId: paper.arxivId, body, author: user });
       return view({ ...row, author_handle: user.handle, author_name: user.name, author_avatar: null }, 0, user);
     },
 

@@ -4,6 +4,8 @@
  */
 import type { App } from '../app.ts';
 import { createAccountData, type AccountData } from './account-data.service.ts';
+import { createClaims, type Claims } from './claims.service.ts';
+import { createMentionNotifier, type MentionNotifier } from './claim-mentions.ts';
 import { createComments, type Comments } from './comments.service.ts';
 import { createModeration, type Moderation } from './moderation.service.ts';
 import { createCountFolder, type CountFolder } from './count-folder.ts';
@@ -25,6 +27,9 @@ export interface Community {
   accountData: AccountData;
   submissions: Submissions;
   moderation: Moderation;
+  /** Authorship claims (claims.service.ts), and the mails mentions of claimed authors cause. */
+  claims: Claims;
+  mentions: MentionNotifier;
   /** Folds vote and comment counts into the catalog; `serve` starts it, tests call foldOnce(). */
   counts: CountFolder;
 }
@@ -38,13 +43,17 @@ export function community(app: App): Community {
   const log = app.log.child({ component: 'community' });
   let arxiv: HttpClient | undefined;
   const sessions = createSessions({ store, days: config.sessionDays, cacheMs: config.sessionCacheMs });
+  const claims = createClaims({ store });
+  const mentions = createMentionNotifier({ store, mailer, claims, log, baseUrl: config.baseUrl });
   c = {
     sessions,
     signIn: createSignIn({ store, config, mailer, log, onUserChange: sessions.forget }),
     tokens: createTokens({ store }),
     users: createUsers({ store, onUserChange: sessions.forget }),
     votes: createVotes({ store }),
-    comments: createComments({ store, config }),
+    comments: createComments({ store, config, onAdded: mentions.commented }),
+    claims,
+    mentions,
     accountData: createAccountData({ store, onUserChange: sessions.forget }),
     moderation: createModeration({ store, onBan: (id) => sessions.endAll(id) }),
     // One client per app: arXiv's politeness delay holds across every member's submissions.
@@ -56,6 +65,7 @@ export function community(app: App): Community {
   app.onClose(async () => {
     await created.counts.stop();
     await created.signIn.drain();
+    await mentions.drain();
   });
   instances.set(app, c);
   return c;

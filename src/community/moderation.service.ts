@@ -6,6 +6,7 @@
 import { parseArxivId } from '../catalog/arxiv-id.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
+import { withNextSeq } from '../catalog/papers.repo.ts';
 import { bumpCounts } from './votes.repo.ts';
 import { isModerator, type SessionUser } from './user.ts';
 
@@ -32,6 +33,9 @@ export interface Moderation {
   hideComment(mod: SessionUser | null, commentId: number, reason: unknown): Promise<void>;
   unhideComment(mod: SessionUser | null, commentId: number, reason: unknown): Promise<void>;
   lockThread(mod: SessionUser | null, arxivId: string, reason: unknown): Promise<void>;
+  /** Hide a paper from lists, search and feeds (its page stays and says so), or show it again. */
+  hidePaper(mod: SessionUser | null, arxivId: string, reason: unknown): Promise<void>;
+  unhidePaper(mod: SessionUser | null, arxivId: string, reason: unknown): Promise<void>;
   unlockThread(mod: SessionUser | null, arxivId: string, reason: unknown): Promise<void>;
   ban(mod: SessionUser | null, handle: string, reason: unknown): Promise<void>;
   unban(mod: SessionUser | null, handle: string, reason: unknown): Promise<void>;
@@ -64,7 +68,7 @@ export function createModeration(o: { store: Store; onBan?: (userId: number) => 
   };
   const paper = async (arxivId: string) => {
     const { id } = parseArxivId(arxivId);
-    const p = await db.selectFrom('papers').select(['id', 'arxiv_id']).where('arxiv_id', '=', id).executeTakeFirst();
+    const p = await db.selectFrom('papers').select(['id', 'arxiv_id', 'hidden_at']).where('arxiv_id', '=', id).executeTakeFirst();
     if (!p) throw new AppError('PAPER_NOT_FOUND', `No paper ${id} in this catalog.`);
     return p;
   };
@@ -118,7 +122,23 @@ export function createModeration(o: { store: Store; onBan?: (userId: number) => 
     if (ban) await o.onBan?.(Number(u.id));
   };
 
+  // A paper's visibility is a catalog change: it gets a new sequence under the sequence lock, so pages
+  // and feeds cached by sequence drop it (or bring it back) at once, and the search index re-reads it.
+  const setPaperHidden = async (modIn: SessionUser | null, arxivId: string, reasonIn: unknown, hide: boolean) => {
+    const mod = guard(modIn);
+    const reason = why(reasonIn);
+    const p = await paper(arxivId);
+    if (Boolean(p.hidden_at) === hide) return;
+    const t = new Date(now()).toISOString();
+    await withNextSeq(o.store, async (trx, nextSeq) => {
+      await trx.updateTable('papers').set({ hidden_at: hide ? t : null, hidden_reason: hide ? reason : null, seq: nextSeq(), modified_at: t }).where('id', '=', p.id).execute();
+      await trx.insertInto('moderation_log').values({ at: t, moderator_id: mod.id, action: hide ? 'hide-paper' : 'unhide-paper', target: p.arxiv_id, reason }).execute();
+    });
+  };
+
   return {
+    hidePaper: (m, a, r) => setPaperHidden(m, a, r, true),
+    unhidePaper: (m, a, r) => setPaperHidden(m, a, r, false),
     hideComment: (m, id, r) => setHidden(m, id, r, true),
     unhideComment: (m, id, r) => setHidden(m, id, r, false),
     lockThread: (m, a, r) => setLock(m, a, r, true),

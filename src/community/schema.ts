@@ -139,7 +139,22 @@ export interface ModerationLogTable {
   reason: string;
 }
 
+export interface AuthorClaimsTable {
+  id: Generated<number>;
+  paper_id: number;
+  author_index: number;
+  author_name: string;
+  user_id: number;
+  state: 'pending' | 'verified' | 'rejected';
+  hidden: Generated<number>;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: number | null;
+  decision_reason: string | null;
+}
+
 export interface CommunityTables {
+  author_claims: AuthorClaimsTable;
   moderation_log: ModerationLogTable;
   submissions: SubmissionsTable;
   comments: CommentsTable;

@@ -1,7 +1,7 @@
 /**
  * Sessions, sign-in links, invites and API tokens: the SQL of signing in. Only hashes are stored.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { UserRow } from './schema.ts';
 
@@ -121,4 +121,21 @@ export async function useInvite(db: Db, codeHash: string, userId: number, now: s
     .where('expires_at', '>', now)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * The sessions epoch (a `counters` row): bumped by every change that must reach other nodes' session
+ * caches (sign-out, sign out everywhere, a ban, an account change, a rotated session).
+ */
+export async function bumpSessionsEpoch(db: Db): Promise<void> {
+  await db
+    .insertInto('counters')
+    .values({ name: 'sessions_epoch', value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`counters.value + 1` }))
+    .execute();
+}
+
+export async function readSessionsEpoch(db: Db): Promise<number> {
+  const r = await db.selectFrom('counters').select('value').where('name', '=', 'sessions_epoch').executeTakeFirst();
+  return Number(r?.value ?? 0);
 }

@@ -44,7 +44,7 @@ export interface SignIn {
 const INVITE_DAYS = 14;
 const LINKS_PER_ADDRESS = 5;
 
-export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; log: Logger; now?: () => number; onUserChange?: (userId: number) => void }): SignIn {
+export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; log: Logger; now?: () => number; onUserChange?: (userId: number) => Promise<unknown> | void }): SignIn {
   const { store, config, mailer, log } = o;
   const db = store.db;
   const now = o.now ?? Date.now;
@@ -185,7 +185,7 @@ export function createSignIn(o: { store: Store; config: Config; mailer: Mailer; 
       if (problem) throw new AppError('BAD_REQUEST', problem);
       const t = new Date(now()).toISOString();
       await updateUser(db, userId, { password_hash: await hashPassword(password) }, t);
-      o.onUserChange?.(userId);
+      await o.onUserChange?.(userId);
     },
 
     async createInvite(createdBy, note, days = INVITE_DAYS) {

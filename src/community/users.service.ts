@@ -87,7 +87,7 @@ function httpsUrl(field: string, v: string): string {
   return u.toString();
 }
 
-export function createUsers(o: { store: Store; now?: () => number; onUserChange?: (userId: number) => void }): Users {
+export function createUsers(o: { store: Store; now?: () => number; onUserChange?: (userId: number) => Promise<unknown> | void }): Users {
   const db = o.store.db;
   const now = o.now ?? Date.now;
   return {
@@ -131,7 +131,7 @@ export function createUsers(o: { store: Store; now?: () => number; onUserChange?
         if (fields.handle && (await findUserByHandle(db, fields.handle))) throw new AppError('CONFLICT', `The username "${fields.handle}" is taken.`);
         throw e;
       }
-      o.onUserChange?.(userId);
+      await o.onUserChange?.(userId);
       return toPublicProfile((await findUserById(db, userId))!);
     },
     async grant(emailInput, role) {
@@ -140,7 +140,7 @@ export function createUsers(o: { store: Store; now?: () => number; onUserChange?
       const u = await findUserByEmail(db, email);
       if (!u) throw new AppError('USER_NOT_FOUND', `No account for ${email}. It is created when that address first signs in (or use --create).`);
       await updateUser(db, Number(u.id), { role: role as Role }, new Date(now()).toISOString());
-      o.onUserChange?.(Number(u.id));
+      await o.onUserChange?.(Number(u.id));
       return toSessionUser({ ...u, role: role as Role });
     },
     async list(opts) {

@@ -109,11 +109,12 @@ describeEngines('list navigation', (ctx) => {
     assert.match(page, /<form class="date-picker" action="\/papers" method="get">\s*<input type="hidden" name="view" value="week">\s*<label>Go to <input type="date" name="on" value="2026-08-12" min="2023-10-11" max="2026-08-12" required><\/label>/);
   });
 
-  it('authors and categories link to their searches', async () => {
+  it('authors link to their author pages, categories to their searches', async () => {
     const page = (await get('/papers?date=2026-08-12')).body;
-    assert.match(page, /<a class="author" href="\/search\?q=author%3A%22Anh%20Do%22&amp;sort=date">Anh Do<\/a>/);
+    assert.match(page, /<a class="author" href="\/authors\/Anh%20Do">Anh Do<\/a>/);
     const paperPage = (await get('/papers/2608.20000')).body;
-    assert.match(paperPage, /<a class="author" href="\/search\?q=author%3A%22Quoc%20V.%20Le%22&amp;sort=date">Quoc V. Le<\/a>/);
+    assert.match(paperPage, /<a class="author" href="\/authors\/Quoc%20V.%20Le">Quoc V. Le<\/a>/);
+    assert.equal((await get('/authors/Quoc%20V.%20Le')).statusCode, 200);
     assert.match(paperPage, /<a class="chip primary" href="\/search\?q=cat%3Acs.CL&amp;sort=date">cs.CL<\/a>/);
     const search = (await get('/search?q=author%3A%22Anh%20Do%22&sort=date')).body;
     assert.equal([...search.matchAll(/<article class="card"/g)].length, 20, 'the author search finds the papers (one page of 20)');

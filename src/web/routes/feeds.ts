@@ -167,6 +167,7 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
 export const feedRoutes = createFeedRoutes({
   searchPapers: async (q, limit, app) => {
     const res = await app.search.search({ q, limit, bare: true });
-    return app.catalog.papersByIds(res.hits.map((h) => h.arxivId));
+    // Papers hidden by moderators leave feeds as they leave search results.
+    return (await app.catalog.papersByIds(res.hits.map((h) => h.arxivId))).filter((p) => !p.hiddenAt);
   },
 });

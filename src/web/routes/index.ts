@@ -19,6 +19,8 @@ import { commentRoutes } from './comments.ts';
 import { userRoutes } from './users.ts';
 import { submissionRoutes } from './submissions.ts';
 import { moderationRoutes } from './moderation.ts';
+import { authorRoutes } from './authors.ts';
+import { claimRoutes } from './claims.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -37,4 +39,6 @@ export const ROUTES: FastifyPluginAsync[] = [
   userRoutes,
   submissionRoutes,
   moderationRoutes,
+  authorRoutes,
+  claimRoutes,
 ];

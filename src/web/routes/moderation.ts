@@ -16,12 +16,14 @@ const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'i
 
 export const moderationRoutes: FastifyPluginAsync = async (server) => {
   const m = community(server.app).moderation;
+  const cl = community(server.app).claims;
 
   const page = async (req: FastifyRequest, reply: FastifyReply, extra: { notice?: string; error?: string } = {}, status = 200) => {
     const viewer = await viewerOf(req, reply);
     if (!viewer) return reply.redirect('/signin?next=%2Fmoderation', 303);
     if (!isModerator(viewer.user)) throw new AppError('FORBIDDEN', 'Only moderators and admins can see the moderation queue.');
-    return reply.status(status).type(HTML).send(moderationPage({ viewer, queue: await m.queue(req.user), ...extra }).value);
+    const [queue, claims] = await Promise.all([m.queue(req.user), cl.queue(req.user)]);
+    return reply.status(status).type(HTML).send(moderationPage({ viewer, queue, claims, ...extra }).value);
   };
 
   /** Run an action; a user error re-renders the queue with its message. */
@@ -57,6 +59,18 @@ export const moderationRoutes: FastifyPluginAsync = async (server) => {
     const ban = req.body?.action !== 'unban';
     const handle = String(req.body?.handle ?? '');
     return act(req, reply, `@${handle} ${ban ? 'banned' : 'unbanned'}.`, () => (ban ? m.ban : m.unban)(req.user, handle, req.body?.reason));
+  });
+
+  // Authorship claims (claims.service.ts) and hiding papers (moderation.service.ts), beside the reports.
+  for (const decision of ['verify', 'reject'] as const) {
+    server.post<{ Params: { id: number }; Body: { reason?: string } }>(`/moderation/claims/:id/${decision}`, { schema: { hide: true, params: idParam, body: form('reason') } }, async (req, reply) =>
+      act(req, reply, `Claim ${req.params.id} ${decision === 'verify' ? 'verified' : 'rejected'}.`, async () => void (await cl[decision](req.user, req.params.id, req.body?.reason))),
+    );
+  }
+  server.post<{ Body: { paper?: string; action?: string; reason?: string } }>('/moderation/papers', { schema: { hide: true, body: form('paper', 'action', 'reason') } }, async (req, reply) => {
+    const hide = req.body?.action !== 'unhide';
+    const paper = String(req.body?.paper ?? '');
+    return act(req, reply, `Paper ${paper} ${hide ? 'hidden' : 'shown again'}.`, () => (hide ? m.hidePaper : m.unhidePaper)(req.user, paper, req.body?.reason));
   });
 
   server.get('/moderation/log', { schema: { hide: true } }, async (req, reply) =>

@@ -12,6 +12,7 @@ import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { viewerOf } from '../viewer.ts';
 import { community } from '../../community/index.ts';
 import { discussionSection } from '../views/discussion.ts';
+import { claimBox } from '../views/claims.ts';
 import { html } from '../html.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { seqCache } from '../seq-cache.ts';
@@ -111,8 +112,8 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
     const head = feedLinks(...paperFeeds(paper));
     const viewer = await viewerOf(req, reply, [paper]);
     if (viewer) reply.header('vary', 'accept, cookie');
-    const thread = await community(app).comments.thread(paper.arxivId, req.user);
+    const [thread, claims] = await Promise.all([community(app).comments.thread(paper.arxivId, req.user), community(app).claims.onPaper(paper.id, paper.authors, req.user)]);
     // Similar papers cost a search: they load from /similar after the page (a link without JavaScript).
-    return reply.type(HTML).send(paperPage(paper, { head, below: html`${discussionSection(thread, viewer)}${similarPlaceholder(paper)}`, viewer }).value);
+    return reply.type(HTML).send(paperPage(paper, { head, below: html`${claimBox(paper.arxivId, claims, viewer)}${discussionSection(thread, viewer)}${similarPlaceholder(paper)}`, viewer }).value);
   });
 };

@@ -6,6 +6,7 @@ import { community } from '../../community/index.ts';
 import { AppError } from '../../errors.ts';
 import { errorSchema } from '../error-schema.ts';
 import { viewerOf } from '../viewer.ts';
+import { claimedPapers } from '../views/claims.ts';
 import { profilePage } from '../views/profile.ts';
 
 const handleParam = { type: 'object', required: ['handle'], properties: { handle: { type: 'string', maxLength: 60 } } } as const;
@@ -17,15 +18,18 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
   const load = async (handle: string) => {
     const found = await c.users.byHandle(handle);
     if (!found) throw new AppError('USER_NOT_FOUND', `There is no member @${handle.slice(0, 60)}.`);
-    const [upvoted, comments, submitted] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20)]);
-    return { ...found, upvoted, submitted, comments };
+    const [upvoted, comments, submitted, claimed] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20), c.claims.byUser(found.id, { publicOnly: true, limit: 100 })]);
+    return { ...found, upvoted, submitted, comments, claimed };
   };
 
   server.get<{ Params: { handle: string } }>('/users/:handle', { schema: { hide: true, params: handleParam } }, async (req, reply) => {
     const u = await load(req.params.handle);
     const viewer = await viewerOf(req, reply, u.upvoted);
     if (!viewer) reply.header('cache-control', 'public, no-cache');
-    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, viewer }).value);
+    // The owner also sees their pending, rejected and hidden claims.
+    const own = viewer?.user.id === u.id;
+    const claimed = own ? await c.claims.byUser(u.id, { publicOnly: false, limit: 100 }) : u.claimed;
+    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, viewer, extra: claimedPapers(claimed, own) }).value);
   });
 
   server.get<{ Params: { handle: string } }>(
@@ -42,6 +46,7 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
               handle: { type: 'string' }, name: { type: 'string' }, bio: { type: 'string' }, avatarUrl: { type: ['string', 'null'] },
               links: { type: 'array', items: { type: 'string' } }, role: { type: 'string' }, createdAt: { type: 'string' },
               upvoted: { type: 'array', items: { type: 'string' } },
+              claimed: { type: 'array', description: 'papers moderators verified this member wrote', items: { type: 'object', properties: { paper: { type: 'string' }, title: { type: 'string' }, authorName: { type: 'string' } } } },
               comments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, paper: { type: 'string' }, html: { type: 'string' }, createdAt: { type: 'string' } } } },
             },
           },
@@ -52,7 +57,7 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
     async (req) => {
       const u = await load(req.params.handle);
       const p = u.profile;
-      return { handle: p.handle, name: p.name, bio: p.bio, avatarUrl: p.avatarUrl, links: p.links, role: p.role, createdAt: p.createdAt, upvoted: u.upvoted.map((x) => x.arxivId), comments: u.comments.map((x) => ({ id: x.id, paper: x.arxivId, html: x.html, createdAt: x.createdAt })) };
+      return { handle: p.handle, name: p.name, bio: p.bio, avatarUrl: p.avatarUrl, links: p.links, role: p.role, createdAt: p.createdAt, upvoted: u.upvoted.map((x) => x.arxivId), claimed: u.claimed.map((x) => ({ paper: x.arxivId, title: x.title, authorName: x.authorName })), comments: u.comments.map((x) => ({ id: x.id, paper: x.arxivId, html: x.html, createdAt: x.createdAt })) };
     },
   );
 };

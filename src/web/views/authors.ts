@@ -1,8 +1,8 @@
 /**
- * Author lists where each name links to that author's papers (an author search).
+ * Author lists where each name links to that author's page (their papers, newest first).
  */
 import { html, type Html } from '../html.ts';
-import { authorSearchHref } from './search-links.ts';
+import { authorUrl } from './author-url.ts';
 
 /**
  * "A, B, C et al. (+N)" with every shown name a link; `max` omitted shows everyone (the paper page).
@@ -11,5 +11,5 @@ import { authorSearchHref } from './search-links.ts';
 export function authorLinks(authors: string[], max = Infinity): Html {
   const shown = authors.slice(0, max);
   const rest = authors.length - shown.length;
-  return html`${shown.map((a, i) => html`${i ? ', ' : ''}<a class="author" href="${authorSearchHref(a)}">${a}</a>`)}${rest > 0 ? html` <span class="muted">et al. (+${rest})</span>` : ''}`;
+  return html`${shown.map((a, i) => html`${i ? ', ' : ''}<a class="author" href="${authorUrl(a)}">${a}</a>`)}${rest > 0 ? html` <span class="muted">et al. (+${rest})</span>` : ''}`;
 }

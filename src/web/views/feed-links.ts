@@ -4,7 +4,7 @@
  */
 import { withExt } from '../feed-format.ts';
 import { html, type Html } from '../html.ts';
-import { authorQuery } from './search-links.ts';
+import { authorUrl } from './author-url.ts';
 
 export interface FeedLink {
   /** Human title, e.g. "Daily papers". */
@@ -31,8 +31,8 @@ export const FEEDS = {
   trending: { title: 'Trending papers', path: '/feeds/trending' },
   category: (c: string): FeedLink => ({ title: `Newest in ${c}`, path: `/feeds/category/${encodeURIComponent(c)}` }),
   search: (q: string): FeedLink => ({ title: `Search: ${q}`, path: `/feeds/search?q=${encodeURIComponent(q)}` }),
-  /** An author's papers, newest first: the search feed for `author:"Name" sort:date`. */
-  author: (name: string): FeedLink => ({ title: `Papers by ${name}`, path: `/feeds/search?q=${encodeURIComponent(authorQuery(name))}%20sort%3Adate` }),
+  /** An author's papers, newest first: the author page's feed (routes/authors.ts). */
+  author: (name: string): FeedLink => ({ title: `Papers by ${name}`, path: `${authorUrl(name)}/feed` }),
   /** A collection's feed (the collection routes serve it, with renderFeed). */
   collection: (slug: string, title: string): FeedLink => ({ title: `Collection: ${title}`, path: `/feeds/collections/${encodeURIComponent(slug)}` }),
 } as const;

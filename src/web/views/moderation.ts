@@ -1,9 +1,12 @@
 /**
- * Moderation pages: the moderators' queue (reported comments, with hide and dismiss forms; forms to
- * lock a thread and ban a member) and the public moderation log.
+ * Moderation pages: the moderators' queues (reported comments, with hide and dismiss forms; authorship
+ * claims, with verify and reject; forms to hide a paper, lock a thread and ban a member) and the public
+ * moderation log.
  */
 import type { LogEntry, ReportItem } from '../../community/moderation.service.ts';
 import { MOD_REASON_MAX } from '../../community/moderation.service.ts';
+import type { Claim } from '../../community/claims.service.ts';
+import { claimsQueue } from './claims.ts';
 import { html, type Html } from '../html.ts';
 import { humanDate } from './format.ts';
 import { layout } from './layout.ts';
@@ -11,7 +14,7 @@ import { csrfField, type Viewer } from './viewer.ts';
 
 const reasonInput = html`<input type="text" name="reason" required maxlength="${MOD_REASON_MAX}" placeholder="Reason (public)">`;
 
-export function moderationPage(o: { viewer: Viewer; queue: ReportItem[]; notice?: string; error?: string }): Html {
+export function moderationPage(o: { viewer: Viewer; queue: ReportItem[]; claims: Claim[]; notice?: string; error?: string }): Html {
   const csrf = csrfField(o.viewer.csrf);
   const body = html`<section class="settings"><h1>Moderation</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}${o.error ? html`<p class="form-error" role="alert">${o.error}</p>` : ''}
@@ -22,6 +25,10 @@ ${o.queue.length
 <form class="inline" method="post" action="/moderation/comments/${r.commentId}/hide">${csrf}${reasonInput} <button type="submit">Hide</button></form>
 <form class="inline" method="post" action="/moderation/comments/${r.commentId}/dismiss">${csrf}${reasonInput} <button type="submit">Dismiss</button></form></article>`)}</div>`
   : html`<p class="muted">Nothing reported.</p>`}
+${claimsQueue(o.claims, o.viewer.csrf)}
+<h2>Hide or show a paper</h2>
+<p class="muted">A hidden paper leaves lists, search results and feeds; its page stays and says it was hidden, and why.</p>
+<form class="inline" method="post" action="/moderation/papers">${csrf}<input type="text" name="paper" required maxlength="300" placeholder="arXiv id"> <select name="action"><option value="hide">Hide</option><option value="unhide">Show again</option></select> ${reasonInput} <button type="submit">Apply</button></form>
 <h2>Lock or unlock a discussion</h2>
 <form class="inline" method="post" action="/moderation/threads">${csrf}<input type="text" name="paper" required maxlength="300" placeholder="arXiv id"> <select name="action"><option value="lock">Lock</option><option value="unlock">Unlock</option></select> ${reasonInput} <button type="submit">Apply</button></form>
 <h2>Ban or unban a member</h2>

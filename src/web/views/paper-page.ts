@@ -8,6 +8,7 @@ import { authorLinks } from './authors.ts';
 import { categorySearchHref, keywordSearchHref } from './search-links.ts';
 import { layout } from './layout.ts';
 import { voteButton } from './vote-button.ts';
+import { paperAuthorsNote } from './claims.ts';
 import type { Viewer } from './viewer.ts';
 
 export function paperPage(p: Paper, extra: { head?: Html; below?: Html; viewer?: Viewer | undefined } = {}): Html {
@@ -17,6 +18,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html; viewer?:
   <p class="crumbs">${p.dailyDate ? html`<a href="/papers?date=${p.dailyDate}">Daily papers, ${humanDate(p.dailyDate)}</a>` : html`<a href="/">Daily papers</a>`} › arXiv:${p.arxivId}</p>
   <h1>${p.title}</h1>
   <p class="authors">${authorLinks(p.authors)}</p>
+  ${paperAuthorsNote(p)}
   <div class="actions">
     ${voteButton(p, extra.viewer, { big: true })}
     <a class="button" href="${p.absUrl}" rel="noopener">arXiv</a>
