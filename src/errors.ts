@@ -66,6 +66,10 @@ export const ERROR_CODES = {
   THREAD_LOCKED: 403,
   NEW_ACCOUNT_LIMIT: 429,
   SUBMISSION_REFUSED: 422,
+  /** Collections (src/community/collections*): a private collection is "not found" to everyone but its owner. */
+  COLLECTION_NOT_FOUND: 404,
+  /** Too many collections for one member, or papers in one collection (the message says which limit). */
+  COLLECTION_LIMIT: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -139,7 +139,33 @@ export interface ModerationLogTable {
   reason: string;
 }
 
+export type Visibility = 'public' | 'private';
+
+export interface CollectionsTable {
+  id: Generated<number>;
+  /** The random public identifier in the collection's URL. */
+  key: string;
+  user_id: number;
+  name: string;
+  description: Generated<string>;
+  visibility: Generated<Visibility>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CollectionItemsTable {
+  collection_id: number;
+  paper_id: number;
+  /** Ascending order in the collection; gaps allowed, ties broken by added_at. */
+  position: number;
+  /** Plain text, shown escaped. */
+  note: Generated<string>;
+  added_at: string;
+}
+
 export interface CommunityTables {
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
   moderation_log: ModerationLogTable;
   submissions: SubmissionsTable;
   comments: CommentsTable;

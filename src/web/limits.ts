@@ -13,4 +13,5 @@ export const LIMITS = {
   vote: { name: 'vote', key: byAccount, hook: 'preHandler' },
   comment: { name: 'comment', key: byAccount, hook: 'preHandler' },
   submit: { name: 'submit', key: byAccount, hook: 'preHandler' },
+  collection: { name: 'collection', key: byAccount, hook: 'preHandler' },
 } as const satisfies Record<string, RouteLimit>;

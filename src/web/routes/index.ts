@@ -19,6 +19,9 @@ import { commentRoutes } from './comments.ts';
 import { userRoutes } from './users.ts';
 import { submissionRoutes } from './submissions.ts';
 import { moderationRoutes } from './moderation.ts';
+import { collectionRoutes } from './collections.ts';
+import { collectionApiRoutes } from './collections-api.ts';
+import { collectionFeedRoutes } from './collections-feeds.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -37,4 +40,7 @@ export const ROUTES: FastifyPluginAsync[] = [
   userRoutes,
   submissionRoutes,
   moderationRoutes,
+  collectionRoutes,
+  collectionApiRoutes,
+  collectionFeedRoutes,
 ];

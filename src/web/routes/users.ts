@@ -17,15 +17,15 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
   const load = async (handle: string) => {
     const found = await c.users.byHandle(handle);
     if (!found) throw new AppError('USER_NOT_FOUND', `There is no member @${handle.slice(0, 60)}.`);
-    const [upvoted, comments, submitted] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20)]);
-    return { ...found, upvoted, submitted, comments };
+    const [upvoted, comments, submitted, collections] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20), c.collections.publicOf(found.id)]);
+    return { ...found, upvoted, submitted, comments, collections };
   };
 
   server.get<{ Params: { handle: string } }>('/users/:handle', { schema: { hide: true, params: handleParam } }, async (req, reply) => {
     const u = await load(req.params.handle);
     const viewer = await viewerOf(req, reply, u.upvoted);
     if (!viewer) reply.header('cache-control', 'public, no-cache');
-    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, viewer }).value);
+    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, collections: u.collections, viewer }).value);
   });
 
   server.get<{ Params: { handle: string } }>(
