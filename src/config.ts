@@ -39,6 +39,8 @@ export const RATE_LIMIT_DEFAULTS = {
   submit: '30/1h',
   /** Community, per account: authorship claims (each one waits for a moderator). */
   claim: '10/1h',
+  /** Community, per account: collection writes (create, edit, add, remove, reorder, note). */
+  collection: '120/10m',
 } as const satisfies Record<string, string>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -187,6 +189,9 @@ const schema = z.object({
   NEW_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(365).default(3),
   NEW_ACCOUNT_LINKS: z.coerce.number().int().min(0).max(100).default(2),
   NEW_ACCOUNT_COMMENTS_PER_HOUR: z.coerce.number().int().min(0).max(10_000).default(10),
+  /** Collections (docs/community.md): papers in one collection, collections per member. */
+  COLLECTION_MAX_PAPERS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  COLLECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),
   /** How often each node folds changed vote and comment counts into the catalog (ms; src/community/count-folder.ts). */
   COUNTS_FOLD_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   /** Which proxies to believe about the client's address (X-Forwarded-For): off unless set. */
@@ -255,6 +260,8 @@ export type Config = Readonly<{
   newAccountDays: number;
   newAccountLinks: number;
   newAccountCommentsPerHour: number;
+  collectionMaxPapers: number;
+  collectionsPerUser: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** Proxies believed about the client address (Fastify's trustProxy): false, a hop count, or addresses/CIDRs. */
@@ -330,6 +337,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     newAccountDays: e.NEW_ACCOUNT_DAYS,
     newAccountLinks: e.NEW_ACCOUNT_LINKS,
     newAccountCommentsPerHour: e.NEW_ACCOUNT_COMMENTS_PER_HOUR,
+    collectionMaxPapers: e.COLLECTION_MAX_PAPERS,
+    collectionsPerUser: e.COLLECTIONS_PER_USER,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `Paperboy <paperboy@${new URL(e.BASE_URL ?? 'http://localhost').hostname}>`,
     trustProxy: e.TRUST_PROXY,

@@ -69,6 +69,10 @@ export const ERROR_CODES = {
   /** Community, authors (src/community/claims*): authorship claims. */
   CLAIM_NOT_FOUND: 404,
   CLAIM_REFUSED: 409,
+  /** Collections (src/community/collections*): a private collection is "not found" to everyone but its owner. */
+  COLLECTION_NOT_FOUND: 404,
+  /** Too many collections for one member, or papers in one collection (the message says which limit). */
+  COLLECTION_LIMIT: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

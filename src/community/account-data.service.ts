@@ -1,10 +1,11 @@
 /**
  * A member's own data: everything we hold about them as one JSON document ("download my data"),
  * and deleting the account. Deleting takes back their votes (the counts drop), blanks their comments
- * (replies keep their place under "deleted"), and removes sessions, tokens, reports and the account.
+ * (replies keep their place under "deleted"), and removes sessions, tokens, reports, collections and the account.
  */
 import type { Store } from '../store/db.ts';
 import { AppError } from '../errors.ts';
+import { deleteAllOf as deleteCollectionsOf, exportOf as collectionsOf } from './collections.repo.ts';
 import { bumpCounts } from './votes.repo.ts';
 
 export interface AccountData {
@@ -20,13 +21,14 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
   return {
     async export(userId) {
       const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-      const [sessions, tokens, votes, comments, revisions, reports] = await Promise.all([
+      const [sessions, tokens, votes, comments, revisions, reports, collections] = await Promise.all([
         db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip']).where('user_id', '=', userId).execute(),
         db.selectFrom('api_tokens').select(['name', 'prefix', 'created_at', 'last_used_at', 'revoked_at']).where('user_id', '=', userId).execute(),
         db.selectFrom('votes').innerJoin('papers', 'papers.id', 'votes.paper_id').select(['papers.arxiv_id', 'votes.created_at']).where('votes.user_id', '=', userId).orderBy('votes.created_at').execute(),
         db.selectFrom('comments').innerJoin('papers', 'papers.id', 'comments.paper_id').select(['comments.id', 'papers.arxiv_id', 'comments.parent_id', 'comments.body', 'comments.created_at', 'comments.edited_at', 'comments.deleted_at', 'comments.hidden_at', 'comments.hidden_reason']).where('comments.author_id', '=', userId).orderBy('comments.id').execute(),
         db.selectFrom('comment_revisions').innerJoin('comments', 'comments.id', 'comment_revisions.comment_id').select(['comment_revisions.comment_id', 'comment_revisions.body', 'comment_revisions.written_at']).where('comments.author_id', '=', userId).execute(),
         db.selectFrom('comment_reports').select(['comment_id', 'reason', 'created_at', 'resolved_at', 'resolution']).where('reporter_id', '=', userId).execute(),
+        collectionsOf(db, userId),
       ]);
       return {
         exportedAt: new Date(now()).toISOString(),
@@ -38,6 +40,7 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
         upvotes: votes.map((v) => ({ paper: v.arxiv_id, at: v.created_at })),
         comments: comments.map((c) => ({ ...c, id: Number(c.id), parent_id: c.parent_id === null ? null : Number(c.parent_id), revisions: revisions.filter((r) => Number(r.comment_id) === Number(c.id)).map((r) => ({ body: r.body, writtenAt: r.written_at })) })),
         reports,
+        collections,
       };
     },
 
@@ -60,6 +63,7 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
           .execute();
         for (const c of shown) if (!c.hidden_at) await bumpCounts(trx, Number(c.paper_id), { comments: -1 });
         await trx.deleteFrom('comment_revisions').where('comment_id', 'in', trx.selectFrom('comments').select('id').where('author_id', '=', userId)).execute();
+        await deleteCollectionsOf(trx, userId);
         await trx.deleteFrom('users').where('id', '=', userId).execute();
       });
       await o.onUserChange?.(userId);

@@ -6,6 +6,7 @@ import type { App } from '../app.ts';
 import { createAccountData, type AccountData } from './account-data.service.ts';
 import { createClaims, type Claims } from './claims.service.ts';
 import { createMentionNotifier, type MentionNotifier } from './claim-mentions.ts';
+import { createCollections, type Collections } from './collections.service.ts';
 import { createComments, type Comments } from './comments.service.ts';
 import { createModeration, type Moderation } from './moderation.service.ts';
 import { createCountFolder, type CountFolder } from './count-folder.ts';
@@ -30,6 +31,7 @@ export interface Community {
   /** Authorship claims (claims.service.ts), and the mails mentions of claimed authors cause. */
   claims: Claims;
   mentions: MentionNotifier;
+  collections: Collections;
   /** Folds vote and comment counts into the catalog; `serve` starts it, tests call foldOnce(). */
   counts: CountFolder;
 }
@@ -58,6 +60,7 @@ export function community(app: App): Community {
     moderation: createModeration({ store, onBan: (id) => sessions.endAll(id) }),
     // One client per app: arXiv's politeness delay holds across every member's submissions.
     submissions: createSubmissions({ store, config, http: () => (arxiv ??= createHttpClient({ delayMs: config.arxivDelayMs, maxAttempts: 3 })) }),
+    collections: createCollections({ store, maxPapers: config.collectionMaxPapers, perUser: config.collectionsPerUser }),
     counts: createCountFolder({ store, log, everyMs: config.countsFoldMs }),
   };
   const created = c;

@@ -153,8 +153,34 @@ export interface AuthorClaimsTable {
   decision_reason: string | null;
 }
 
+export type Visibility = 'public' | 'private';
+
+export interface CollectionsTable {
+  id: Generated<number>;
+  /** The random public identifier in the collection's URL. */
+  key: string;
+  user_id: number;
+  name: string;
+  description: Generated<string>;
+  visibility: Generated<Visibility>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CollectionItemsTable {
+  collection_id: number;
+  paper_id: number;
+  /** Ascending order in the collection; gaps allowed, ties broken by added_at. */
+  position: number;
+  /** Plain text, shown escaped. */
+  note: Generated<string>;
+  added_at: string;
+}
+
 export interface CommunityTables {
   author_claims: AuthorClaimsTable;
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
   moderation_log: ModerationLogTable;
   submissions: SubmissionsTable;
   comments: CommentsTable;

@@ -14,4 +14,5 @@ export const LIMITS = {
   comment: { name: 'comment', key: byAccount, hook: 'preHandler' },
   submit: { name: 'submit', key: byAccount, hook: 'preHandler' },
   claim: { name: 'claim', key: byAccount, hook: 'preHandler' },
+  collection: { name: 'collection', key: byAccount, hook: 'preHandler' },
 } as const satisfies Record<string, RouteLimit>;

@@ -1,8 +1,9 @@
 /**
  * The community in Chromium: sign in by a magic link read from a loopback SMTP server, choose a name,
- * upvote without a reload, comment with math (rendered as MathML), and sign out — with XSS payloads
- * in the name and the comment, checking that no script of theirs runs and the strict CSP reports
- * no violation on any page.
+ * upvote without a reload, comment with math (rendered as MathML), submit a paper (metadata from the
+ * fake arXiv API server), save it to a new collection with a note without a reload, and sign out —
+ * with XSS payloads in the name, the comment and the collection note, checking that no script of
+ * theirs runs and the strict CSP reports no violation on any page.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { ingest } from '../../src/ingest/pipeline.ts';
 import { buildServer } from '../../src/web/server.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { waitForMail } from '../helpers/community.ts';
+import { arxivApi, startFakeServer, type FakeServer } from '../helpers/arxiv-server.ts';
 import { freePort } from '../helpers/nodes.ts';
 import { FIXTURE } from '../helpers/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
@@ -24,12 +26,17 @@ const skip = browserSkipReason();
 const PWN = 'window.__pwned = 1';
 const XSS_NAME = `<img src=x onerror="${PWN}">Eve`;
 const XSS_COMMENT = `<script>${PWN}</script> <img src=x onerror="${PWN}"> [x](javascript:${PWN}) $\\href{javascript:${PWN}}{y}$`;
+const XSS_NOTE = `<script>${PWN}</script><img src=x onerror="${PWN}"> read §2`;
+const XSS_COLLECTION = `<b onmouseover="${PWN}">Reading</b> list`;
+/** A paper the fake arXiv API knows (recorded in test/fixtures/arxiv-api), not in the fixture catalog. */
+const SUBMITTED = '2503.12229';
 
 type W = { __pwned?: number; __csp: string[]; __marker?: number };
 
 describe('the community in Chromium', { skip: skip ?? false }, () => {
   let app: App;
   let smtp: TestSmtpServer;
+  let arxiv: FakeServer;
   let browser: Browser;
   let base: string;
   let close: () => Promise<void>;
@@ -37,9 +44,12 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
   before(async () => {
     const dir = tempDir();
     smtp = await startSmtpServer();
+    arxiv = await startFakeServer(arxivApi);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false', BASE_URL: base, SMTP_URL: smtp.url }));
+    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false', BASE_URL: base, SMTP_URL: smtp.url,
+      // The recorded paper is from March 2025: a long window lets it count as new.
+      ARXIV_API_URL: `${arxiv.origin}/api/query`, ARXIV_DELAY_MS: '0', SUBMIT_MAX_AGE_DAYS: '100000' }));
     await ingest(app.store, 'jsonl', readJsonl([FIXTURE]));
     await app.search.syncOnce();
     const server = await buildServer(app);
@@ -50,6 +60,7 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
       await server.close();
       await app.close();
       await smtp.close();
+      await arxiv.close();
     };
   });
   after(async () => close?.());
@@ -75,7 +86,7 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
     return { pwned: w.__pwned, csp: w.__csp, marker: w.__marker };
   });
 
-  it('sign in by magic link → choose a name → upvote in place → comment with math → sign out', async () => {
+  it('sign in by magic link → choose a name → upvote in place → comment with math → submit a paper → save it to a collection → sign out', async () => {
     const { page, violations } = await watched();
     await page.goto(`${base}/signin`);
     await page.locator('form[action="/signin"] input[name=email]').fill('eve@example.org');
@@ -117,10 +128,51 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
     // The paper page's own vote control shows the vote too.
     assert.equal(await page.locator('.actions .vote-form.voted').count(), 1);
 
+    // Submit a paper: its metadata comes from the (fake) arXiv API; it goes on today's list.
+    await page.goto(`${base}/submit`);
+    await page.locator('form[action="/submit"] input[name=paper]').fill(`https://arxiv.org/abs/${SUBMITTED}v1`);
+    await page.locator('form[action="/submit"] button[type=submit]').click();
+    await page.locator('.notice', { hasText: 'is on today’s list' }).waitFor();
+    assert.ok(arxiv.requests.some((r) => r.params.get('id_list')?.includes(SUBMITTED)), 'asked the arXiv API');
+    await page.locator('.notice a').click();
+    await page.waitForURL(`**/papers/${SUBMITTED}`);
+    assert.match((await page.locator('dl.facts').textContent()) ?? '', /Submitted by/);
+
+    // Save it to a new collection with a note, in place: the panel from /static/collections.js.
+    await page.evaluate(() => ((globalThis as unknown as W).__marker = 2));
+    await page.locator('.actions form.collect-form button').click();
+    const panel = page.locator('.collect-panel');
+    await panel.waitFor();
+    await panel.locator('textarea[name=note]').fill(XSS_NOTE);
+    await panel.locator('input[name=newName]').fill(XSS_COLLECTION);
+    await panel.locator('form.collect-new button').click();
+    await panel.locator('.collect-status', { hasText: 'Saved to the new collection' }).waitFor();
+    assert.equal(await panel.locator('ul.collect-list input[type=checkbox]:checked').count(), 1);
+    assert.equal(((await panel.locator('ul.collect-list .name').textContent()) ?? '').trim(), XSS_COLLECTION, 'the name shows as text');
+    assert.equal((await state(page)).marker, 2, 'saved without a page reload');
+    await panel.locator('button.collect-close').click();
+
+    // The collection page: the paper with its note as text; make it public (a plain form).
+    await page.goto(`${base}/collections`);
+    await page.locator('ul.collections a', { hasText: XSS_COLLECTION }).click();
+    await page.waitForURL('**/collections/*');
+    const collectionUrl = page.url();
+    assert.equal(((await page.locator('h1').textContent()) ?? '').trim(), XSS_COLLECTION);
+    await page.locator(`li.collection-item[data-id="${SUBMITTED}"] .item-note`).waitFor();
+    assert.match((await page.locator('.item-note').textContent()) ?? '', /<script>.*read §2/, 'the note shows as text');
+    await page.locator('details.collection-settings summary').click();
+    await page.locator('details.collection-settings input[value=public]').check();
+    await page.locator('details.collection-settings form[action$="/edit"] button[type=submit]').click();
+    await page.locator('.chip.visibility.public').waitFor();
+
     // Sign out from the header.
     await page.locator('header form.signout button').click();
     await page.waitForURL(`${base}/`);
     await page.locator('header a.signin').waitFor();
+    // Signed out, the public collection shows the paper and the note, still as text.
+    await page.goto(collectionUrl);
+    await page.locator(`li.collection-item[data-id="${SUBMITTED}"] .item-note`, { hasText: 'read §2' }).waitFor();
+    assert.equal(await page.locator('li.collection-item script, li.collection-item img[src="x"], h1 b').count(), 0, 'no element made from the payloads');
     // Signed out, the paper page shows the comment and its math to anyone.
     await page.goto(`${base}/papers/${id}`);
     await page.locator('article.comment math').first().waitFor();

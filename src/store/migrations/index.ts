@@ -19,6 +19,7 @@ import { submissions } from './0013-submissions.ts';
 import { moderation } from './0014-moderation.ts';
 import { authorClaims } from './0016-author-claims.ts';
 import { hiddenPapers } from './0017-hidden-papers.ts';
+import { collections } from './0015-collections.ts';
 
 import type { Engine } from './engine.ts';
 
@@ -36,6 +37,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0014_moderation': moderation(engine),
     '0016_author_claims': authorClaims(engine),
     '0017_hidden_papers': hiddenPapers(),
+    '0015_collections': collections(engine),
   };
 }
 

@@ -21,6 +21,9 @@ import { submissionRoutes } from './submissions.ts';
 import { moderationRoutes } from './moderation.ts';
 import { authorRoutes } from './authors.ts';
 import { claimRoutes } from './claims.ts';
+import { collectionRoutes } from './collections.ts';
+import { collectionApiRoutes } from './collections-api.ts';
+import { collectionFeedRoutes } from './collections-feeds.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -41,4 +44,7 @@ export const ROUTES: FastifyPluginAsync[] = [
   moderationRoutes,
   authorRoutes,
   claimRoutes,
+  collectionRoutes,
+  collectionApiRoutes,
+  collectionFeedRoutes,
 ];

@@ -18,8 +18,8 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
   const load = async (handle: string) => {
     const found = await c.users.byHandle(handle);
     if (!found) throw new AppError('USER_NOT_FOUND', `There is no member @${handle.slice(0, 60)}.`);
-    const [upvoted, comments, submitted, claimed] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20), c.claims.byUser(found.id, { publicOnly: true, limit: 100 })]);
-    return { ...found, upvoted, submitted, comments, claimed };
+    const [upvoted, comments, submitted, claimed, collections] = await Promise.all([c.votes.upvotedBy(found.id, 20), c.comments.byUser(found.id, 20), c.submissions.byUser(found.id, 20), c.claims.byUser(found.id, { publicOnly: true, limit: 100 }), c.collections.publicOf(found.id)]);
+    return { ...found, upvoted, submitted, comments, claimed, collections };
   };
 
   server.get<{ Params: { handle: string } }>('/users/:handle', { schema: { hide: true, params: handleParam } }, async (req, reply) => {
@@ -29,7 +29,7 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
     // The owner also sees their pending, rejected and hidden claims.
     const own = viewer?.user.id === u.id;
     const claimed = own ? await c.claims.byUser(u.id, { publicOnly: false, limit: 100 }) : u.claimed;
-    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, viewer, extra: claimedPapers(claimed, own) }).value);
+    return reply.type('text/html; charset=utf-8').send(profilePage({ profile: u.profile, upvoted: u.upvoted, comments: u.comments, submitted: u.submitted, collections: u.collections, viewer, extra: claimedPapers(claimed, own) }).value);
   });
 
   server.get<{ Params: { handle: string } }>(

@@ -30,8 +30,10 @@ export function layout(o: LayoutOptions): Html {
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/paperboy.css">
 <link rel="stylesheet" href="/static/community.css">
+<link rel="stylesheet" href="/static/collections.css">
 <script src="/static/paperboy.js" defer></script>
 <script src="/static/community.js" defer></script>
+<script src="/static/collections.js" defer></script>
 ${o.viewer ? html`<meta name="csrf-token" content="${o.viewer.csrf}">` : ''}
 ${o.head}
 </head>

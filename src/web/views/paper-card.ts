@@ -9,6 +9,7 @@
 import type { Paper } from '../../catalog/paper.ts';
 import { html, safeUrl, type Html } from '../html.ts';
 import { voteButton } from './vote-button.ts';
+import { collectButton } from './collect-button.ts';
 import type { Viewer } from './viewer.ts';
 import { excerpt, humanDate } from './format.ts';
 import { authorLinks } from './authors.ts';
@@ -97,6 +98,7 @@ export function paperCard(paper: Paper, o: CardOptions = {}): Html {
       ${submitterNote(p.submittedBy)}
       ${o.note ? html` <span class="note">${o.note}</span>` : ''}
     </p>
+    ${collectButton(p, o.viewer)}
   </div>
   ${thumb}
 </article>`;

@@ -9,6 +9,7 @@ import { categorySearchHref, keywordSearchHref } from './search-links.ts';
 import { layout } from './layout.ts';
 import { voteButton } from './vote-button.ts';
 import { paperAuthorsNote } from './claims.ts';
+import { collectButton } from './collect-button.ts';
 import type { Viewer } from './viewer.ts';
 
 export function paperPage(p: Paper, extra: { head?: Html; below?: Html; viewer?: Viewer | undefined } = {}): Html {
@@ -21,6 +22,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html; viewer?:
   ${paperAuthorsNote(p)}
   <div class="actions">
     ${voteButton(p, extra.viewer, { big: true })}
+    ${collectButton(p, extra.viewer, { big: true })}
     <a class="button" href="${p.absUrl}" rel="noopener">arXiv</a>
     <a class="button" href="${p.pdfUrl}" rel="noopener">PDF</a>
     ${code ? html`<a class="button" href="${code}" rel="noopener">Code</a>` : ''}

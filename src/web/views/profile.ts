@@ -10,6 +10,8 @@ import { humanDate } from './format.ts';
 import { layout } from './layout.ts';
 import { paperCard } from './paper-card.ts';
 import type { Viewer } from './viewer.ts';
+import type { CollectionSummary } from '../../community/collections.service.ts';
+import { profileCollections } from './collections.ts';
 
 export interface ProfileInput {
   profile: PublicProfile;
@@ -19,6 +21,8 @@ export interface ProfileInput {
   viewer: Viewer | undefined;
   /** Sections other areas add after the submitted papers (claimed papers, views/claims.ts). */
   extra?: Html;
+  /** The member's public collections. */
+  collections?: CollectionSummary[];
 }
 
 /** Two initials and one of eight colour classes picked from the handle (no style attribute). */
@@ -41,6 +45,7 @@ ${i.upvoted.length ? html`<div class="cards">${i.upvoted.map((paper) => paperCar
 <h2>Submitted papers</h2>
 ${i.submitted.length ? html`<ul class="submitted">${i.submitted.map((s) => html`<li><a href="/papers/${s.arxivId}">${s.title}</a> <span class="muted">${humanDate(s.day)}</span></li>`)}</ul>` : html`<p class="muted">None yet.</p>`}
 ${i.extra}
+${profileCollections(i.collections ?? [])}
 <h2>Comments</h2>
 ${i.comments.length
   ? html`<div class="thread">${i.comments.map((c) => html`<article class="comment"><header>on <a href="/papers/${c.arxivId}#c${c.id}">${c.title}</a> · ${humanDate(c.createdAt)}</header><div class="comment-body">${raw(c.html)}</div></article>`)}</div>`

@@ -62,10 +62,10 @@ ${i.tokens.length
 <ul class="sessions">${i.sessions.map((s) => html`<li>${s.current ? html`<strong>This browser</strong>` : s.userAgent.slice(0, 80) || 'Unknown browser'} · signed in ${humanDate(s.createdAt)} · last seen ${humanDate(s.lastSeenAt)}</li>`)}</ul>
 <form method="post" action="/signout/everywhere">${csrf}<button type="submit">Sign out everywhere</button></form>
 <h2 id="data">Your data</h2>
-<p><a class="button" href="/settings/export.json" download>Download all my data (JSON)</a> <span class="muted">Account, sessions, token names, upvotes, comments with their earlier versions, reports.</span></p>
+<p><a class="button" href="/settings/export.json" download>Download all my data (JSON)</a> <span class="muted">Account, sessions, token names, upvotes, comments with their earlier versions, reports, collections.</span></p>
 <h2 id="delete">Delete my account</h2>
 <form class="stack" method="post" action="/settings/delete">${csrf}
-  <p class="muted">This takes back your upvotes, blanks your comments (replies stay, under “deleted”), ends your sessions and tokens and removes the account. It cannot be undone.</p>
+  <p class="muted">This takes back your upvotes, blanks your comments (replies stay, under “deleted”), ends your sessions and tokens, deletes your collections and removes the account. It cannot be undone.</p>
   <label>Type your username (${p.handle}) to confirm <input type="text" name="confirm" required maxlength="30" autocomplete="off"></label>
   <button type="submit">Delete my account</button>
 </form>
