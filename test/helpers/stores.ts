@@ -16,16 +16,23 @@ let pgCheck: Promise<string | null> | undefined;
 
 /** Null when PostgreSQL is reachable, else why not. */
 export function pgUnavailable(): Promise<string | null> {
+  // A refused connection answers at once; a slow one is a loaded machine (PostgreSQL forks a backend per
+  // connection: at load average 33 a connect took over 3 s and the suites failed under CI=true), so a timeout
+  // is retried until a deadline of 30 s before the engine counts as unreachable.
   pgCheck ??= (async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await c.connect();
-      await c.query('select 1');
-      return null;
-    } catch (e) {
-      return `PostgreSQL not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`;
-    } finally {
-      await c.end().catch(() => {});
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 10_000 });
+      try {
+        await c.connect();
+        await c.query('select 1');
+        return null;
+      } catch (e) {
+        const message = (e as Error).message;
+        if (!/timeout/i.test(message) || Date.now() > deadline) return `PostgreSQL not reachable at ${PG_ADMIN_URL}: ${message}`;
+      } finally {
+        await c.end().catch(() => {});
+      }
     }
   })();
   return pgCheck;
