@@ -41,6 +41,8 @@ export const RATE_LIMIT_DEFAULTS = {
   claim: '10/1h',
   /** Community, per account: collection writes (create, edit, add, remove, reorder, note). */
   collection: '120/10m',
+  /** Digests, per client address: subscribe requests (each may send a confirmation mail). */
+  subscribe: '10/10m',
 } as const satisfies Record<string, string>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -98,6 +100,33 @@ export function parseJobSchedule(spec: string): Map<JobName, number> | string {
     out.set(name as JobName, ms);
   }
   return out;
+}
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * Weekdays as ISO numbers (1 = Monday): `mon-fri`, `every day`/`all`, or a list `mon,wed,fri`; a message when bad.
+ * @example parseWeekdays('mon-fri') // [1, 2, 3, 4, 5]
+ */
+export function parseWeekdays(spec: string): number[] | string {
+  const t = spec.trim().toLowerCase();
+  if (t === 'all' || t === 'every day' || t === 'daily') return [1, 2, 3, 4, 5, 6, 7];
+  const out = new Set<number>();
+  for (const part of t.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [a, b, extra] = part.split('-');
+    const from = DAY_NAMES.indexOf(a ?? '') + 1;
+    const to = b === undefined ? from : DAY_NAMES.indexOf(b) + 1;
+    if (!from || !to || extra !== undefined || to < from) return `${JSON.stringify(part)} is not a day or range of mon, tue, wed, thu, fri, sat, sun (e.g. mon-fri or mon,wed,fri)`;
+    for (let d = from; d <= to; d++) out.add(d);
+  }
+  if (!out.size) return 'must name at least one day (e.g. mon-fri)';
+  return [...out].sort((x, y) => x - y);
+}
+
+/** The domain of MAIL_FROM's address, else of BASE_URL. */
+function mailDomain(from: string | undefined, baseUrl: string | undefined): string {
+  const m = from ? /@([^\s>]+)>?\s*$/.exec(from) : null;
+  return m ? m[1]! : new URL(baseUrl ?? 'http://localhost').hostname;
 }
 
 /** Proxies Paperboy may believe about the client address: none, a hop count, or addresses/CIDR ranges. */
@@ -216,6 +245,21 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://[user:pass@]host[:port][/db] or rediss://…').optional(),
   /** Prefix of every Redis key Paperboy writes (several sites, or tests, can share one Redis). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1–64 of A–Z a–z 0–9 : . _ -').default('paperboy:'),
+  // Digest subscriptions (src/digest/subscriptions*, docs/digests.md).
+  /** Key of the signed links in digests (manage, unsubscribe, feed); unset: a random key kept in the database. */
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  /** The days a daily digest goes out, in the subscriber's zone: mon-fri (default, as Hugging Face), every day, or a list such as mon,wed,fri. */
+  DIGEST_DAILY_DAYS: z.string().default('mon-fri').transform((v, ctx) => {
+    const r = parseWeekdays(v);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+    return r as readonly number[];
+  }),
+  /** The send hour (0–23, subscriber's zone) a new subscription starts with. */
+  DIGEST_DEFAULT_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** Papers per digest section. */
+  DIGEST_SECTION_SIZE: z.coerce.number().int().min(1).max(50).default(10),
+  /** The mailbox of List-Unsubscribe's mailto (default: unsubscribe@ the MAIL_FROM domain). */
+  DIGEST_UNSUBSCRIBE_MAILBOX: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an address such as unsubscribe@example.org').optional(),
 }).superRefine((e, ctx) => {
   // Settings that only make sense together are checked together, so `serve` never starts half-configured.
   if (e.EMBEDDER.startsWith('openai:') && !e.EMBEDDER_MODEL) {
@@ -274,6 +318,13 @@ export type Config = Readonly<{
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
   dbBusyTimeoutMs: number;
+  /** Digest subscriptions (docs/digests.md). */
+  linkSecret: string | undefined;
+  /** ISO weekdays (1 = Monday) a daily digest goes out on. */
+  digestDailyDays: readonly number[];
+  digestDefaultHour: number;
+  digestSectionSize: number;
+  digestUnsubscribeMailbox: string;
 }>;
 
 /**
@@ -348,5 +399,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     dbBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
+    linkSecret: e.LINK_SECRET,
+    digestDailyDays: Object.freeze(e.DIGEST_DAILY_DAYS),
+    digestDefaultHour: e.DIGEST_DEFAULT_HOUR,
+    digestSectionSize: e.DIGEST_SECTION_SIZE,
+    digestUnsubscribeMailbox: e.DIGEST_UNSUBSCRIBE_MAILBOX ?? `unsubscribe@${mailDomain(e.MAIL_FROM, e.BASE_URL)}`,
   });
 }

@@ -73,6 +73,13 @@ export const ERROR_CODES = {
   COLLECTION_NOT_FOUND: 404,
   /** Too many collections for one member, or papers in one collection (the message says which limit). */
   COLLECTION_LIMIT: 422,
+  /** Digest subscriptions (src/digest/subscriptions*). */
+  SUBSCRIPTION_INVALID: 400,
+  /** A confirmation, manage or feed link that is unknown, expired or forged. */
+  SUBSCRIPTION_LINK_INVALID: 404,
+  /** A manage or feed link from before the subscriber unsubscribed. */
+  SUBSCRIPTION_LINK_REVOKED: 410,
+  SUBSCRIBER_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

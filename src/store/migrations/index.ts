@@ -20,6 +20,7 @@ import { moderation } from './0014-moderation.ts';
 import { authorClaims } from './0016-author-claims.ts';
 import { hiddenPapers } from './0017-hidden-papers.ts';
 import { collections } from './0015-collections.ts';
+import { subscriptions } from './0020-subscriptions.ts';
 
 import type { Engine } from './engine.ts';
 
@@ -38,6 +39,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0016_author_claims': authorClaims(engine),
     '0017_hidden_papers': hiddenPapers(),
     '0015_collections': collections(engine),
+    '0020_subscriptions': subscriptions(engine),
   };
 }
 

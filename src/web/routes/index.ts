@@ -24,6 +24,9 @@ import { claimRoutes } from './claims.ts';
 import { collectionRoutes } from './collections.ts';
 import { collectionApiRoutes } from './collections-api.ts';
 import { collectionFeedRoutes } from './collections-feeds.ts';
+import { trendingRoutes } from './trending.ts';
+import { subscribeRoutes } from './subscribe.ts';
+import { subscribeLinkRoutes } from './subscribe-links.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -47,4 +50,7 @@ export const ROUTES: FastifyPluginAsync[] = [
   collectionRoutes,
   collectionApiRoutes,
   collectionFeedRoutes,
+  trendingRoutes,
+  subscribeRoutes,
+  subscribeLinkRoutes,
 ];
