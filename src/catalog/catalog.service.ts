@@ -7,6 +7,7 @@
  */
 import type { Store } from '../store/db.ts';
 import type { SearchRequest, SearchService } from '../search/index.ts';
+import { categoryCounts, type CategoryCount } from './categories.repo.ts';
 import { currentSeq } from './counters.repo.ts';
 import { exportPapers } from './export.ts';
 import { lastCatalogChange } from './last-change.ts';
@@ -23,6 +24,7 @@ import { periodForPick, periodNavigation, type PeriodNav } from './period-nav.ts
 
 export type { NewestKey } from './lists.repo.ts';
 export type { CatalogStats } from './papers.repo.ts';
+export type { CategoryCount } from './categories.repo.ts';
 
 /** A trending paper and its score (catalog/trending.ts has the formula). */
 export interface TrendingPaper {
@@ -49,6 +51,8 @@ export interface CatalogService {
   trending(o: { today: string; reference?: string | undefined }): Promise<{ reference: string | null; ranked: TrendingPaper[] }>;
   /** Papers listed in an arXiv category, newest first, after a keyset position. */
   category(category: string, o: { limit: number; after?: NewestKey | undefined }): Promise<Paper[]>;
+  /** Every category that has papers, with its count, most papers first. */
+  categories(): Promise<CategoryCount[]>;
   /** A search, with each hit's paper. */
   search(req: SearchRequest): Promise<PaperSearchResult>;
   /** Papers like `paper`. */
@@ -89,6 +93,7 @@ export function createCatalogService(store: Store, search: () => SearchService):
       return { reference, ranked: ranked.map((r, i) => ({ paper: papers[i]!, score: r.score })) };
     },
     category: async (category, o) => loadPapers(db, await listCategory(store, category, { limit: o.limit, ...(o.after ? { after: o.after } : {}) })),
+    categories: () => categoryCounts(db),
     search: (req) => findPapers(db, search(), req),
     similar: (paper, limit) => similarPapers(db, search(), paper, limit),
     stats: () => catalogStats(db),
