@@ -33,7 +33,19 @@ const FILLED = ['categories', 'comment', 'journalRef', 'doi'] as const;
  * follow. Returns how many papers changed.
  */
 export async function fillFromArxiv(store: Store, records: readonly PaperInput[]): Promise<number> {
-  if (records.length === 0) return 0;
+  let changed = 0;
+  for (let i = 0; i < records.length; i += FILL_CHUNK) {
+    // Between chunks the event loop serves requests (SQLite writes are synchronous: ~0.3 ms a paper).
+    if (i) await new Promise<void>((resolve) => setImmediate(resolve));
+    changed += await fillChunk(store, records.slice(i, i + FILL_CHUNK));
+  }
+  return changed;
+}
+
+/** Papers per transaction: each holds the change-sequence lock (and SQLite's write lock) only briefly. */
+const FILL_CHUNK = 20;
+
+async function fillChunk(store: Store, records: readonly PaperInput[]): Promise<number> {
   return withNextSeq(store, async (trx, nextSeq) => {
     const now = new Date().toISOString();
     let changed = 0;

@@ -1,6 +1,6 @@
 /**
  * Bounded input: the largest value ingest stores per field. Each limit sits well above the largest
- * value in real data (74,728 arXiv records and 9,581 Hugging Face daily entries in ../shared/data,
+ * value in real data (74,728 arXiv records and 9,881 Hugging Face daily entries in ../shared/data,
  * measured by scripts/measure-field-maxima.ts; the figures are in docs/ingest.md), so no real paper is
  * turned away, while a 150 MB abstract or a 200 kB title is: such a record is rejected with its reason
  * and location, and the rest of the input is imported. Lengths are in characters as JavaScript counts
@@ -25,7 +25,7 @@ export const FIELD_LIMITS: Partial<Record<PaperKey, FieldLimit>> = {
   dailyTitle: { chars: 1_000 }, // as title
   abstract: { chars: 10_000 }, // 3,488 (arXiv 2510.01724); arXiv's form takes 1,920 today
   authors: { items: 10_000, chars: 1_000 }, // 3,303 authors (2507.06261); a name of 512 (2506.02197's names run together)
-  categories: { items: 100, chars: 40 }, // 32 categories (2505.01754); the longest name is 18
+  categories: { items: 100, chars: 40 }, // 32 categories (2505.01754); the longest name is 25 (2508.08007)
   comment: { chars: 2_000 }, // 431 (2504.10738)
   journalRef: { chars: 1_000 }, // not in the snapshot slice; arXiv's own field is one line
   doi: { chars: 300 }, // DOIs are rarely over 100

@@ -15,7 +15,7 @@ export type LineEvent =
   | { kind: 'error'; reason: string; line: number };
 
 /**
- * The longest line read: 4 MiB. The longest real record is 49.5 kB (a Kaggle line with 3,303 authors);
+ * The longest line read: 4 MiB. The longest real record is 49.6 kB (a Kaggle line with 3,303 authors);
  * every field within its limit (limits.ts) fits many times over. Longer lines are skipped as they
  * stream by, so a hostile 150 MB line costs no more memory than a short one.
  */
