@@ -80,7 +80,7 @@ function parseLimit(v: string): RateLimit | undefined {
  * The scheduled jobs (src/jobs/registry.ts registers one per name): JOBS may name only these.
  * Add a job: add its name here and its factory there.
  */
-export const JOB_NAMES = ['prune-job-runs', 'db-optimize'] as const;
+export const JOB_NAMES = ['prune-job-runs', 'db-optimize', 'arxiv-categories'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 const JOBS_FORM = `name=DURATION pairs such as prune-job-runs=12h,db-optimize=off (DURATION: 500ms, 30s, 15m, 6h, 1d, or off; jobs: ${JOB_NAMES.join(', ')})`;

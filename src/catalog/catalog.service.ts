@@ -7,6 +7,7 @@
  */
 import type { Store } from '../store/db.ts';
 import type { SearchRequest, SearchService } from '../search/index.ts';
+import { categoryCounts, type CategoryCount } from './categories.repo.ts';
 import { currentSeq } from './counters.repo.ts';
 import { countAuthorPapers, listAuthorPapers } from './author-papers.ts';
 import { exportPapers } from './export.ts';
@@ -24,6 +25,7 @@ import { periodForPick, periodNavigation, type PeriodNav } from './period-nav.ts
 
 export type { NewestKey } from './lists.repo.ts';
 export type { CatalogStats } from './papers.repo.ts';
+export type { CategoryCount } from './categories.repo.ts';
 
 /** A trending paper and its score (catalog/trending.ts has the formula). */
 export interface TrendingPaper {
@@ -54,6 +56,8 @@ export interface CatalogService {
   authorPapers(name: string, o: { page: number; pageSize: number }): Promise<{ papers: Paper[]; total: number }>;
   /** Papers listed in an arXiv category, newest first, after a keyset position. */
   category(category: string, o: { limit: number; after?: NewestKey | undefined }): Promise<Paper[]>;
+  /** Every category that has papers, with its count, most papers first. */
+  categories(): Promise<CategoryCount[]>;
   /** A search, with each hit's paper. */
   search(req: SearchRequest): Promise<PaperSearchResult>;
   /** Papers like `paper`. */
@@ -98,6 +102,7 @@ export function createCatalogService(store: Store, search: () => SearchService):
       return { papers: await loadPapers(db, rows), total };
     },
     category: async (category, o) => loadPapers(db, await listCategory(store, category, { limit: o.limit, ...(o.after ? { after: o.after } : {}) })),
+    categories: () => categoryCounts(db),
     search: (req) => findPapers(db, search(), req),
     similar: (paper, limit) => similarPapers(db, search(), paper, limit),
     stats: () => catalogStats(db),

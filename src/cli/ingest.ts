@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import { ingest as runIngest, type IngestSummary } from '../ingest/pipeline.ts';
 import { SOURCES } from '../ingest/sources.ts';
 import { EXIT, type Command, type OptionSpec } from './command.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 const options: OptionSpec = Object.assign({}, ...SOURCES.map((s) => s.options ?? {}));
 
@@ -10,7 +11,9 @@ function summaryText(s: IngestSummary): string {
   const lines = [
     `${s.source}: read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected} in ${s.seconds.toFixed(1)} s`,
   ];
-  for (const r of s.rejections) lines.push(`  rejected ${r.location}: ${r.reason}`);
+  // Locations and reasons can quote input: escaped, so a record cannot drive the terminal.
+  for (const r of s.rejections) lines.push(`  rejected ${terminalSafe(r.location)}: ${terminalSafe(r.reason)}`);
+  if (s.rejectionsNotListed > 0) lines.push(`  … and ${s.rejectionsNotListed.toLocaleString('en-US')} more rejections not listed (the first ${s.rejections.length.toLocaleString('en-US')} are above)`);
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@
  * seconds otherwise (logs and CI keep a readable record).
  */
 import type { Progress } from '../ingest/pipeline.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 export interface ProgressReporter {
   update(p: Progress): void;
@@ -47,7 +48,8 @@ export function createProgress(
     }
     parts.push(`${Math.round(rate)}/s`);
     if (p.rejected) parts.push(`${p.rejected} rejected`);
-    if (p.note) parts.push(p.note);
+    // A note names the file being read: a file name can hold control characters.
+    if (p.note) parts.push(terminalSafe(p.note));
     return parts.join(' ');
   };
 

@@ -4,7 +4,7 @@
  */
 import { tryParseArxivId } from '../catalog/arxiv-id.ts';
 import { AppError } from '../errors.ts';
-import { parseAtomFeed, type AtomFeed } from './arxiv-api-parse.ts';
+import { parseAtomFeedInSlices, type AtomFeed } from './arxiv-api-parse.ts';
 import type { HttpClient } from './http-client.ts';
 import type { SourceItem } from './pipeline.ts';
 
@@ -98,7 +98,8 @@ async function request(o: ArxivApiOptions, ids: string[], batch: number, batches
   if (res.status >= 300 && !/<feed[\s>]/.test(res.text)) {
     throw new AppError('UPSTREAM_BAD_RESPONSE', `the arXiv API at ${o.url} answered HTTP ${res.status} to ${url}`);
   }
-  return parseAtomFeed(res.text);
+  // In slices: this runs inside the server too (the categories job, submissions).
+  return parseAtomFeedInSlices(res.text);
 }
 
 function escapeRegExp(s: string): string {

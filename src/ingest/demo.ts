@@ -29,6 +29,10 @@ export async function* readDemoBundle(file: string): AsyncGenerator<SourceItem> 
       yield { kind: 'reject', location: file, reason: ev.reason };
       return;
     }
+    if (ev.kind === 'long') {
+      yield { kind: 'reject', location: `demo:${ev.line}`, reason: `line of ${ev.bytes} bytes is too long` };
+      continue;
+    }
     if (!ev.text.trim()) continue;
     const location = `demo:${ev.line}`;
     try {

@@ -64,10 +64,18 @@ export function createTotalEstimator(files: string[]): (doneFiles: number, recor
   };
 }
 
-/** All of standard input as UTF-8 text. */
-export async function readStdin(): Promise<string> {
+/**
+ * All of standard input as UTF-8 text.
+ * @throws RangeError past `maxBytes` (the rest is not read)
+ */
+export async function readStdin(maxBytes = Infinity): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let bytes = 0;
+  for await (const c of process.stdin) {
+    bytes += (c as Buffer).length;
+    if (bytes > maxBytes) throw new RangeError(`over ${maxBytes.toLocaleString('en-US')} bytes`);
+    chunks.push(c as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -20,6 +20,12 @@ export const HF_SOURCE = 'hf-daily';
 
 const gunzip = promisify(zlib.gunzip);
 
+/**
+ * A day file is read whole (it is one JSON document): at most 64 MiB, decompressed. The largest real
+ * one is 359 kB (2025-09-30.json); a bigger file is rejected by name without being read.
+ */
+export const MAX_DAY_FILE_BYTES = 64 * 1024 * 1024;
+
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -167,12 +173,17 @@ export async function* readHfDaily(paths: string[], opts: HfReadOptions = {}): A
     let text: string;
     try {
       // `-` is standard input: `curl …/api/daily_papers | paperboy ingest hf-daily -`.
-      if (file === '-') text = await readStdin();
-      // Archives are often kept compressed: `2025-10-29.json.gz` reads like `2025-10-29.json`.
-      else if (file.endsWith('.gz')) text = (await gunzip(await fs.promises.readFile(file))).toString('utf8');
-      else text = await fs.promises.readFile(file, 'utf8');
+      if (file === '-') text = await readStdin(MAX_DAY_FILE_BYTES);
+      else {
+        const size = (await fs.promises.stat(file)).size;
+        if (size > MAX_DAY_FILE_BYTES) throw new RangeError(`${size.toLocaleString('en-US')} bytes`);
+        // Archives are often kept compressed: `2025-10-29.json.gz` reads like `2025-10-29.json`.
+        const bytes = await fs.promises.readFile(file);
+        text = (file.endsWith('.gz') ? await gunzip(bytes, { maxOutputLength: MAX_DAY_FILE_BYTES }) : bytes).toString('utf8');
+      }
     } catch (e) {
-      yield { kind: 'reject', location: displayName(file), reason: `cannot read file: ${messageOf(e)}` };
+      const reason = e instanceof RangeError ? `too large (${e.message.startsWith('Cannot') ? 'decompressed' : e.message}): a day file may hold at most ${MAX_DAY_FILE_BYTES.toLocaleString('en-US')} bytes` : `cannot read file: ${messageOf(e)}`;
+      yield { kind: 'reject', location: displayName(file), reason };
       continue;
     }
     for (const item of parseHfDailyText(text, displayName(file), opts)) {

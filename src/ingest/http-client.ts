@@ -28,6 +28,8 @@ export interface HttpClientOptions {
   onWait?: (ms: number, reason: string) => void;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Stops waits and requests at once (a job's signal: shutdown, lost lease); the request then rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface RequestOptions {
@@ -47,7 +49,22 @@ export interface HttpClient {
 /** Statuses worth another attempt: the server is busy or briefly broken, not refusing the request. */
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A wait that ends early, rejecting, when `signal` fires. */
+function sleeper(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const done = () => {
+        clearTimeout(t);
+        reject(signal!.reason);
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+}
 
 /**
  * Parse a Retry-After header: delta-seconds or an HTTP-date. Null when absent or unreadable.
@@ -76,7 +93,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const maxWaitMs = opts.maxWaitMs ?? 300_000;
   const backoffMs = opts.backoffMs ?? Math.max(opts.delayMs, 1000);
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? sleeper(opts.signal);
   const now = opts.now ?? (() => Date.now());
   const userAgent = opts.userAgent ?? 'paperboy/0.1 (self-hosted paper discovery; polite harvester)';
   // Start time of the previous request: the politeness delay is measured between request starts.
@@ -92,7 +109,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     await pace();
     const res = await fetch(url, {
       headers: { 'user-agent': userAgent, accept: 'application/xml, application/atom+xml, text/xml;q=0.9, */*;q=0.1' },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: opts.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), opts.signal]) : AbortSignal.timeout(timeoutMs),
       redirect: 'follow',
     });
     return { status: res.status, headers: res.headers, text: await res.text(), url };
@@ -126,6 +143,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
             }
           }
         } catch (e) {
+          if (opts.signal?.aborted) throw opts.signal.reason;
           const cause = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${seconds(timeoutMs)}` : messageOf((e as Error).cause ?? e);
           lastProblem = cause;
           waitMs = Math.min(backoffMs * 2 ** (n - 1), maxWaitMs);

@@ -8,7 +8,18 @@ import type { PaperInput } from '../catalog/paper.ts';
 import { messageOf } from '../errors.ts';
 import type { SourceItem } from './pipeline.ts';
 
-export type LineEvent = { kind: 'line'; text: string; line: number } | { kind: 'error'; reason: string; line: number };
+export type LineEvent =
+  | { kind: 'line'; text: string; line: number }
+  /** A line over MAX_LINE_BYTES, skipped unread (its bytes are never held). */
+  | { kind: 'long'; bytes: number; line: number }
+  | { kind: 'error'; reason: string; line: number };
+
+/**
+ * The longest line read: 4 MiB. The longest real record is 49.6 kB (a Kaggle line with 3,303 authors);
+ * every field within its limit (limits.ts) fits many times over. Longer lines are skipped as they
+ * stream by, so a hostile 150 MB line costs no more memory than a short one.
+ */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /** zlib's message for a stream that stops before the gzip trailer. */
 function describeGzipError(e: unknown): string {
@@ -32,20 +43,34 @@ export async function* readLines(file: string): AsyncGenerator<LineEvent> {
   // Split on the byte 0x0A and decode each line on its own: cheaper than decoding whole chunks and
   // re-slicing strings, and UTF-8 never uses 0x0A inside a multi-byte character.
   let pending: Buffer | null = null;
+  // Bytes of the current line when it is too long to keep (-1: not skipping).
+  let skipped = -1;
   let line = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
         line++;
-        const text: string = pending
-          ? Buffer.concat([pending, chunk.subarray(start, nl)]).toString('utf8')
-          : chunk.toString('utf8', start, nl);
+        if (skipped >= 0 || (pending?.length ?? 0) + nl - start > MAX_LINE_BYTES) {
+          yield { kind: 'long', bytes: Math.max(skipped, 0) + (pending?.length ?? 0) + nl - start, line };
+        } else {
+          const text: string = pending
+            ? Buffer.concat([pending, chunk.subarray(start, nl)]).toString('utf8')
+            : chunk.toString('utf8', start, nl);
+          yield { kind: 'line', text, line };
+        }
         pending = null;
-        yield { kind: 'line', text, line };
+        skipped = -1;
         start = nl + 1;
       }
-      if (start < chunk.length) pending = pending ? Buffer.concat([pending, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
+      if (start < chunk.length) {
+        const rest = chunk.length - start;
+        if (skipped >= 0) skipped += rest;
+        else if ((pending?.length ?? 0) + rest > MAX_LINE_BYTES) {
+          skipped = (pending?.length ?? 0) + rest;
+          pending = null;
+        } else pending = pending ? Buffer.concat([pending, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
+      }
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -55,7 +80,8 @@ export async function* readLines(file: string): AsyncGenerator<LineEvent> {
   } finally {
     raw.destroy();
   }
-  if (pending?.length) yield { kind: 'line', text: pending.toString('utf8'), line: line + 1 };
+  if (skipped >= 0) yield { kind: 'long', bytes: skipped, line: line + 1 };
+  else if (pending?.length) yield { kind: 'line', text: pending.toString('utf8'), line: line + 1 };
 }
 
 /**
@@ -75,6 +101,11 @@ export async function* jsonLineItems(
     if (ev.kind === 'error') {
       yield { kind: 'reject', location: name, reason: ev.reason };
       break;
+    }
+    if (ev.kind === 'long') {
+      records++;
+      yield { kind: 'reject', location: `${name}:${ev.line}`, reason: `line is ${ev.bytes.toLocaleString('en-US')} bytes, over the limit of ${MAX_LINE_BYTES.toLocaleString('en-US')} (skipped unread)` };
+      continue;
     }
     if (!ev.text.trim()) continue;
     records++;

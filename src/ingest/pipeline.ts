@@ -5,6 +5,13 @@
 import type { PaperInput } from '../catalog/paper.ts';
 import { upsertPapers } from '../catalog/papers.repo.ts';
 import type { Store } from '../store/db.ts';
+import { checkLimits } from './limits.ts';
+
+/**
+ * Rejections kept with their location and reason; past these only the count grows (`rejected`), so a
+ * run over a broken multi-GB snapshot holds bounded memory and prints a readable summary.
+ */
+export const KEPT_REJECTIONS = 1_000;
 
 /** Where a record came from, precisely enough for a person to find it: `2024-06-03.json#12`, `part01.jsonl.gz:4411`. */
 export type Location = string;
@@ -27,7 +34,10 @@ export interface IngestSummary {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** The first KEPT_REJECTIONS rejections; `rejected` counts them all. */
   rejections: Rejection[];
+  /** Rejections counted but not listed (rejected − rejections.length). */
+  rejectionsNotListed: number;
   seconds: number;
 }
 
@@ -53,7 +63,12 @@ export interface IngestOptions {
 export async function ingest(store: Store, source: string, items: AsyncIterable<SourceItem>, opts: IngestOptions = {}): Promise<IngestSummary> {
   const started = performance.now();
   const batchSize = opts.batchSize ?? 1000;
-  const summary: IngestSummary = { source, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], seconds: 0 };
+  const summary: IngestSummary = { source, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], rejectionsNotListed: 0, seconds: 0 };
+  const reject = (location: Location, reason: string) => {
+    summary.rejected += 1;
+    if (summary.rejections.length < KEPT_REJECTIONS) summary.rejections.push({ location, reason });
+    else summary.rejectionsNotListed += 1;
+  };
   let batch: PaperInput[] = [];
   let note: string | undefined;
   let total = opts.total;
@@ -72,12 +87,17 @@ export async function ingest(store: Store, source: string, items: AsyncIterable<
   for await (const item of items) {
     if (item.kind === 'paper') {
       summary.read += 1;
+      // Bounded input (limits.ts): an oversized record is rejected here, whatever its source.
+      const over = checkLimits(item.paper);
+      if (over) {
+        reject(item.location || `record ${item.paper.arxivId.slice(0, 40)}`, over);
+        continue;
+      }
       batch.push(item.paper);
       if (batch.length >= batchSize) await flush();
     } else if (item.kind === 'reject') {
       summary.read += 1;
-      summary.rejected += 1;
-      summary.rejections.push({ location: item.location, reason: item.reason });
+      reject(item.location, item.reason);
     } else {
       // Everything before a checkpoint is stored before the adapter may record its position. Without
       // a position to record (file sources: one checkpoint per small day file) batches stay full.

@@ -6,10 +6,13 @@
  */
 import { sql } from 'kysely';
 import type { App } from '../app.ts';
+import { fillCategories } from '../ingest/arxiv-categories.ts';
+import { createHttpClient } from '../ingest/http-client.ts';
 import { pruneRuns } from './job-runs.repo.ts';
 import type { JobSpec } from './job.ts';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 /** Keep finished job runs this long (the table is an audit trail, not an archive). */
 export const JOB_RUN_RETENTION_DAYS = 30;
@@ -31,6 +34,20 @@ export const JOB_FACTORIES: Array<(app: App) => JobSpec> = [
     async run() {
       if (app.store.engine === 'sqlite') await sql`PRAGMA optimize`.execute(app.store.db);
       else await sql`ANALYZE papers`.execute(app.store.db);
+    },
+  }),
+  (app) => ({
+    name: 'arxiv-categories',
+    // Hourly: papers imported from Hugging Face get their categories within the hour. A run holding
+    // nothing to do is one index probe; the whole HF archive (9.9k papers) is ~100 requests, ~5 minutes.
+    everyMs: HOUR,
+    leaseMs: 5 * 60_000,
+    async run({ signal, log }) {
+      const http = createHttpClient({ delayMs: app.config.arxivDelayMs, signal, onWait: (ms, why) => log.info({ ms, why }, 'arXiv categories: waiting') });
+      const r = await fillCategories({ store: app.store, http, url: app.config.arxivApiUrl, signal, info: (f, line) => log.debug(f, line) });
+      // arXiv away (an offline laptop) is not a failure: one line, and the next run resumes where this one stopped.
+      if (r.stopped && !signal.aborted) log.warn({ ...r }, 'arXiv categories: stopped early; resuming next run');
+      else log.info({ ...r }, 'arXiv categories: run ended');
     },
   }),
 ];

@@ -76,4 +76,20 @@ describe('paperboy ingest (CLI)', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /hf-daily, kaggle, seed, demo/);
   });
+
+  it('the summary escapes control bytes from the input; an oversized record is one rejection among imports', async () => {
+    // A file name and a record carrying terminal escape sequences: ESC [2J clears the screen, 0x9B is a
+    // one-byte CSI, U+202E reverses what follows.
+    const dir = path.join(dataDir, 'hostile');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'evil\x1b[2J\u009b\u202e.jsonl');
+    const line = (id: string, title: string) => JSON.stringify({ id, title, abstract: 'A.', authors: 'Ada Lovelace', categories: 'cs.CL' });
+    fs.writeFileSync(file, [line('2605.00001', 'Fine'), line('2605.00002', 'T'.repeat(200_000)), '{"id": "\u001b]0;pwned\u0007"'].join('\n') + '\n');
+    const r = await paperboy('ingest', 'kaggle', file);
+    assert.equal(r.code, 3, r.stderr);
+    assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, 'no control byte reaches the terminal');
+    assert.match(r.stdout, /read 3, inserted 1, updated 0, unchanged 0, rejected 2/);
+    assert.match(r.stdout, /rejected evil\\x1b\[2J\\x9b\\u202e\.jsonl:2: title is 200,000 characters, over the limit of 1,000\n/);
+    assert.match(r.stdout, /rejected evil\\x1b\[2J\\x9b\\u202e\.jsonl:3: bad JSON/);
+  });
 });

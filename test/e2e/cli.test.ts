@@ -89,7 +89,7 @@ describe('paperboy CLI: configuration and databases', () => {
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing was created before the check');
     const jobs = await paperboy(['serve'], { DATA_DIR: dir, JOBS: 'nope=1d' });
     assert.equal(jobs.code, 1);
-    assert.match(jobs.stderr, /^paperboy serve: CONFIG_INVALID: JOBS is invalid: unknown job "nope"; must be name=DURATION pairs .*jobs: prune-job-runs, db-optimize\)/);
+    assert.match(jobs.stderr, /^paperboy serve: CONFIG_INVALID: JOBS is invalid: unknown job "nope"; must be name=DURATION pairs .*jobs: prune-job-runs, db-optimize[,)]/);
   });
 
   it('PostgreSQL unreachable: names the database (without its password) and what failed, exit 1', async () => {

@@ -132,3 +132,53 @@ export const arxivApi: Handler = (req) => {
     .replace(/(<opensearch:itemsPerPage[^>]*>)\d+/, `$1${max}`);
   return { body: `${top}${found.join('\n  ')}\n</feed>\n` };
 };
+
+/** What the synthetic arXiv API (`arxivApiOf`) knows about one paper. */
+export interface ArxivRecord {
+  title: string;
+  categories: string[];
+  version?: number;
+  comment?: string;
+}
+
+const escXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The arXiv API by `id_list` over papers given here, each entry written in the recorded shape
+ * (test/fixtures/arxiv-api/entries.xml: primary category, then every category): for catalogs larger than
+ * the three recorded entries. Ids not in `records` are absent from the answer, as arXiv leaves them out.
+ */
+export function arxivApiOf(records: ReadonlyMap<string, ArxivRecord>): Handler {
+  const feed = fixture('arxiv-api/entries.xml');
+  const head = feed.slice(0, feed.indexOf('<entry>'));
+  return (req) => {
+    const ids = (req.params.get('id_list') ?? '').split(',').filter(Boolean);
+    const entries = ids.flatMap((raw) => {
+      const id = raw.replace(/v\d+$/, '');
+      const r = records.get(id);
+      if (!r) return [];
+      const v = r.version ?? 1;
+      return [
+        `<entry>
+    <id>http://arxiv.org/abs/${id}v${v}</id>
+    <updated>2025-10-02T17:59:59Z</updated>
+    <published>2025-10-01T17:59:59Z</published>
+    <title>${escXml(r.title)}</title>
+    <summary>  An abstract as arXiv wraps it,
+at eighty columns.
+</summary>
+    <author>
+      <name>Arxiv Author</name>
+    </author>${r.comment ? `\n    <arxiv:comment xmlns:arxiv="http://arxiv.org/schemas/atom">${escXml(r.comment)}</arxiv:comment>` : ''}
+    <link href="http://arxiv.org/abs/${id}v${v}" rel="alternate" type="text/html"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="${r.categories[0]}" scheme="http://arxiv.org/schemas/atom"/>
+${r.categories.map((c) => `    <category term="${c}" scheme="http://arxiv.org/schemas/atom"/>`).join('\n')}
+  </entry>`,
+      ];
+    });
+    const top = head
+      .replace(/(<opensearch:totalResults[^>]*>)\d+/, `$1${entries.length}`)
+      .replace(/(<opensearch:itemsPerPage[^>]*>)\d+/, `$1${req.params.get('max_results') ?? '10'}`);
+    return { body: `${top}  ${entries.join('\n  ')}\n</feed>\n` };
+  };
+}

@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { getPaperRow } from '../../src/catalog/papers.repo.ts';
 import { isAppError } from '../../src/errors.ts';
 import { fetchArxivIds } from '../../src/ingest/arxiv-api.ts';
-import { parseAtomFeed } from '../../src/ingest/arxiv-api-parse.ts';
+import { parseAtomFeed, parseAtomFeedInSlices } from '../../src/ingest/arxiv-api-parse.ts';
 import { createHttpClient } from '../../src/ingest/http-client.ts';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { arxivApi, assertPaced, busy, fixture, startFakeServer, type FakeServer } from '../helpers/arxiv-server.ts';
@@ -99,4 +99,20 @@ it('parses the Atom shape: opensearch total, versioned ids, primary category fir
   const err = parseAtomFeed(fixture('arxiv-api/error-incorrect-id.xml')).entries[0];
   assert.deepEqual(err, { kind: 'error', message: 'incorrect id format for foo-bar/9901001', id: 'http://arxiv.org/api/errors#incorrect_id_format_for_foo-bar/9901001' });
   assert.throws(() => parseAtomFeed('<feed><entry>'), /not well-formed XML/);
+});
+
+it('parsing in slices (a turn for the event loop every 10 entries) gives exactly the whole parse', async () => {
+  const feed = fixture('arxiv-api/entries.xml');
+  const head = feed.slice(0, feed.indexOf('<entry>'));
+  const entries = feed.match(/<entry>[\s\S]*?<\/entry>/g)!;
+  const big = `${head}${Array.from({ length: 35 }, (_, i) => entries[i % 3]).join('\n  ')}\n</feed>\n`;
+  let done = false;
+  let ranMeanwhile = false;
+  setImmediate(() => (ranMeanwhile = !done));
+  const sliced = await parseAtomFeedInSlices(big).finally(() => (done = true));
+  assert.ok(ranMeanwhile, 'another task ran while the feed was being parsed');
+  assert.deepEqual(sliced, parseAtomFeed(big));
+  assert.equal(sliced.entries.length, 35);
+  assert.deepEqual(await parseAtomFeedInSlices(fixture('arxiv-api/error-incorrect-id.xml')), parseAtomFeed(fixture('arxiv-api/error-incorrect-id.xml')));
+  await assert.rejects(parseAtomFeedInSlices(`${head}${entries.slice(0, 3).join('')}${entries[0]!.slice(0, 40)}`), /not well-formed XML/);
 });

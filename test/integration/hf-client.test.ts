@@ -196,4 +196,16 @@ describeEngines('huggingface_hub TestPaperApi, against Paperboy with the HF arch
     assert.equal(typeof e.paper.githubStars === 'number' || e.paper.githubStars === null, true);
     assert.equal(typeof e.isAuthorParticipating, 'boolean');
   });
+
+  it("the client's own Hugging Face token (sent with list calls when you are logged in) does not break reads", async () => {
+    // list_daily_papers and list_papers send `_build_hf_headers(token=…)`: `Authorization: Bearer hf_…`.
+    const headers = { authorization: 'Bearer hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789' };
+    for (const url of ['/api/daily_papers?date=2025-10-29', '/api/papers/search?q=llama', '/api/papers/2407.21783']) {
+      assert.equal((await server.inject({ url, headers })).statusCode, 200, url);
+    }
+    const ours = await server.inject({ url: '/api/daily_papers', headers: { authorization: 'Bearer pb_not-a-real-token' } });
+    assert.equal(ours.statusCode, 401, 'a bad Paperboy token is still refused');
+    const write = await server.inject({ method: 'POST', url: '/api/votes', payload: { paper: '2407.21783', vote: 'up' }, headers });
+    assert.equal(write.statusCode, 401, 'a foreign token never authorizes a write');
+  });
 });

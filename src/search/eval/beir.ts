@@ -25,7 +25,7 @@ const bad = (file: string, line: number, why: string) => new AppError('INGEST_BA
 async function readJsonl<T>(file: string, pick: (o: Record<string, unknown>, line: number) => T): Promise<T[]> {
   const out: T[] = [];
   for await (const ev of readLines(file)) {
-    if (ev.kind === 'error') throw bad(file, ev.line, ev.reason);
+    if (ev.kind !== 'line') throw bad(file, ev.line, ev.kind === 'error' ? ev.reason : `line of ${ev.bytes} bytes is too long`);
     if (!ev.text.trim()) continue;
     let o: unknown;
     try {
@@ -74,7 +74,7 @@ export async function loadBeir(dir: string, split: string): Promise<BeirSet> {
   let lineNo = 0;
   for await (const ev of readLines(qrelsFile)) {
     lineNo = ev.line;
-    if (ev.kind === 'error') throw bad(qrelsFile, ev.line, ev.reason);
+    if (ev.kind !== 'line') throw bad(qrelsFile, ev.line, ev.kind === 'error' ? ev.reason : `line of ${ev.bytes} bytes is too long`);
     const cols = ev.text.split('\t');
     if (!ev.text.trim() || (ev.line === 1 && cols[0] === 'query-id')) continue;
     if (cols.length < 3 || !/^-?\d+$/.test(cols[2]!.trim())) throw bad(qrelsFile, ev.line, 'expected query-id<TAB>corpus-id<TAB>score');

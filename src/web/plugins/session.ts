@@ -5,7 +5,8 @@
  *   https (BASE_URL https:, or the request arrived over https behind a proxy); Max-Age SESSION_DAYS,
  *   sent again when the session's expiry slides forward.
  * - `Authorization: Bearer pb_…`: a personal API token. A bad or revoked token is a 401 at once, for
- *   any method, so a script never silently acts as nobody.
+ *   any method, so a script never silently acts as nobody. A bearer that is not ours (`hf_…`, which
+ *   huggingface_hub sends with its list calls) is ignored on GET/HEAD and a 401 on writes.
  * A request without either costs nothing here: no database query.
  */
 import cookie from '@fastify/cookie';
@@ -55,7 +56,11 @@ export const sessionPlugin = fp(
     const c = community(server.app);
     server.addHook('onRequest', async (req, reply) => {
       const authz = req.headers.authorization;
-      if (authz !== undefined && /^bearer\s/i.test(authz)) {
+      // huggingface_hub sends the user's own Hugging Face token (`hf_…`) with every list request: on a
+      // read it is not meant for us and is ignored (docs/api.md). Anything else — a `pb_` token, or any
+      // bearer on a write — must be valid.
+      const foreignRead = authz !== undefined && (req.method === 'GET' || req.method === 'HEAD') && !/^bearer\s+pb_/i.test(authz);
+      if (authz !== undefined && /^bearer\s/i.test(authz) && !foreignRead) {
         const found = await c.tokens.authenticate(authz.slice(7).trim());
         if (!found) throw new AppError('TOKEN_INVALID', 'This API token is not valid: it may have been revoked. Make a new one on your settings page.');
         req.user = found.user;

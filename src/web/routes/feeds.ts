@@ -13,8 +13,8 @@ import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
 import { FEED_TYPES, renderFeed, type FeedFormat, type FeedSpec } from '../feed-format.ts';
-import { html } from '../html.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
+import { feedsPage } from '../views/feeds-page.ts';
 import { layout } from '../views/layout.ts';
 
 /** Search hook: the papers matching `q`, best first. */
@@ -143,23 +143,12 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
       },
     );
 
-    // The human index of feeds; its <head> advertises the site-wide feeds.
+    // The human index of feeds; its <head> advertises the site-wide feeds. Categories: only those that
+    // have papers (a listed feed is never empty), most papers first.
     server.get('/feeds', { schema: { hide: true } }, async (_req, reply) => {
-      const row = (title: string, path: string) =>
-        html`<li>${title}: <a href="${path}.rss">RSS</a> · <a href="${path}.atom">Atom</a></li>`;
-      const body = html`<section class="feeds"><h1>Feeds</h1>
-<p>Follow Paperboy in any feed reader. Every item’s id is the paper’s arXiv abstract URL, so readers never show a paper twice.</p>
-<ul>${row('Daily papers (last 7 days)', FEEDS.daily.path)}${row('Trending papers', FEEDS.trending.path)}</ul>
-<h2 id="category">By category</h2>
-<p>Replace the category in <code>/feeds/category/cs.CL.atom</code> (or <code>.rss</code>) with any arXiv category.</p>
-<ul>${row('Newest in cs.CL', FEEDS.category('cs.CL').path)}${row('Newest in cs.LG', FEEDS.category('cs.LG').path)}</ul>
-<h2>Search</h2>
-<p>Any search has a feed: <code>/feeds/search.atom?q=your+words</code> (or <code>.rss</code>).</p>
-<h2 id="author">By author</h2>
-<p>An author’s papers, newest first: <code>/feeds/search.atom?q=author:"Laurens van der Maaten" sort:date</code>. Every paper page links the feeds of its first authors.</p>
-</section>`;
+      const categories = await seqCache(server.app).get('feeds:categories', () => server.app.catalog.categories());
       cacheFor(reply, FEED_MAX_AGE).type('text/html; charset=utf-8');
-      return layout({ title: 'Feeds', body, head: feedLinks(FEEDS.daily, FEEDS.trending) }).value;
+      return layout({ title: 'Feeds', body: feedsPage(categories), head: feedLinks(FEEDS.daily, FEEDS.trending) }).value;
     });
   };
 }
