@@ -49,7 +49,10 @@ describeEngines('search with hostile sizes', (ctx) => {
     assert.equal(deep.hits[0].paper.id, '2405.90002');
     assert.ok(deep.hits[0].highlight.abstract.length < 400);
     delay.disable();
-    assert.ok(delay.max / 1e6 < 1000, `the event loop was held for ${(delay.max / 1e6).toFixed(0)} ms at most`);
+    // Unbounded highlighting held the loop for 28 s on this input; bounded, it is milliseconds on a quiet machine.
+    // Wall time also counts a starved process: at load average 36 one run showed 1,040 ms, so the bound is 5 s,
+    // far below the regression it guards against (the figures live in docs/benchmarks.md, not here).
+    assert.ok(delay.max / 1e6 < 5000, `the event loop was held for ${(delay.max / 1e6).toFixed(0)} ms at most`);
   });
 
   it('a match past the first pieces of a long abstract is shown as an excerpt around it', async () => {
