@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { abstractExcerpt, EXCERPT_CHARS, periodLabel } from '../../src/digest/compose-format.ts';
 import { addressDomain, newMessageId } from '../../src/digest/compose.ts';
 import { wrap } from '../../src/digest/compose-text.ts';
-import { sampleDigest, sampleLinks, seedPapers } from '../helpers/digest.ts';
+import { sampleDigest, sampleLinks, seedPapers } from '../helpers/digest-mail.ts';
 
 describe('digest compose', () => {
   it('escapes every paper field in the HTML part and keeps the text part literal', () => {

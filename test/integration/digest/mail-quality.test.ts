@@ -11,7 +11,7 @@ import pino from 'pino';
 import { loadConfig } from '../../../src/config.ts';
 import { isAppError } from '../../../src/errors.ts';
 import { createMailer, renderMessage } from '../../../src/mail/mailer.ts';
-import { sampleDigest, sampleLinks } from '../../helpers/digest.ts';
+import { sampleDigest, sampleLinks } from '../../helpers/digest-mail.ts';
 import { dkimVerify, mailToolSkipReason, spamassassin } from '../../helpers/mail-clients.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 import { tempDir } from '../../helpers/stores.ts';
