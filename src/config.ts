@@ -39,6 +39,8 @@ export const RATE_LIMIT_DEFAULTS = {
   comment: '30/10m',
   /** Community, per account: paper submissions. */
   submit: '30/1h',
+  /** Digests, per client address: subscribe requests (each may send a confirmation mail). */
+  subscribe: '10/10m',
 } as const satisfies Record<string, string>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
@@ -76,7 +78,7 @@ function parseLimit(v: string): RateLimit | undefined {
  * The scheduled jobs (src/jobs/registry.ts registers one per name): JOBS may name only these.
  * Add a job: add its name here and its factory there.
  */
-export const JOB_NAMES = ['prune-job-runs', 'db-optimize'] as const;
+export const JOB_NAMES = ['prune-job-runs', 'db-optimize', 'digest-build'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 const JOBS_FORM = `name=DURATION pairs such as prune-job-runs=12h,db-optimize=off (DURATION: 500ms, 30s, 15m, 6h, 1d, or off; jobs: ${JOB_NAMES.join(', ')})`;
@@ -96,6 +98,33 @@ export function parseJobSchedule(spec: string): Map<JobName, number> | string {
     out.set(name as JobName, ms);
   }
   return out;
+}
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * Weekdays as ISO numbers (1 = Monday): `mon-fri`, `every day`/`all`, or a list `mon,wed,fri`; a message when bad.
+ * @example parseWeekdays('mon-fri') // [1, 2, 3, 4, 5]
+ */
+export function parseWeekdays(spec: string): number[] | string {
+  const t = spec.trim().toLowerCase();
+  if (t === 'all' || t === 'every day' || t === 'daily') return [1, 2, 3, 4, 5, 6, 7];
+  const out = new Set<number>();
+  for (const part of t.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [a, b, extra] = part.split('-');
+    const from = DAY_NAMES.indexOf(a ?? '') + 1;
+    const to = b === undefined ? from : DAY_NAMES.indexOf(b) + 1;
+    if (!from || !to || extra !== undefined || to < from) return `${JSON.stringify(part)} is not a day or range of mon, tue, wed, thu, fri, sat, sun (e.g. mon-fri or mon,wed,fri)`;
+    for (let d = from; d <= to; d++) out.add(d);
+  }
+  if (!out.size) return 'must name at least one day (e.g. mon-fri)';
+  return [...out].sort((x, y) => x - y);
+}
+
+/** The domain of MAIL_FROM's address, else of BASE_URL. */
+function mailDomain(from: string | undefined, baseUrl: string | undefined): string {
+  const m = from ? /@([^\s>]+)>?\s*$/.exec(from) : null;
+  return m ? m[1]! : new URL(baseUrl ?? 'http://localhost').hostname;
 }
 
 /** Proxies Paperboy may believe about the client address: none, a hop count, or addresses/CIDR ranges. */
@@ -229,6 +258,21 @@ const schema = z.object({
   DIGEST_SEND_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   /** Run the digest sender on this node (`serve`); several nodes share the outbox safely. */
   DIGEST_SENDER: bool.default(true),
+  // Digest subscriptions (src/digest/subscriptions*, docs/digests.md).
+  /** Key of the signed links in digests (manage, unsubscribe, feed); unset: a random key kept in the database. */
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  /** The days a daily digest goes out, in the subscriber's zone: mon-fri (default, as Hugging Face), every day, or a list such as mon,wed,fri. */
+  DIGEST_DAILY_DAYS: z.string().default('mon-fri').transform((v, ctx) => {
+    const r = parseWeekdays(v);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+    return r as readonly number[];
+  }),
+  /** The send hour (0–23, subscriber's zone) a new subscription starts with. */
+  DIGEST_DEFAULT_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** Papers per digest section. */
+  DIGEST_SECTION_SIZE: z.coerce.number().int().min(1).max(50).default(10),
+  /** The mailbox of List-Unsubscribe's mailto (default: unsubscribe@ the MAIL_FROM domain). */
+  DIGEST_UNSUBSCRIBE_MAILBOX: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an address such as unsubscribe@example.org').optional(),
 }).superRefine((e, ctx) => {
   // Settings that only make sense together are checked together, so `serve` never starts half-configured.
   if (e.EMBEDDER.startsWith('openai:') && !e.EMBEDDER_MODEL) {
@@ -300,6 +344,13 @@ export type Config = Readonly<{
   digestSendPollMs: number;
   digestLeaseMs: number;
   digestSender: boolean;
+  /** Digest subscriptions (docs/digests.md). */
+  linkSecret: string | undefined;
+  /** ISO weekdays (1 = Monday) a daily digest goes out on. */
+  digestDailyDays: readonly number[];
+  digestDefaultHour: number;
+  digestSectionSize: number;
+  digestUnsubscribeMailbox: string;
 }>;
 
 /** A PEM private key from DKIM_PRIVATE_KEY (`\n` escapes allowed, as env files often hold one line) or DKIM_PRIVATE_KEY_FILE. */
@@ -399,5 +450,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestSendPollMs: e.DIGEST_SEND_POLL_MS,
     digestLeaseMs: e.DIGEST_LEASE_MS,
     digestSender: e.DIGEST_SENDER,
+    linkSecret: e.LINK_SECRET,
+    digestDailyDays: Object.freeze(e.DIGEST_DAILY_DAYS),
+    digestDefaultHour: e.DIGEST_DEFAULT_HOUR,
+    digestSectionSize: e.DIGEST_SECTION_SIZE,
+    digestUnsubscribeMailbox: e.DIGEST_UNSUBSCRIBE_MAILBOX ?? `unsubscribe@${mailDomain(e.MAIL_FROM, e.BASE_URL)}`,
   });
 }

@@ -66,6 +66,13 @@ export const ERROR_CODES = {
   THREAD_LOCKED: 403,
   NEW_ACCOUNT_LIMIT: 429,
   SUBMISSION_REFUSED: 422,
+  /** Digest subscriptions (src/digest/subscriptions*). */
+  SUBSCRIPTION_INVALID: 400,
+  /** A confirmation, manage or feed link that is unknown, expired or forged. */
+  SUBSCRIPTION_LINK_INVALID: 404,
+  /** A manage or feed link from before the subscriber unsubscribed. */
+  SUBSCRIPTION_LINK_REVOKED: 410,
+  SUBSCRIBER_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,7 +17,7 @@ import { listDailyPapers, type DailyPapersRequest } from './daily-papers.service
 import { findPapers, similarPapers, type PaperSearchResult } from './paper-search.ts';
 import { catalogStats, getPaperRows, type CatalogStats } from './papers.repo.ts';
 import { getPaper, listPeriod, type Listing, type ListingRequest } from './papers.service.ts';
-import { listTrending } from './trending.ts';
+import { listTrending, type TrendingParts } from './trending.ts';
 import type { Period, PeriodKind } from './dates.ts';
 import { periodForPick, periodNavigation, type PeriodNav } from './period-nav.ts';
 
@@ -28,6 +28,8 @@ export type { CatalogStats } from './papers.repo.ts';
 export interface TrendingPaper {
   paper: Paper;
   score: number;
+  /** The score's parts: "why it is trending" (explainTrending in trending.ts puts them in words). */
+  parts: TrendingParts;
 }
 
 export interface CatalogService {
@@ -86,7 +88,7 @@ export function createCatalogService(store: Store, search: () => SearchService):
     async trending(o) {
       const { reference, ranked } = await listTrending(db, { today: o.today, ...(o.reference ? { reference: o.reference } : {}) });
       const papers = await loadPapers(db, ranked.map((r) => r.row));
-      return { reference, ranked: ranked.map((r, i) => ({ paper: papers[i]!, score: r.score })) };
+      return { reference, ranked: ranked.map((r, i) => ({ paper: papers[i]!, score: r.score, parts: r.parts })) };
     },
     category: async (category, o) => loadPapers(db, await listCategory(store, category, { limit: o.limit, ...(o.after ? { after: o.after } : {}) })),
     search: (req) => findPapers(db, search(), req),

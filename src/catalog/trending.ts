@@ -1,29 +1,71 @@
 /**
- * Trending: the daily papers people are upvoting now. Explainable on purpose — one formula:
+ * Trending: the daily papers people are upvoting and discussing now. Explainable on purpose — one
+ * formula, used by /trending, /api/trending, `sort=trending`, the trending feeds and the digests:
  *
- *   score = (upvotes + 1) × 2^(−age_days / HALF_LIFE_DAYS)
+ *   score = (upvotes + COMMENT_WEIGHT × comments + 1) × 2^(−age_days / HALF_LIFE_DAYS)
  *
- * where age_days is how many days before the reference day the paper entered the daily list, over a
- * window of WINDOW_DAYS days ending at the reference day. The reference day is the latest daily day on
- * or before today, so a catalog whose daily list stopped (a demo set, a paused harvest) still trends.
- * The +1 keeps unvoted new papers ordered by recency. Ties: more upvotes, then newer, then arXiv id.
+ * upvotes and comments are the shown counts (imported from Hugging Face plus this site's own:
+ * counts.ts); age_days is how many days before the reference day the paper entered the daily list,
+ * over a window of WINDOW_DAYS days ending at the reference day. The reference day is the latest daily
+ * day on or before today, so a catalog whose daily list stopped (a demo set, a paused harvest) still
+ * trends. A comment weighs two upvotes: writing one costs more than a click, and discussion is what
+ * "trending" means beyond popularity. The +1 keeps unvoted new papers ordered by recency.
+ * Ties: more upvotes, then newer, then arXiv id. docs/digests.md explains it for readers.
  */
 import type { Kysely } from 'kysely';
 import type { Database, PaperRow } from '../store/schema.ts';
 import { latestDailyDate } from './papers.repo.ts';
-import { shownUpvotes } from './counts.ts';
+import { shownComments, shownUpvotes } from './counts.ts';
 
 export const HALF_LIFE_DAYS = 3;
+export const COMMENT_WEIGHT = 2;
 export const WINDOW_DAYS = 14;
 const MS_DAY = 86_400_000;
 
+/** A score and the numbers it is made of ("why it is trending"). */
+export interface TrendingParts {
+  upvotes: number;
+  comments: number;
+  ageDays: number;
+  /** upvotes + COMMENT_WEIGHT × comments + 1 */
+  points: number;
+  /** 2^(−age_days / HALF_LIFE_DAYS) */
+  decay: number;
+  score: number;
+}
+
 /**
- * The trending score of one paper.
- * @example trendingScore(10, 0) // 11
- * @example trendingScore(10, 3) // 5.5: three days halve it
+ * The trending score of one paper, with its parts.
+ * @example trendingParts(10, 0, 0).score // 11
+ * @example trendingParts(10, 1, 3).score // 6.5: (10 + 2 + 1) halved by three days
  */
-export function trendingScore(upvotes: number, ageDays: number, halfLife = HALF_LIFE_DAYS): number {
-  return (Math.max(0, upvotes) + 1) * 2 ** (-Math.max(0, ageDays) / halfLife);
+export function trendingParts(upvotes: number, comments: number, ageDays: number, halfLife = HALF_LIFE_DAYS): TrendingParts {
+  const u = Math.max(0, upvotes);
+  const c = Math.max(0, comments);
+  const age = Math.max(0, ageDays);
+  const points = u + COMMENT_WEIGHT * c + 1;
+  const decay = 2 ** (-age / halfLife);
+  return { upvotes: u, comments: c, ageDays: age, points, decay, score: points * decay };
+}
+
+/** The score alone. @example trendingScore(9, 0, 3) // 5 */
+export function trendingScore(upvotes: number, comments: number, ageDays: number, halfLife = HALF_LIFE_DAYS): number {
+  return trendingParts(upvotes, comments, ageDays, halfLife).score;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * The parts in words, for "why it is trending".
+ * @example explainTrending(trendingParts(42, 3, 1)) // '42 upvotes + 2 × 3 comments + 1 = 49, 1 day old (× 0.79) → 38.9'
+ */
+export function explainTrending(p: TrendingParts): string {
+  const age = p.ageDays === 0 ? 'new today' : `${plural(p.ageDays, 'day')} old`;
+  return `${plural(p.upvotes, 'upvote')} + ${COMMENT_WEIGHT} × ${plural(p.comments, 'comment')} + 1 = ${p.points}, ${age} (× ${round(p.decay, 2)}) → ${round(p.score, 1)}`;
+}
+
+function round(n: number, digits: number): string {
+  return String(Math.round(n * 10 ** digits) / 10 ** digits);
 }
 
 /** Whole days from `day` to `reference` (both YYYY-MM-DD). */
@@ -34,13 +76,17 @@ export function ageInDays(day: string, reference: string): number {
 export interface Ranked {
   row: PaperRow;
   score: number;
+  parts: TrendingParts;
 }
 
 /** Rank rows of the window by score, with deterministic ties. */
 export function rankTrending(rows: PaperRow[], reference: string): Ranked[] {
   return rows
     .filter((r) => r.daily_date !== null)
-    .map((row) => ({ row, score: trendingScore(shownUpvotes(row), ageInDays(row.daily_date!, reference)) }))
+    .map((row) => {
+      const parts = trendingParts(shownUpvotes(row), shownComments(row), ageInDays(row.daily_date!, reference));
+      return { row, score: parts.score, parts };
+    })
     .sort(
       (a, b) =>
         b.score - a.score ||

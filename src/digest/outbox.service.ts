@@ -4,14 +4,15 @@
  * the outbox's state. Subscriptions come in through the DigestSource (subscriptions.service.ts).
  */
 import type { App } from '../app.ts';
-import { AppError } from '../errors.ts';
 import { createMailer, renderMessage } from '../mail/mailer.ts';
 import { suspendedCount } from './bounces.repo.ts';
 import { addressDomain, composeDigest, newMessageId, type ComposedDigest } from './compose.ts';
 import { buildDigests, type BuildResult } from './outbox-build.ts';
 import { nextWakeUp, queueDepth, recentPeriods, statusCounts, type StatusCounts } from './outbox.repo.ts';
 import { createDigestSender, type DigestSender, type SenderOptions } from './send.ts';
-import type { DigestRecipient, DigestSource, Period } from './types.ts';
+import { previewRecipient } from './outbox-preview.ts';
+import { subscriptions } from './subscriptions-app.ts';
+import type { DigestRecipient, DigestSource, Period, Weekday } from './types.ts';
 
 /** The site name digests carry (subject, heading, List-Id). */
 export const SITE_NAME = 'Paperboy';
@@ -40,13 +41,12 @@ export interface DeliveryService {
   waitForWork(maxMs?: number): Promise<void>;
 }
 
-/**
- * A recipient's digest for `now` as the builder would compose it (preview). Needs the source to place
- * a subscriber in a period even when not due: `recipientFor`.
- */
-export type PreviewSource = DigestSource & { recipientFor(sub: NonNullable<Awaited<ReturnType<DigestSource['byEmail']>>>, period: Period, now: Date): Promise<DigestRecipient> };
+/** The delivery service of an app, over its subscriptions (src/digest/subscriptions-app.ts). */
+export function deliveryFor(app: App): DeliveryService {
+  return createDeliveryService(app, subscriptions(app));
+}
 
-export function createDeliveryService(app: App, source: PreviewSource): DeliveryService {
+export function createDeliveryService(app: App, source: DigestSource): DeliveryService {
   const c = app.config;
   const mailDomain = addressDomain(c.mailFrom);
   const log = app.log.child({ component: 'digest' });
@@ -66,15 +66,13 @@ export function createDeliveryService(app: App, source: PreviewSource): Delivery
     },
 
     async preview(email, period, now = new Date()) {
-      const sub = await source.byEmail(email.trim().toLowerCase());
-      if (!sub) throw new AppError('NOT_FOUND', `no subscriber with the address ${email}`);
-      const p = period ?? sub.frequency;
-      const recipient = await source.recipientFor(sub, p, now);
+      const { recipient, at } = await previewRecipient(source, email, period, now, c.digestDailyDays as readonly Weekday[]);
+      const p = recipient.period;
       const sections = (await source.sectionsFor(recipient, p)).filter((s) => s.items.length > 0);
       if (sections.length === 0) return { recipient, message: null, raw: null };
       const message = composeDigest({
-        email: sub.email, period: p, periodKey: recipient.periodKey, sections, links: recipient.links,
-        siteName: SITE_NAME, siteUrl: c.baseUrl, messageId: newMessageId(mailDomain), date: now,
+        email: recipient.subscriber.email, period: p, periodKey: recipient.periodKey, sections, links: recipient.links,
+        siteName: SITE_NAME, siteUrl: c.baseUrl, messageId: newMessageId(mailDomain), date: at,
       });
       const raw = await renderMessage({ ...message, messageId: message.messageId }, { from: c.mailFrom, dkim: c.dkim });
       return { recipient, message, raw };
@@ -105,4 +103,18 @@ export function registerDigestGauges(app: App): void {
   if (m.registry.getSingleMetric('paperboy_digest_queue_depth')) return;
   m.gauge('paperboy_digest_queue_depth', 'Digests in the outbox waiting to be sent (pending or being sent), all nodes', () => queueDepth(app.store.db));
   m.gauge('paperboy_digest_suspended_addresses', 'Addresses whose digests are suspended after repeated bounces', () => suspendedCount(app.store.db));
+}
+
+/**
+ * This node's part in delivery (`serve`): the outbox gauges, and — with SMTP_URL set and DIGEST_SENDER
+ * on — a sender draining the outbox every DIGEST_SEND_POLL_MS. Building is the scheduler's job
+ * (digest-build, src/jobs/registry.ts), run once across nodes.
+ * @example const delivery = startDigestDelivery(app); … await delivery.stop()
+ */
+export function startDigestDelivery(app: App): { stop(): Promise<void> } {
+  registerDigestGauges(app);
+  if (!app.config.smtpUrl || !app.config.digestSender) return { stop: async () => {} };
+  const sender = deliveryFor(app).sender();
+  sender.start(app.config.digestSendPollMs);
+  return { stop: () => sender.stop() };
 }

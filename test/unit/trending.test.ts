@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageInDays, rankTrending, trendingScore } from '../../src/catalog/trending.ts';
+import { ageInDays, explainTrending, rankTrending, trendingParts, trendingScore } from '../../src/catalog/trending.ts';
 import { blankRow } from '../../src/catalog/paper.ts';
 import type { PaperRow } from '../../src/store/schema.ts';
 
@@ -10,11 +10,28 @@ function row(arxiv_id: string, upvotes: number, daily_date: string): PaperRow {
 
 describe('trending', () => {
   it('halves the score every three days and counts unvoted papers as one vote', () => {
-    assert.equal(trendingScore(9, 0), 10);
-    assert.equal(trendingScore(9, 3), 5);
-    assert.equal(trendingScore(9, 6), 2.5);
-    assert.equal(trendingScore(0, 0), 1);
-    assert.equal(trendingScore(-5, -2), 1, 'negative inputs are clamped');
+    assert.equal(trendingScore(9, 0, 0), 10);
+    assert.equal(trendingScore(9, 0, 3), 5);
+    assert.equal(trendingScore(9, 0, 6), 2.5);
+    assert.equal(trendingScore(0, 0, 0), 1);
+    assert.equal(trendingScore(-5, -1, -2), 1, 'negative inputs are clamped');
+  });
+
+  it('weighs a comment as two upvotes, and explains the parts', () => {
+    assert.equal(trendingScore(9, 2, 0), 14);
+    assert.equal(trendingScore(9, 2, 3), 7);
+    const p = trendingParts(42, 3, 1);
+    assert.equal(p.points, 49);
+    assert.equal(explainTrending(p), '42 upvotes + 2 × 3 comments + 1 = 49, 1 day old (× 0.79) → 38.9');
+    assert.equal(explainTrending(trendingParts(1, 1, 0)), '1 upvote + 2 × 1 comment + 1 = 4, new today (× 1) → 4');
+  });
+
+  it('ranks a discussed paper above an equally upvoted quiet one', () => {
+    const quiet = row('2603.00010', 10, '2026-03-02');
+    const discussed = { ...row('2603.00009', 10, '2026-03-02'), num_comments: 1, local_comments: 2 };
+    const ranked = rankTrending([quiet, discussed], '2026-03-02');
+    assert.deepEqual(ranked.map((r) => [r.row.arxiv_id, r.score]), [['2603.00009', 17], ['2603.00010', 11]]);
+    assert.equal(ranked[0]!.parts.comments, 3, 'imported plus local comments');
   });
 
   it('counts whole days across month ends', () => {

@@ -17,6 +17,7 @@ import { votes } from './0011-votes.ts';
 import { discussion } from './0012-discussion.ts';
 import { submissions } from './0013-submissions.ts';
 import { moderation } from './0014-moderation.ts';
+import { subscriptions } from './0020-subscriptions.ts';
 import { digestOutbox } from './0021-digest-outbox.ts';
 import { digestBounces } from './0022-digest-bounces.ts';
 
@@ -34,6 +35,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0012_discussion': discussion(engine),
     '0013_submissions': submissions(engine),
     '0014_moderation': moderation(engine),
+    '0020_subscriptions': subscriptions(engine),
     '0021_digest_outbox': digestOutbox(engine),
     '0022_digest_bounces': digestBounces(),
   };
