@@ -8,6 +8,10 @@ import path from 'node:path';
 import { blankRow, toPaper, type Paper, type PaperInput } from '../../src/catalog/paper.ts';
 import { composeDigest, newMessageId, type ComposedDigest } from '../../src/digest/compose.ts';
 import type { DigestLinks, DigestSection, Period } from '../../src/digest/types.ts';
+import type { App } from '../../src/app.ts';
+import { createLinkSigner, TOKEN_PURPOSES, tokenHash } from '../../src/digest/subscriptions-links.ts';
+import { insertTokens, linkKey } from '../../src/digest/subscriptions.repo.ts';
+import type { ReceivedMail } from './smtp.ts';
 
 const SEED = path.join(import.meta.dirname, '..', 'fixtures', 'seed', 'seed-papers.jsonl');
 
@@ -61,4 +65,71 @@ export function sampleDigest(o: { email?: string; period?: Period; periodKey?: s
     messageId: newMessageId('papers.example.org'),
     date: new Date('2026-12-01T08:00:00Z'),
   });
+}
+
+/** Settings of the test subscribers: daily at 08:00 UTC, trending and one saved search. */
+export interface TestSubscribers {
+  n: number;
+  /** The address of the i-th subscriber (default `reader<i>@example.org`). */
+  email?: (i: number) => string;
+  frequency?: Period;
+  sendHour?: number;
+  searches?: string[];
+}
+
+/**
+ * Add `n` active (confirmed) subscribers straight into the subscription tables, in batches: the
+ * subscribe flow itself is tested by subs's suites; delivery tests and the benchmark need many fast.
+ * @returns their ids, in order
+ */
+export async function addSubscribers(app: App, o: TestSubscribers): Promise<number[]> {
+  const store = app.store;
+  const ids: number[] = [];
+  // Their link tokens, as confirming would store them (hashed), so manage and unsubscribe links work.
+  const signer = createLinkSigner({ key: app.config.linkSecret ?? (await linkKey(store.db))!, baseUrl: app.config.baseUrl, mailbox: app.config.digestUnsubscribeMailbox });
+  const at = '2026-08-01T00:00:00.000Z';
+  const searches = o.searches ?? ['diffusion'];
+  for (let start = 0; start < o.n; start += 200) {
+    const rows = Array.from({ length: Math.min(200, o.n - start) }, (_, j) => ({
+      email: (o.email ?? ((i: number) => `reader${i}@example.org`))(start + j),
+      user_id: null,
+      status: 'active' as const,
+      frequency: o.frequency ?? 'daily',
+      send_hour: o.sendHour ?? 8,
+      time_zone: 'UTC',
+      weekly_day: 1,
+      sections: JSON.stringify(searches.length ? ['trending', 'search'] : ['trending']),
+      confirm_token_hash: null,
+      confirm_expires_at: null,
+      confirm_sent_at: null,
+      confirmed_at: at,
+      suspended_reason: null,
+      suspended_at: null,
+      unsubscribed_at: null,
+      created_at: at,
+      updated_at: at,
+    }));
+    const inserted = await store.db.insertInto('subscribers').values(rows).returning('id').execute();
+    const batch = inserted.map((r) => Number(r.id));
+    if (searches.length) {
+      await store.db
+        .insertInto('subscription_searches')
+        .values(batch.flatMap((id) => searches.map((query, position) => ({ subscriber_id: id, position, query }))))
+        .execute();
+    }
+    await insertTokens(
+      store.db,
+      batch.flatMap((id) => TOKEN_PURPOSES.map((purpose) => ({ hash: tokenHash(signer.token({ id, linkGeneration: 0 }, purpose)), subscriberId: id, purpose, generation: 0 }))),
+      at,
+    );
+    ids.push(...batch);
+  }
+  return ids;
+}
+
+/** How many messages each recipient got (envelope RCPT TO), and the Message-IDs per recipient. */
+export function deliveriesByRecipient(messages: ReceivedMail[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of messages) for (const to of m.to) out.set(to, [...(out.get(to) ?? []), m.header('message-id') ?? '']);
+  return out;
 }
