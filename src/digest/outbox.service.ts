@@ -56,8 +56,9 @@ export function createDeliveryService(app: App, source: DigestSource): DeliveryS
 
     sender(overrides = {}) {
       const leaseMs = overrides.leaseMs ?? c.digestLeaseMs;
-      // Each SMTP exchange phase may take a timeout; keep three of them well inside the lease.
-      const timeoutMs = Math.max(500, Math.min(15_000, Math.floor(leaseMs / 10)));
+      // Each SMTP exchange phase may take a timeout; three of them (the send budget) stay under half a
+      // lease, so a send never starts on a lease that could run out before the next renewal.
+      const timeoutMs = Math.max(500, Math.min(15_000, Math.floor(leaseMs / 8)));
       const mailer = createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom, log: log.child({ component: 'mail' }), pool: true, maxConnections: c.digestSmtpConnections, timeoutMs, dkim: c.dkim });
       return createDigestSender(
         { store: app.store, mailer, suspend: (id, reason) => source.suspend(id, reason), log, metrics: app.metrics },
