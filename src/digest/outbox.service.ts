@@ -33,8 +33,11 @@ export interface Preview {
 
 export interface DeliveryService {
   build(period: Period, now?: Date, signal?: AbortSignal): Promise<BuildResult>;
-  /** A sender with its own pooled SMTP transport (close it with stop()). */
-  sender(overrides?: Partial<SenderOptions>): DigestSender;
+  /**
+   * A sender with its own pooled SMTP transport (close it with stop()); `pool: false` opens one
+   * connection per message instead (the benchmark's plain alternative).
+   */
+  sender(overrides?: Partial<SenderOptions> & { pool?: boolean }): DigestSender;
   preview(email: string, period: Period | undefined, now?: Date): Promise<Preview>;
   status(): Promise<DigestStatus>;
   /** Wait until a pending digest becomes due or a held lease runs out (at most `maxMs`). */
@@ -54,12 +57,12 @@ export function createDeliveryService(app: App, source: DigestSource): DeliveryS
     build: (period, now = new Date(), signal) =>
       buildDigests({ store: app.store, source, siteName: SITE_NAME, siteUrl: c.baseUrl, mailDomain, log }, period, now, { signal }),
 
-    sender(overrides = {}) {
+    sender({ pool = true, ...overrides } = {}) {
       const leaseMs = overrides.leaseMs ?? c.digestLeaseMs;
       // Each SMTP exchange phase may take a timeout; three of them (the send budget) stay under half a
       // lease, so a send never starts on a lease that could run out before the next renewal.
       const timeoutMs = Math.max(500, Math.min(15_000, Math.floor(leaseMs / 8)));
-      const mailer = createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom, log: log.child({ component: 'mail' }), pool: true, maxConnections: c.digestSmtpConnections, timeoutMs, dkim: c.dkim });
+      const mailer = createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom, log: log.child({ component: 'mail' }), pool, maxConnections: c.digestSmtpConnections, timeoutMs, dkim: c.dkim });
       return createDigestSender(
         { store: app.store, mailer, suspend: (id, reason) => source.suspend(id, reason), log, metrics: app.metrics },
         { leaseMs, maxAttempts: c.digestMaxAttempts, retryBaseMs: c.digestRetryBaseMs, concurrency: c.digestSmtpConnections * 4, sendBudgetMs: timeoutMs * 3, ...overrides },
