@@ -22,6 +22,9 @@ export const COMMENT_WEIGHT = 2;
 export const WINDOW_DAYS = 14;
 const MS_DAY = 86_400_000;
 
+/** The formula in words, for API summaries and feed descriptions. */
+export const TRENDING_FORMULA = '(upvotes + 2 × comments + 1) × 2^(−age_days / 3), over the daily papers of the last 14 days';
+
 /** A score and the numbers it is made of ("why it is trending"). */
 export interface TrendingParts {
   upvotes: number;

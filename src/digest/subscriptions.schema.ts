@@ -3,14 +3,14 @@
  * Timestamps are ISO-8601 text; link and confirmation tokens are stored only as SHA-256 hashes.
  */
 import type { Generated, Selectable } from 'kysely';
-import type { SubscriberStatus } from './types.ts';
 
 export interface SubscribersTable {
   id: Generated<number>;
   /** Lower-cased, trimmed. */
   email: string;
   user_id: number | null;
-  status: SubscriberStatus;
+  /** SubscriberStatus (types.ts), written out here: the store's types import nothing above the store. */
+  status: 'pending' | 'active' | 'unsubscribed' | 'suspended';
   frequency: 'daily' | 'weekly';
   send_hour: number;
   time_zone: string;

@@ -5,7 +5,7 @@ import { describeEngines } from '../helpers/stores.ts';
 import { createTestServer } from '../helpers/server.ts';
 
 /** Items have the /api/daily_papers entry shape: the paper under `paper`, list fields beside it. */
-type Page = { items: Array<{ paper: { id: string; title: string; url: string }; title: string; score?: number }>; next_cursor: string | null; reference?: string };
+type Page = { items: Array<{ paper: { id: string; title: string; url: string }; title: string; score?: number; why?: string }>; next_cursor: string | null; reference?: string };
 
 describeEngines('JSON lists with cursors', (ctx) => {
   let server: FastifyInstance;
@@ -42,7 +42,8 @@ describeEngines('JSON lists with cursors', (ctx) => {
     assert.equal(first.reference, '2024-05-21');
     // 3 votes two days back: 4 × 2^(−2/3) ≈ 2.52 beats 0 votes one day back: 2^(−1/3) ≈ 0.79.
     assert.deepEqual(first.items.map((p) => p.paper.id), ['2405.12345', '2405.11111']);
-    assert.equal(first.items[0]!.score, 121);
+    assert.equal(first.items[0]!.score, 145, '120 upvotes + 2 × 12 comments + 1, new on the reference day');
+    assert.equal(first.items[0]!.why, '120 upvotes + 2 × 12 comments + 1 = 145, new today (× 1) → 145');
     assert.equal(first.items[1]!.title, 'Older daily paper');
     assert.deepEqual(await walk('/api/trending?limit=1'), ['2405.12345', '2405.11111', '2405.22222']);
   });
@@ -52,8 +53,9 @@ describeEngines('JSON lists with cursors', (ctx) => {
     const entry = daily.find((e) => (e.paper as { id: string }).id === '2405.11111')!;
     const trending = ((await server.inject('/api/trending?limit=100')).json() as Page).items.find((e) => e.paper.id === '2405.11111')!;
     const category = ((await server.inject('/api/categories/cs.LG/papers?limit=100')).json() as Page).items.find((e) => e.paper.id === '2405.11111')!;
-    const { score, ...rest } = trending;
+    const { score, why, ...rest } = trending;
     assert.equal(typeof score, 'number');
+    assert.equal(typeof why, 'string');
     assert.deepEqual(rest, entry);
     assert.deepEqual(category, entry);
   });

@@ -17,6 +17,9 @@ for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signi
   'POST /comments', 'GET /comments/{id}/edit', 'POST /comments/{id}/edit', 'POST /comments/{id}/delete', 'POST /comments/{id}/report', 'GET /comments/{id}/history',
   'GET /users/{handle}', 'GET /settings/export.json', 'POST /settings/delete', 'GET /submit', 'POST /submit',
   'GET /moderation', 'POST /moderation/comments/{id}/hide', 'POST /moderation/comments/{id}/dismiss', 'POST /moderation/comments', 'POST /moderation/threads', 'POST /moderation/users', 'GET /moderation/log']) HIDDEN.add(r);
+// Trending and digest subscription pages (HTML and signed links; docs/digests.md).
+for (const r of ['GET /trending', 'GET /subscribe', 'POST /subscribe', 'GET /subscribe/confirm/{token}', 'POST /subscribe/confirm/{token}', 'GET /subscribe/manage/{token}', 'POST /subscribe/manage/{token}',
+  'POST /subscribe/manage/{token}/unsubscribe', 'GET /unsubscribe/{token}', 'POST /unsubscribe/{token}', 'GET /subscribe/feed/{file}']) HIDDEN.add(r);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;

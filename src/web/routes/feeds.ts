@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
 import type { Paper } from '../../catalog/paper.ts';
 import { AppError } from '../../errors.ts';
+import { TRENDING_FORMULA } from '../../catalog/trending.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { seqCache } from '../seq-cache.ts';
@@ -75,8 +76,8 @@ export function createFeedRoutes(opts: { searchPapers: SearchPapers }): FastifyP
           const { ranked } = await server.app.catalog.trending({ today: day });
           const spec: FeedSpec = {
             title: 'Paperboy · Trending papers',
-            description: 'Daily papers ranked by (upvotes + 1) × 2^(−age in days / 3) over the last 14 days.',
-            htmlPath: '/feeds',
+            description: `Daily papers ranked by ${TRENDING_FORMULA}.`,
+            htmlPath: '/trending',
             feedPath: FEEDS.trending.path,
             itemDate: (p) => p.dailyDate,
           };

@@ -19,6 +19,9 @@ import { commentRoutes } from './comments.ts';
 import { userRoutes } from './users.ts';
 import { submissionRoutes } from './submissions.ts';
 import { moderationRoutes } from './moderation.ts';
+import { trendingRoutes } from './trending.ts';
+import { subscribeRoutes } from './subscribe.ts';
+import { subscribeLinkRoutes } from './subscribe-links.ts';
 
 export const ROUTES: FastifyPluginAsync[] = [
   healthRoutes,
@@ -37,4 +40,7 @@ export const ROUTES: FastifyPluginAsync[] = [
   userRoutes,
   submissionRoutes,
   moderationRoutes,
+  trendingRoutes,
+  subscribeRoutes,
+  subscribeLinkRoutes,
 ];

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { NewestKey, TrendingPaper } from '../../catalog/catalog.service.ts';
+import { explainTrending, TRENDING_FORMULA } from '../../catalog/trending.ts';
 import { AppError } from '../../errors.ts';
 import { cacheFor } from '../cache.ts';
 import { prepare, sendPrepared } from '../prepared.ts';
@@ -33,16 +34,16 @@ function pageSchema(extra: Record<string, unknown> = {}, itemExtra: Record<strin
 
 export const listRoutes: FastifyPluginAsync = async (server) => {
   const base = () => server.app.config.baseUrl;
-  const pageItems = (ranked: TrendingPaper[]) => ranked.map((r) => ({ ...hfDailyEntryJson(r.paper, base()), score: Math.round(r.score * 1000) / 1000 }));
+  const pageItems = (ranked: TrendingPaper[]) => ranked.map((r) => ({ ...hfDailyEntryJson(r.paper, base()), score: Math.round(r.score * 1000) / 1000, why: explainTrending(r.parts) }));
 
   server.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/api/trending',
     {
       schema: {
         tags: ['papers'],
-        summary: 'Trending papers: (upvotes + 1) × 2^(−age_days / 3) over the last 14 daily days',
+        summary: `Trending papers: ${TRENDING_FORMULA}`,
         querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
-        response: pageSchema({ reference: { type: ['string', 'null'], description: 'the day ages are counted from' } }, { score: { type: 'number', description: 'the trending score, rounded to 3 decimals' } }),
+        response: pageSchema({ reference: { type: ['string', 'null'], description: 'the day ages are counted from' } }, { score: { type: 'number', description: 'the trending score, rounded to 3 decimals' }, why: { type: 'string', description: "the score's parts in words: why it is trending" } }),
       },
     },
     async (req, reply) => {

@@ -17,7 +17,12 @@ export interface LayoutOptions {
   query?: string;
   /** The signed-in user the page is for (absent: an anonymous page, the same for everyone). */
   viewer?: Viewer | undefined;
+  /** The digest offer under the header (default shown; the subscribe pages leave it out). */
+  banner?: boolean;
 }
+
+// Digest subscriptions (docs/digests.md): one small line on every page, styled in paperboy.css.
+const DIGEST_BANNER = html`<aside class="digest-banner"><a href="/subscribe">Get trending papers in your inbox</a> · daily or weekly, at your hour</aside>`;
 
 export function layout(o: LayoutOptions): Html {
   return html`<!doctype html>
@@ -41,6 +46,7 @@ ${o.head}
 ${o.query === undefined ? html`<form class="search" action="/search" method="get" role="search"><input type="search" name="q" placeholder="Search papers" aria-label="Search papers"></form>` : ''}
 ${accountNav(o.viewer)}
 </header>
+${o.banner === false ? '' : DIGEST_BANNER}
 <main>${o.body}</main>
 <footer class="site">Paperboy — open-source research-paper discovery</footer>
 </body>
