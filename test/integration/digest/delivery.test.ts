@@ -84,6 +84,14 @@ for (const engine of ENGINES) {
       assert.ok(m.html.includes(`href="${subscriptions(app).manageUrl(sub)}"`));
       const counts = await statusCounts(app.store.db, { period: 'daily', periodKey: '2026-08-21' });
       assert.equal(counts.sent, 3);
+      // One-click unsubscribe straight from the received header (RFC 8058): one POST, no cookie, no redirect.
+      const last = got.find((x) => x.to[0] === 'first2@example.org')!;
+      const oneClick = /<(https:[^>]+)>/.exec(last.header('list-unsubscribe')!.replace(/\s+/g, ''))![1]!;
+      const post = await server.inject({ method: 'POST', url: new URL(oneClick).pathname, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(post.statusCode, 200, post.body);
+      assert.equal(post.headers.location, undefined);
+      assert.equal(post.headers['set-cookie'], undefined);
+      assert.equal((await subscriptions(app).byId(ids[2]!))!.status, 'unsubscribed', 'at once');
       // Nothing is due twice: the next pass finds nothing to claim.
       const again = delivery.sender();
       assert.equal((await again.drain()).sent, 0);
@@ -185,7 +193,6 @@ for (const engine of ENGINES) {
         return per.get('outage0@example.org') && per.get('outage1@example.org');
       });
       await sender.stop();
-      assert.equal(server.printRoutes().length > 0, true);
     });
   });
 }
