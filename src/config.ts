@@ -2,6 +2,8 @@
  * Configuration: the environment parsed once by one zod schema into a frozen object.
  * Nothing else in the code base reads `process.env`.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -80,7 +82,7 @@ function parseLimit(v: string): RateLimit | undefined {
  * The scheduled jobs (src/jobs/registry.ts registers one per name): JOBS may name only these.
  * Add a job: add its name here and its factory there.
  */
-export const JOB_NAMES = ['prune-job-runs', 'db-optimize', 'arxiv-categories'] as const;
+export const JOB_NAMES = ['prune-job-runs', 'db-optimize', 'arxiv-categories', 'digest-build'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 const JOBS_FORM = `name=DURATION pairs such as prune-job-runs=12h,db-optimize=off (DURATION: 500ms, 30s, 15m, 6h, 1d, or off; jobs: ${JOB_NAMES.join(', ')})`;
@@ -245,6 +247,24 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://[user:pass@]host[:port][/db] or rediss://…').optional(),
   /** Prefix of every Redis key Paperboy writes (several sites, or tests, can share one Redis). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1–64 of A–Z a–z 0–9 : . _ -').default('paperboy:'),
+  // --- Digest delivery (src/digest/outbox*, send*, bounces*; docs/digests.md "Sending") ---
+  /** DKIM signing of outgoing mail: the d= domain (usually MAIL_FROM's), the selector, and the PEM key (or a file holding it). */
+  DKIM_DOMAIN: z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/, 'must be a domain name such as example.org').optional(),
+  DKIM_SELECTOR: z.string().regex(/^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$/, 'must be a DNS label such as paperboy2026').optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** SMTP connections the digest sender keeps open (nodemailer's pool). */
+  DIGEST_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Attempts per digest before a transient failure (4xx, timeout, lost connection) is given up as a soft bounce. */
+  DIGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** The first retry's delay (ms); each further retry doubles it, up to 6 h. */
+  DIGEST_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  /** How long a sender's claim on a digest lives without renewal (ms): a crashed sender's digests go out again after it. */
+  DIGEST_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  /** How often each node's sender looks for digests to send (ms). */
+  DIGEST_SEND_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** Run the digest sender on this node (`serve`); several nodes share the outbox safely. */
+  DIGEST_SENDER: bool.default(true),
   // Digest subscriptions (src/digest/subscriptions*, docs/digests.md).
   /** Key of the signed links in digests (manage, unsubscribe, feed); unset: a random key kept in the database. */
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
@@ -265,6 +285,13 @@ const schema = z.object({
   if (e.EMBEDDER.startsWith('openai:') && !e.EMBEDDER_MODEL) {
     ctx.addIssue({ code: 'custom', path: ['EMBEDDER_MODEL'], message: 'is required with EMBEDDER=openai:… (e.g. text-embedding-3-small, nomic-embed-text)' });
   }
+  // DKIM: all of domain, selector and one key source, or none.
+  const dkimKeys = [e.DKIM_PRIVATE_KEY, e.DKIM_PRIVATE_KEY_FILE].filter((v) => v !== undefined).length;
+  if (dkimKeys > 1) ctx.addIssue({ code: 'custom', path: ['DKIM_PRIVATE_KEY_FILE'], message: 'give DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, not both' });
+  const dkimSet = e.DKIM_DOMAIN !== undefined || e.DKIM_SELECTOR !== undefined || dkimKeys > 0;
+  if (dkimSet && !e.DKIM_DOMAIN) ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'is required with DKIM_SELECTOR / DKIM_PRIVATE_KEY (the d= domain, e.g. example.org)' });
+  if (dkimSet && !e.DKIM_SELECTOR) ctx.addIssue({ code: 'custom', path: ['DKIM_SELECTOR'], message: 'is required with DKIM_DOMAIN (the s= selector, e.g. paperboy2026)' });
+  if (dkimSet && dkimKeys === 0) ctx.addIssue({ code: 'custom', path: ['DKIM_PRIVATE_KEY'], message: 'is required with DKIM_DOMAIN (a PEM private key, or DKIM_PRIVATE_KEY_FILE naming one)' });
 });
 
 export type Config = Readonly<{
@@ -318,6 +345,14 @@ export type Config = Readonly<{
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
   dbBusyTimeoutMs: number;
+  /** Digest delivery (docs/digests.md "Sending"): DKIM signing, or undefined to send unsigned. */
+  dkim: Readonly<{ domainName: string; keySelector: string; privateKey: string }> | undefined;
+  digestSmtpConnections: number;
+  digestMaxAttempts: number;
+  digestRetryBaseMs: number;
+  digestSendPollMs: number;
+  digestLeaseMs: number;
+  digestSender: boolean;
   /** Digest subscriptions (docs/digests.md). */
   linkSecret: string | undefined;
   /** ISO weekdays (1 = Monday) a daily digest goes out on. */
@@ -326,6 +361,26 @@ export type Config = Readonly<{
   digestSectionSize: number;
   digestUnsubscribeMailbox: string;
 }>;
+
+/** A PEM private key from DKIM_PRIVATE_KEY (`\n` escapes allowed, as env files often hold one line) or DKIM_PRIVATE_KEY_FILE. */
+function readDkimKey(e: { DKIM_PRIVATE_KEY?: string | undefined; DKIM_PRIVATE_KEY_FILE?: string | undefined }): string {
+  let key: string;
+  let name = 'DKIM_PRIVATE_KEY';
+  if (e.DKIM_PRIVATE_KEY_FILE !== undefined) {
+    name = 'DKIM_PRIVATE_KEY_FILE';
+    try {
+      key = fs.readFileSync(e.DKIM_PRIVATE_KEY_FILE, 'utf8');
+    } catch (err) {
+      throw new AppError('CONFIG_INVALID', `DKIM_PRIVATE_KEY_FILE is invalid: cannot read ${JSON.stringify(e.DKIM_PRIVATE_KEY_FILE)} (${(err as Error).message})`);
+    }
+  } else key = e.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n');
+  try {
+    crypto.createPrivateKey(key);
+  } catch {
+    throw new AppError('CONFIG_INVALID', `${name} is invalid: not a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`);
+  }
+  return key;
+}
 
 /**
  * Parse configuration from an environment-like record.
@@ -399,6 +454,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     dbBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
+    dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR ? Object.freeze({ domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: readDkimKey(e) }) : undefined,
+    digestSmtpConnections: e.DIGEST_SMTP_CONNECTIONS,
+    digestMaxAttempts: e.DIGEST_MAX_ATTEMPTS,
+    digestRetryBaseMs: e.DIGEST_RETRY_BASE_MS,
+    digestSendPollMs: e.DIGEST_SEND_POLL_MS,
+    digestLeaseMs: e.DIGEST_LEASE_MS,
+    digestSender: e.DIGEST_SENDER,
     linkSecret: e.LINK_SECRET,
     digestDailyDays: Object.freeze(e.DIGEST_DAILY_DAYS),
     digestDefaultHour: e.DIGEST_DEFAULT_HOUR,

@@ -15,6 +15,10 @@ export interface Metrics {
   ingestRecords: Counter<'source' | 'outcome'>;
   /** Scheduled job runs this process executed, by job and outcome (done, failed). */
   jobRuns: Counter<'job' | 'outcome'>;
+  /** Digest delivery attempts of this process, by outcome (sent, retried, failed). */
+  digestMessages: Counter<'outcome'>;
+  /** Subscribers this process suspended after repeated bounces. */
+  digestSuspended: Counter;
   /**
    * Register a gauge whose value is read at scrape time (a read that fails or is slow keeps the last value).
    * @example metrics.gauge('paperboy_index_lag', 'papers the search index is behind', () => catalogSeq - indexSeq)
@@ -87,12 +91,25 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['job', 'outcome'] as const,
     registers: [registry],
   });
+  const digestMessages = new Counter({
+    name: 'paperboy_digest_messages_total',
+    help: 'Digest delivery attempts by this process, by outcome (sent, retried, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const digestSuspended = new Counter({
+    name: 'paperboy_digest_suspended_total',
+    help: 'Subscribers suspended by this process after repeated bounces',
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
     searchDuration,
     ingestRecords,
     jobRuns,
+    digestMessages,
+    digestSuspended,
     gauge(name, help, read) {
       new Gauge({
         name,

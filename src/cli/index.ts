@@ -16,8 +16,9 @@ import { stats } from './stats.ts';
 import { exportCmd } from './export.ts';
 import { backup } from './backup.ts';
 import { usersCmd } from './users.ts';
+import { digestCmd } from './digest.ts';
 
-export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd];
+export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd, digestCmd];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -6,6 +6,7 @@ import { scheduledJobs } from '../jobs/registry.ts';
 import { createScheduler } from '../jobs/scheduler.ts';
 import { startServer } from '../web/server.ts';
 import { community } from '../community/index.ts';
+import { startDigestDelivery } from '../digest/outbox.service.ts';
 import type { Command } from './command.ts';
 
 export const serve: Command = {
@@ -28,6 +29,8 @@ export const serve: Command = {
     app.search.start(config.indexPollMs);
     // Fold vote and comment counts into the catalog every COUNTS_FOLD_MS (src/community/count-folder.ts).
     community(app).counts.start();
+    // Send digests from the outbox on this node (with SMTP_URL; docs/digests.md).
+    const delivery = startDigestDelivery(app);
     out.info(`Paperboy is serving ${config.baseUrl} on port ${port} (database: ${app.store.engine} ${app.store.location}; node ${scheduler.owner})`);
     await new Promise<void>((resolve) => {
       let stopping = false;
@@ -36,7 +39,7 @@ export const serve: Command = {
         stopping = true;
         app.log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
         // New connections are refused at once; requests and job runs already started complete.
-        await Promise.all([server.close(), scheduler.stop()]);
+        await Promise.all([server.close(), scheduler.stop(), delivery.stop()]);
         await app.close();
         app.log.info('shut down cleanly');
         resolve();

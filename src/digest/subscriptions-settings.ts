@@ -83,3 +83,20 @@ export function parseSettings(input: Record<string, unknown>, base: Subscription
   }
   return out;
 }
+
+/**
+ * The settings a form asked for, skipping fields that do not parse: what the form shows again, with the
+ * error, so a mistake in one field does not wipe the others.
+ */
+export function draftSettings(input: Record<string, unknown>, base: SubscriptionSettings): SubscriptionSettings {
+  let out = base;
+  for (const keys of [['frequency'], ['hour'], ['timeZone'], ['weeklyDay'], ['sections', 'sectionsSet'], ['searches'], ['authors'], ['categories']]) {
+    const part = Object.fromEntries(keys.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
+    try {
+      out = parseSettings(part, out);
+    } catch {
+      // shown with its error; the stored settings are untouched
+    }
+  }
+  return out;
+}

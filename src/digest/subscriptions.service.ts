@@ -22,7 +22,7 @@ import { alreadySubscribedMail, confirmMail } from './subscriptions-mails.ts';
 import { groupExtras, settingsColumns, settingsOf, toSubscriber } from './subscriptions-mapping.ts';
 import { dueAt } from './subscriptions-schedule.ts';
 import { buildSections } from './subscriptions-sections.ts';
-import { parseSettings } from './subscriptions-settings.ts';
+import { draftSettings, parseSettings } from './subscriptions-settings.ts';
 import type { TokenPurpose } from './subscriptions.schema.ts';
 import type { DigestItem, DigestLinks, DigestRecipient, DigestSource, Period, PicksProvider, Subscriber, SubscriptionSettings, Weekday } from './types.ts';
 
@@ -48,6 +48,8 @@ export interface Subscriptions extends DigestSource {
   ready(): Promise<void>;
   /** The settings a new subscription starts with. */
   defaults(): SubscriptionSettings;
+  /** A form's settings over `base` (default: defaults()), leaving out fields that do not parse: to show a form again with its error. */
+  draft(input: Record<string, unknown>, base?: SubscriptionSettings): SubscriptionSettings;
   /** Subscribe an address (double opt-in), or the signed-in user's own address (at once). @throws SUBSCRIPTION_INVALID, BAD_REQUEST */
   subscribe(input: { email?: unknown; settings?: Record<string, unknown>; user?: SessionUser | null }): Promise<SubscribeResult>;
   /** The address a confirmation link is for (the GET page shows it before its button). @throws SUBSCRIPTION_LINK_INVALID */
@@ -148,6 +150,7 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
   const service: Subscriptions = {
     ready,
     defaults,
+    draft: (input, base) => draftSettings(input, base ?? defaults()),
 
     async subscribe(input) {
       await ready();

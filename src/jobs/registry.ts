@@ -10,6 +10,8 @@ import { fillCategories } from '../ingest/arxiv-categories.ts';
 import { createHttpClient } from '../ingest/http-client.ts';
 import { pruneRuns } from './job-runs.repo.ts';
 import type { JobSpec } from './job.ts';
+import { deliveryFor } from '../digest/outbox.service.ts';
+import { PERIODS } from '../digest/types.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -48,6 +50,19 @@ export const JOB_FACTORIES: Array<(app: App) => JobSpec> = [
       // arXiv away (an offline laptop) is not a failure: one line, and the next run resumes where this one stopped.
       if (r.stopped && !signal.aborted) log.warn({ ...r }, 'arXiv categories: stopped early; resuming next run');
       else log.info({ ...r }, 'arXiv categories: run ended');
+    },
+  }),
+  (app) => ({
+    // Digests (docs/digests.md): every 5 minutes, write the digests that fell due (each subscriber's
+    // send hour in their zone) to the outbox; every node's sender delivers them (startDigestDelivery).
+    name: 'digest-build',
+    everyMs: 5 * 60_000,
+    leaseMs: 10 * 60_000,
+    async run({ signal, log }) {
+      // Without SMTP nothing could be delivered: building would only mark papers as sent to nobody.
+      if (!app.config.smtpUrl) return log.debug('SMTP_URL is not set: no digests are built');
+      const delivery = deliveryFor(app);
+      for (const period of PERIODS) if (!signal.aborted) await delivery.build(period, new Date(), signal);
     },
   }),
 ];

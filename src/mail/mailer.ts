@@ -20,6 +20,15 @@ export interface MailMessage {
   from?: string;
   /** A fixed Message-ID (`<id@host>`), e.g. to make a retried send recognisable. */
   messageId?: string;
+  /** The Date header (default: now). */
+  date?: Date;
+}
+
+/** DKIM signing (nodemailer's signer): the d= domain, the s= selector, and the PEM private key. */
+export interface DkimOptions {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
 }
 
 export interface SentMail {
@@ -51,6 +60,31 @@ export interface MailerOptions {
   maxConnections?: number;
   /** Socket and greeting timeouts in ms (nodemailer's defaults are minutes). */
   timeoutMs?: number;
+  /** Sign every message with DKIM (DKIM_* in config.ts). */
+  dkim?: DkimOptions | undefined;
+}
+
+function nodemailerMessage(msg: MailMessage, from: string) {
+  return {
+    from: msg.from ?? from,
+    to: msg.to,
+    subject: msg.subject,
+    text: msg.text,
+    html: msg.html,
+    headers: msg.headers,
+    messageId: msg.messageId,
+    date: msg.date,
+  };
+}
+
+/**
+ * The message exactly as it would go over SMTP (RFC 5322 text, CRLF line ends), DKIM-signed when
+ * `dkim` is given: for previews (`paperboy digest preview --eml`) and spam-filter checks.
+ */
+export async function renderMessage(msg: MailMessage, o: { from: string; dkim?: DkimOptions | undefined }): Promise<Buffer> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', dkim: o.dkim });
+  const info = await transport.sendMail(nodemailerMessage(msg, o.from));
+  return info.message as Buffer;
 }
 
 export function createMailer(o: MailerOptions): Mailer {
@@ -80,21 +114,14 @@ export function createMailer(o: MailerOptions): Mailer {
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
+    dkim: o.dkim,
   } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     configured: true,
     from: o.from,
     async send(msg) {
       try {
-        const info = await transport.sendMail({
-          from: msg.from ?? o.from,
-          to: msg.to,
-          subject: msg.subject,
-          text: msg.text,
-          html: msg.html,
-          headers: msg.headers,
-          messageId: msg.messageId,
-        });
+        const info = await transport.sendMail(nodemailerMessage(msg, o.from));
         return { messageId: String(info.messageId), response: String(info.response ?? '') };
       } catch (e) {
         const responseCode = (e as { responseCode?: number }).responseCode;

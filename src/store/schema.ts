@@ -4,6 +4,7 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { CommunityTables } from '../community/schema.ts';
+import type { DeliveryTables } from '../digest/outbox.schema.ts';
 import type { SubscriptionTables } from '../digest/subscriptions.schema.ts';
 import type { PaperColumns } from '../catalog/paper-fields.ts';
 import type { OrganizationsTable, PeopleTable } from '../catalog/people.ts';
@@ -46,7 +47,7 @@ export interface JobRunsTable {
   error: string | null;
 }
 
-export interface Database extends CommunityTables, SubscriptionTables {
+export interface Database extends CommunityTables, SubscriptionTables, DeliveryTables {
   papers: PapersTable;
   /** People imported from Hugging Face (submitters, claimed authors): records, not accounts. */
   people: PeopleTable;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { readHfDaily } from '../../src/ingest/hf-daily.ts';
@@ -34,9 +34,9 @@ export function launchBrowser(): Promise<Browser> {
  * A real server on a loopback port over a fresh SQLite catalog of Hugging Face day files (search index
  * synced), and Chromium: what the end-to-end tests drive.
  */
-export async function startBrowsing(dayFiles: string[], opts: { repair?: boolean } = {}): Promise<{ app: App; base: string; browser: Browser; close: () => Promise<void> }> {
+export async function startBrowsing(dayFiles: string[], opts: { repair?: boolean; env?: Record<string, string> } = {}): Promise<{ app: App; base: string; browser: Browser; close: () => Promise<void> }> {
   const dir = tempDir();
-  const app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }));
+  const app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false', ...opts.env }));
   await ingest(app.store, 'hf-daily', readHfDaily(dayFiles.map((f) => path.resolve(f)), { repair: opts.repair ?? false }));
   await app.search.syncOnce();
   const server = await buildServer(app);
@@ -54,4 +54,21 @@ export async function startBrowsing(dayFiles: string[], opts: { repair?: boolean
       await app.close();
     },
   };
+}
+
+/**
+ * Record a page's CSP violations (console reports and securitypolicyviolation events) from now on.
+ * @example const violations = await watchCsp(page); await page.goto(url); assert.deepEqual(await violations(), [])
+ */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.addInitScript(() => {
+    const w = globalThis as unknown as { __csp: string[]; addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void };
+    w.__csp = [];
+    w.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return async () => [...violations, ...(await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp))];
 }

@@ -35,6 +35,12 @@ export interface SmtpServerOptions {
   refuseRecipient?: (rcpt: string, n: number) => { code: number; message: string } | null;
   /** Require AUTH with this user and password. */
   auth?: { user: string; pass: string };
+  /**
+   * Hold the `n`-th message's DATA (1-based, counting every DATA): read it, never reply. The client
+   * waits; if it dies meanwhile the message is discarded, as an MTA does when a connection drops
+   * before its final reply (RFC 5321 §4.1.1.4). Crash tests kill a sender mid-send with it.
+   */
+  holdData?: (n: number) => boolean;
 }
 
 export interface TestSmtpServer {
@@ -50,6 +56,7 @@ export interface TestSmtpServer {
 export async function startSmtpServer(o: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   let rcptCount = 0;
+  let dataCount = 0;
   const server = new SMTPServer({
     // Plain SMTP on loopback: no STARTTLS offered, so nodemailer does not try to upgrade.
     disabledCommands: o.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
@@ -72,6 +79,11 @@ export async function startSmtpServer(o: SmtpServerOptions = {}): Promise<TestSm
       return cb();
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb) {
+      dataCount += 1;
+      if (o.holdData?.(dataCount)) {
+        stream.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {

@@ -22,6 +22,8 @@ import { authorClaims } from './0016-author-claims.ts';
 import { hiddenPapers } from './0017-hidden-papers.ts';
 import { collections } from './0015-collections.ts';
 import { subscriptions } from './0020-subscriptions.ts';
+import { digestOutbox } from './0021-digest-outbox.ts';
+import { digestBounces } from './0022-digest-bounces.ts';
 
 import type { Engine } from './engine.ts';
 
@@ -42,6 +44,8 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0017_hidden_papers': hiddenPapers(),
     '0015_collections': collections(engine),
     '0020_subscriptions': subscriptions(engine),
+    '0021_digest_outbox': digestOutbox(engine),
+    '0022_digest_bounces': digestBounces(),
   };
 }
 

@@ -50,7 +50,8 @@ export const subscribeLinkRoutes: FastifyPluginAsync = async (server) => {
         if (!isAppError(e, 'SUBSCRIPTION_INVALID')) throw e;
         const v = await subs.manage(req.params.token);
         privateReply(reply);
-        return reply.status(400).type(HTML).send(managePage({ ...v, csrf: reply.csrfToken(), action, dailyDays, error: e.message }).value);
+        const shown = { ...v, subscriber: { ...v.subscriber, ...subs.draft(req.body ?? {}, v.subscriber) } };
+        return reply.status(400).type(HTML).send(managePage({ ...shown, csrf: reply.csrfToken(), action, dailyDays, error: e.message }).value);
       }
       return reply.redirect(`${action}?saved=1`, 303);
     },

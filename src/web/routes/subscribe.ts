@@ -50,8 +50,7 @@ export const subscribeRoutes: FastifyPluginAsync = async (server) => {
         return reply.type(HTML).send(checkInboxPage(String(body.email).trim().toLowerCase(), viewer).value);
       } catch (e) {
         if (isAppError(e) && e.status < 500) {
-          const base = subs.defaults();
-          return form(reply, e.status, { settings: base, viewer, email: typeof body.email === 'string' ? body.email.slice(0, 254) : '', error: e.message });
+          return form(reply, e.status, { settings: subs.draft(body), viewer, email: typeof body.email === 'string' ? body.email.slice(0, 254) : '', error: e.message });
         }
         throw e;
       }

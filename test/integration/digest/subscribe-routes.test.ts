@@ -89,9 +89,12 @@ describeEngines('subscribe pages', (ctx) => {
   it('says what is wrong with a bad field and keeps nothing', async () => {
     const c = browser();
     await c.get('/subscribe');
-    const r = await c.post('/subscribe', { email: 'tz@example.org', timeZone: 'Moon/Base' });
+    const r = await c.post('/subscribe', { email: 'tz@example.org', timeZone: 'Moon/Base', searches: 'graph neural networks', hour: '21' });
     assert.equal(r.statusCode, 400);
     assert.match(r.body, /timeZone: an IANA time zone name such as Europe\/Paris/);
+    assert.match(r.body, /<textarea name="searches"[^>]*>graph neural networks<\/textarea>/, 'the other fields are kept in the form');
+    assert.match(r.body, /<option value="21" selected>21:00<\/option>/);
+    assert.match(r.body, /name="email" value="tz@example.org"/);
     assert.equal(await subscriptions(t.app).byEmail('tz@example.org'), null);
   });
 
