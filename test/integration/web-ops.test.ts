@@ -18,6 +18,10 @@ for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signi
   'GET /users/{handle}', 'GET /settings/export.json', 'POST /settings/delete', 'GET /submit', 'POST /submit',
   'GET /moderation', 'POST /moderation/comments/{id}/hide', 'POST /moderation/comments/{id}/dismiss', 'POST /moderation/comments', 'POST /moderation/threads', 'POST /moderation/users', 'GET /moderation/log']) HIDDEN.add(r);
 
+// Collection pages and their forms (HTML; /api/collections… is documented).
+for (const r of ['GET /collections', 'POST /collections', 'GET /collections/add', 'POST /collections/add', 'GET /collections/{key}', 'POST /collections/{key}/edit',
+  'POST /collections/{key}/delete', 'POST /collections/{key}/items/remove', 'POST /collections/{key}/items/move', 'POST /collections/{key}/items/note']) HIDDEN.add(r);
+
 describe('operations and API conventions', () => {
   let db: TestDatabase;
   let server: FastifyInstance;

@@ -167,6 +167,16 @@ describeEngines('collections: CSRF, privacy (IDOR), limits, XSS, SQL injection, 
     assert.equal((await c.json('DELETE', `/api/collections/${made.id}/items?paper=${encodeURIComponent("1' OR '1'='1")}`)).statusCode, 400);
   });
 
+  it('no open redirect through the picker: `next` is a local path or /', async () => {
+    for (const next of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+      const r = await alice.post('/collections/add', { paper: B, collection: open, next });
+      assert.equal(r.statusCode, 303);
+      assert.match(String(r.headers.location), /^\/collections\/add\?paper=[^&]+&next=%2F&saved=/, next);
+      const page = await alice.get(`/collections/add?paper=${B}&next=${encodeURIComponent(next)}`);
+      assert.match(page.body, /<input type="hidden" name="next" value="\/">/, next);
+    }
+  });
+
   it('collection writes are rate limited per account (429 with Retry-After)', async () => {
     const c = await signInByLink(t.server, t.smtp, 'busy@example.org');
     const k = (await c.json('POST', '/api/collections', { name: 'Busy' })).json().id as string;
