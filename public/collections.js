@@ -1,6 +1,7 @@
 // Collections, progressively enhanced: "Save" on a card or paper page opens your collections in place
 // (tick to add, untick to remove, or make a new one) and saves through the JSON API without a reload.
 // Without this script the same button opens the picker page (/collections/add), which does it all.
+// On a collection page, the owner's move, remove and note forms also work in place.
 // Names come from members: they are only ever set as textContent, never parsed as HTML.
 (() => {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -122,6 +123,52 @@
     // Anything unexpected: the picker page does the same without this script.
     showPanel(form).catch(() => form.submit());
   });
+  // The owner's forms on a collection page (move, remove, note): the same POSTs, answered in JSON, and
+  // the page updated in place. Any failure falls back to submitting the form as it is.
+  const fixEnds = (list) => {
+    const items = [...list.querySelectorAll(':scope > li.collection-item')];
+    items.forEach((li, i) => {
+      const up = li.querySelector('button[name="direction"][value="up"]');
+      const down = li.querySelector('button[name="direction"][value="down"]');
+      if (up) up.disabled = i === 0;
+      if (down) down.disabled = i === items.length - 1;
+    });
+  };
+  const showNote = (li, text) => {
+    let p = li.querySelector('.item-note');
+    if (!text.trim()) return p && p.remove();
+    if (!p) {
+      p = el('p', { className: 'item-note' });
+      li.querySelector('.item-controls').before(p);
+    }
+    p.replaceChildren(el('span', { className: 'sr-only', text: 'Note: ' }), text.trim());
+  };
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    const li = form.closest('li.collection-item');
+    const what = /\/items\/(move|remove|note)$/.exec(form.getAttribute('action') || '');
+    if (!li || !what) return;
+    event.preventDefault();
+    const body = new URLSearchParams(new FormData(form));
+    if (event.submitter && event.submitter.name) body.set(event.submitter.name, event.submitter.value);
+    try {
+      const res = await fetch(form.action, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'x-csrf-token': csrf }, body });
+      if (!res.ok) throw new Error(String(res.status));
+      const list = li.parentElement;
+      if (what[1] === 'remove') li.remove();
+      else if (what[1] === 'note') showNote(li, body.get('note') || '');
+      else if (body.get('direction') === 'up' && li.previousElementSibling) li.previousElementSibling.before(li);
+      else if (body.get('direction') === 'down' && li.nextElementSibling) li.nextElementSibling.after(li);
+      fixEnds(list);
+      if (event.submitter && !event.submitter.disabled) event.submitter.focus();
+    } catch {
+      // form.submit() leaves out the pressed button: carry its value in a field.
+      if (event.submitter && event.submitter.name) form.append(el('input', { type: 'hidden', name: event.submitter.name, value: event.submitter.value }));
+      form.submit();
+    }
+  });
+
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') close();
   });

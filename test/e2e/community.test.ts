@@ -160,6 +160,26 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
     assert.equal(((await page.locator('h1').textContent()) ?? '').trim(), XSS_COLLECTION);
     await page.locator(`li.collection-item[data-id="${SUBMITTED}"] .item-note`).waitFor();
     assert.match((await page.locator('.item-note').textContent()) ?? '', /<script>.*read §2/, 'the note shows as text');
+    // A second paper (the upvoted one, through the JSON API with the page's CSRF token), then move it
+    // up with the owner's form: in place, without a reload.
+    const key = /\/collections\/([a-z0-9]{12})/.exec(collectionUrl)![1]!;
+    const added = await page.evaluate(async ([k, paper]) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } } }).document;
+      const csrf = doc.querySelector('meta[name="csrf-token"]').getAttribute('content')!;
+      const r = await fetch(`/api/collections/${k}/items`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ paper }) });
+      return r.status;
+    }, [key, id!] as const);
+    assert.equal(added, 200);
+    await page.reload();
+    const ids = () => page.locator('li.collection-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    assert.deepEqual(await ids(), [SUBMITTED, id]);
+    await page.evaluate(() => ((globalThis as unknown as W).__marker = 3));
+    await page.locator(`li.collection-item[data-id="${id}"] button[name=direction][value=up]`).click();
+    await page.locator(`li.collection-item:first-child[data-id="${id}"]`).waitFor();
+    assert.equal((await state(page)).marker, 3, 'moved without a reload');
+    await page.reload();
+    assert.deepEqual(await ids(), [id, SUBMITTED], 'the new order is stored');
+
     await page.locator('details.collection-settings summary').click();
     await page.locator('details.collection-settings input[value=public]').check();
     await page.locator('details.collection-settings form[action$="/edit"] button[type=submit]').click();

@@ -21,6 +21,10 @@ for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signi
 for (const r of ['GET /trending', 'GET /subscribe', 'POST /subscribe', 'GET /subscribe/confirm/{token}', 'POST /subscribe/confirm/{token}', 'GET /subscribe/manage/{token}', 'POST /subscribe/manage/{token}',
   'POST /subscribe/manage/{token}/unsubscribe', 'GET /unsubscribe/{token}', 'POST /unsubscribe/{token}', 'GET /subscribe/feed/{file}']) HIDDEN.add(r);
 
+// Collection pages and their forms (HTML; /api/collections… is documented).
+for (const r of ['GET /collections', 'POST /collections', 'GET /collections/add', 'POST /collections/add', 'GET /collections/{key}', 'POST /collections/{key}/edit',
+  'POST /collections/{key}/delete', 'POST /collections/{key}/items/remove', 'POST /collections/{key}/items/move', 'POST /collections/{key}/items/note']) HIDDEN.add(r);
+
 describe('operations and API conventions', () => {
   let db: TestDatabase;
   let server: FastifyInstance;

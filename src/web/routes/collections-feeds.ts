@@ -36,7 +36,11 @@ export const collectionFeedRoutes: FastifyPluginAsync = async (server) => {
         // Anonymous on purpose: a feed shows only what everyone may see, whoever fetches it.
         const col = await c.collections.get(keyOf(req.params.key), null);
         const added = new Map(col.items.map((i) => [i.paper.arxivId, i.addedAt]));
-        const papers = [...col.items].sort((a, b) => (a.addedAt < b.addedAt ? 1 : a.addedAt > b.addedAt ? -1 : 0)).map((i) => i.paper);
+        // Newest added first; two adds in the same millisecond: the later in the collection first.
+        const papers = col.items
+          .map((item, position) => ({ item, position }))
+          .sort((a, b) => (a.item.addedAt < b.item.addedAt ? 1 : a.item.addedAt > b.item.addedAt ? -1 : b.position - a.position))
+          .map(({ item }) => item.paper);
         const feed = collectionFeed(col);
         const text = renderFeed(
           format,

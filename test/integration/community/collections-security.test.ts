@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { community } from '../../../src/community/index.ts';
 import { describeEngines } from '../../helpers/stores.ts';
 import { createClient, signInByLink, useCommunityServer, type Client } from '../../helpers/community.ts';
 import { keyIn, named, tokenOf } from '../../helpers/collections.ts';
@@ -165,6 +166,30 @@ describeEngines('collections: CSRF, privacy (IDOR), limits, XSS, SQL injection, 
     assert.equal((await t.server.inject({ url: `/collections/${encodeURIComponent("' OR 1=1 --")}` })).statusCode, 404);
     assert.equal((await t.server.inject({ url: `/api/collections/${encodeURIComponent("x' OR '1'='1")}` })).statusCode, 404);
     assert.equal((await c.json('DELETE', `/api/collections/${made.id}/items?paper=${encodeURIComponent("1' OR '1'='1")}`)).statusCode, 400);
+  });
+
+  it('a banned member can read but not write collections, by token too', async () => {
+    const carl = await named(await signInByLink(t.server, t.smtp, 'carl@example.org'), 'Carl', 'carl');
+    const token = await tokenOf(carl);
+    const k = keyIn(String((await carl.post('/collections', { name: 'Before the ban', visibility: 'public' })).headers.location));
+    const admin = (await community(t.app).signIn.ensureUser('admin@example.org', 'admin')).user;
+    await community(t.app).moderation.ban(admin, 'carl', 'spam lists');
+    const r = await t.server.inject({ method: 'POST', url: '/api/collections', payload: { name: 'After the ban' }, headers: { authorization: `Bearer ${token}` } });
+    assert.equal(r.statusCode, 403);
+    assert.equal(r.json().code, 'USER_BANNED');
+    const add = await t.server.inject({ method: 'POST', url: `/api/collections/${k}/items`, payload: { paper: A }, headers: { authorization: `Bearer ${token}` } });
+    assert.equal(add.json().code, 'USER_BANNED');
+    assert.equal((await t.server.inject({ url: `/api/collections/${k}`, headers: { authorization: `Bearer ${token}` } })).statusCode, 200, 'reading still works');
+  });
+
+  it('no open redirect through the picker: `next` is a local path or /', async () => {
+    for (const next of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+      const r = await alice.post('/collections/add', { paper: B, collection: open, next });
+      assert.equal(r.statusCode, 303);
+      assert.match(String(r.headers.location), /^\/collections\/add\?paper=[^&]+&next=%2F&saved=/, next);
+      const page = await alice.get(`/collections/add?paper=${B}&next=${encodeURIComponent(next)}`);
+      assert.match(page.body, /<input type="hidden" name="next" value="\/">/, next);
+    }
   });
 
   it('collection writes are rate limited per account (429 with Retry-After)', async () => {

@@ -46,6 +46,7 @@ describeEngines('collections: reading lists with notes, order, feeds and citatio
     const page = await alice.get(`/papers/${B}`);
     assert.match(page.body, new RegExp(`<form class="collect-form big" method="get" action="/collections/add"><input type="hidden" name="paper" value="${B}">`));
     assert.ok(home.body.includes('class="collect-form"') || list.body.includes('class="collect-form"'), 'cards carry the save form');
+    assert.ok(!(await t.server.inject({ url: '/' })).body.includes('collect-form'), 'anonymous (cached) lists hold no form');
     const anon = await t.server.inject({ url: `/papers/${B}` });
     assert.match(anon.body, /<a class="button subtle collect" href="\/signin\?next=%2Fpapers%2F2310.06511">Save to a collection<\/a>/);
 
