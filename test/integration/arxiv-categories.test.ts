@@ -135,7 +135,8 @@ describeEngines('arXiv categories for papers from Hugging Face', (ctx) => {
     for (const c of ['cs.CL', 'cs.LG', 'cs.CV', 'stat.ML', 'cs.AI', 'math.AG']) assert.equal(counts.get(c), expected(c), c);
     const page = (await server.inject('/feeds')).body;
     assert.match(page, /href="\/feeds\/category\/math\.AG\.rss"/);
-    assert.match(page, />math\.AG<\/a> <span class="count">2 papers<\/span>/);
+    assert.match(page, />math\.AG<\/a> Algebraic Geometry <span class="count">2 papers<\/span>/);
+    assert.match(page, />cs\.CV<\/a> Computer Vision and Pattern Recognition <span class="count">/);
   });
 
   it('a value another source wrote is never overwritten', async () => {
