@@ -16,8 +16,9 @@ import { stats } from './stats.ts';
 import { exportCmd } from './export.ts';
 import { backup } from './backup.ts';
 import { usersCmd } from './users.ts';
+import { categoriesCmd } from './categories.ts';
 
-export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd];
+export const COMMANDS: Command[] = [serve, migrate, ingest, categoriesCmd, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
