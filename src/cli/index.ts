@@ -17,8 +17,9 @@ import { exportCmd } from './export.ts';
 import { backup } from './backup.ts';
 import { usersCmd } from './users.ts';
 import { digestCmd } from './digest.ts';
+import { categoriesCmd } from './categories.ts';
 
-export const COMMANDS: Command[] = [serve, migrate, ingest, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd, digestCmd];
+export const COMMANDS: Command[] = [serve, migrate, ingest, categoriesCmd, stats, searchCmd, indexCmd, evalCmd, exportCmd, backup, usersCmd, digestCmd];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

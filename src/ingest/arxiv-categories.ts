@@ -31,6 +31,8 @@ export interface CategoriesRun {
   complete: boolean;
   /** Why the run stopped early, if it did. */
   stopped: string | null;
+  /** What stopped it: the request limit, the signal (shutdown, lost lease), or arXiv (unreachable, bad answers). */
+  stoppedBy: 'limit' | 'signal' | 'arxiv' | null;
 }
 
 export interface CategoriesOptions {
@@ -54,15 +56,15 @@ export interface CategoriesOptions {
 export async function fillCategories(o: CategoriesOptions): Promise<CategoriesRun> {
   const batchSize = Math.min(100, Math.max(1, o.batchSize ?? 100));
   const info = o.info ?? (() => {});
-  const run: CategoriesRun = { asked: 0, filled: 0, missing: 0, batches: 0, complete: false, stopped: null };
+  const run: CategoriesRun = { asked: 0, filled: 0, missing: 0, batches: 0, complete: false, stopped: null, stoppedBy: null };
   let cursor = (await loadCheckpoint<{ before: string }>(o.store, CATEGORIES_CHECKPOINT))?.before ?? '';
   for (;;) {
     if (o.signal?.aborted) {
-      run.stopped = 'stopped (shutdown or lease lost)';
+      [run.stopped, run.stoppedBy] = ['stopped (shutdown or lease lost)', 'signal'];
       break;
     }
     if (o.maxBatches != null && run.batches >= o.maxBatches) {
-      run.stopped = `reached ${o.maxBatches} requests for this run`;
+      [run.stopped, run.stoppedBy] = [`reached ${o.maxBatches} requests for this run`, 'limit'];
       break;
     }
     const ids = await uncategorizedIds(o.store.db, cursor, batchSize);
@@ -79,11 +81,11 @@ export async function fillCategories(o: CategoriesOptions): Promise<CategoriesRu
       }
     } catch (e) {
       if (o.signal?.aborted) {
-        run.stopped = 'stopped (shutdown or lease lost)';
+        [run.stopped, run.stoppedBy] = ['stopped (shutdown or lease lost)', 'signal'];
         break;
       }
       if (isAppError(e) && (e.code === 'UPSTREAM_UNAVAILABLE' || e.code === 'UPSTREAM_BAD_RESPONSE')) {
-        run.stopped = e.message;
+        [run.stopped, run.stoppedBy] = [e.message, 'arxiv'];
         break;
       }
       throw e;

@@ -85,6 +85,7 @@ describeEngines('arXiv categories for papers from Hugging Face', (ctx) => {
     const first = await run({ maxBatches: 2 });
     assert.deepEqual([first.batches, first.asked, first.complete], [2, 20, false]);
     assert.match(first.stopped ?? '', /2 requests/);
+    assert.equal(first.stoppedBy, 'limit');
     const cursor = (await loadCheckpoint<{ before: string }>(app.store, CATEGORIES_CHECKPOINT))?.before;
     assert.equal(cursor, hfIds[19]);
 
@@ -135,7 +136,8 @@ describeEngines('arXiv categories for papers from Hugging Face', (ctx) => {
     for (const c of ['cs.CL', 'cs.LG', 'cs.CV', 'stat.ML', 'cs.AI', 'math.AG']) assert.equal(counts.get(c), expected(c), c);
     const page = (await server.inject('/feeds')).body;
     assert.match(page, /href="\/feeds\/category\/math\.AG\.rss"/);
-    assert.match(page, />math\.AG<\/a> <span class="count">2 papers<\/span>/);
+    assert.match(page, />math\.AG<\/a> Algebraic Geometry <span class="count">2 papers<\/span>/);
+    assert.match(page, />cs\.CV<\/a> Computer Vision and Pattern Recognition <span class="count">/);
   });
 
   it('a value another source wrote is never overwritten', async () => {
@@ -159,6 +161,7 @@ describeEngines('arXiv categories for papers from Hugging Face', (ctx) => {
     arxiv.handle(() => busy());
     const away = await run();
     assert.match(away.stopped ?? '', /unavailable: 2 consecutive attempts failed \(last: HTTP 503\)/);
+    assert.equal(away.stoppedBy, 'arxiv');
     assert.equal(away.batches, 0);
     assert.equal(await loadCheckpoint(app.store, CATEGORIES_CHECKPOINT), null);
     assert.deepEqual(await uncategorizedIds(app.store.db, '', 1), [first]);
@@ -170,6 +173,7 @@ describeEngines('arXiv categories for papers from Hugging Face', (ctx) => {
     const stopped = await run({ delayMs: 60_000, signal: stop.signal, batchSize: 1 });
     assert.ok(performance.now() - started < 5_000, 'the 60 s politeness wait ended with the signal');
     assert.match(stopped.stopped ?? '', /stopped/);
+    assert.equal(stopped.stoppedBy, 'signal');
   });
 
   it('the scheduled job runs it with the configured endpoint and pace, and logs how it went', async () => {
@@ -186,5 +190,37 @@ describeEngines('arXiv categories for papers from Hugging Face', (ctx) => {
     assert.equal(ended.length, 2);
     assert.ok(ended.every((l) => l.complete === true && l.stopped === null));
     assert.ok(lines.some((l) => l.msg === 'arXiv categories: batch done' && l.level === 20));
+  });
+
+  it('`paperboy categories` runs one pass now, says what it did, and fails when arXiv cannot be reached', async () => {
+    const { runCli } = await import('../../src/cli/index.ts');
+    await ingest(app.store, 'hf-daily', readHfDaily([path.join(HF_ARCHIVE, '2025-10-07.json.gz')]));
+    const todo = await uncategorizedIds(app.store.db, '', 1000);
+    assert.ok(todo.length > 0);
+    for (const id of todo) records.set(id, { title: 'x', categories: ['cs.HC'] });
+    const env = { DATABASE_URL: ctx.url, DATA_DIR: app.config.dataDir, LOG_LEVEL: 'silent', ARXIV_API_URL: `${arxiv.origin}/api/query`, ARXIV_DELAY_MS: '0' };
+    const capture = async (args: string[], e: Record<string, string>) => {
+      const [out, err] = [process.stdout.write, process.stderr.write];
+      let printed = '';
+      process.stdout.write = ((t: string) => ((printed += t), true)) as typeof process.stdout.write;
+      process.stderr.write = (() => true) as typeof process.stderr.write;
+      try {
+        return { code: await runCli(args, e), printed };
+      } finally {
+        [process.stdout.write, process.stderr.write] = [out, err];
+      }
+    };
+    const r = await capture(['categories', '--json'], env);
+    assert.equal(r.code, 0);
+    const summary = JSON.parse(r.printed);
+    assert.deepEqual([summary.filled, summary.complete], [todo.length, true]);
+    assert.deepEqual(await uncategorizedIds(app.store.db, '', 10), []);
+    await ingest(app.store, 'hf-daily', readHfDaily([path.join(HF_ARCHIVE, '2025-10-08.json.gz')]));
+    arxiv.handle(() => busy());
+    const away = await capture(['categories'], { ...env, ARXIV_DELAY_MS: '1' });
+    assert.equal(away.code, 1);
+    assert.match(away.printed, /^categories: asked arXiv for 0 papers in 0 requests, filled 0, unknown to arXiv 0; stopped: the arXiv API at .* is unavailable/);
+    assert.equal((await capture(['categories', '--max-requests', '0'], env)).code, 2);
+    arxiv.handle(arxivApiOf(records));
   });
 });

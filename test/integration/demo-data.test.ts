@@ -33,6 +33,14 @@ describeEngines('demo data', (ctx) => {
     assert.equal(stats.bySource.seed, 34);
     assert.ok(stats.dailyPapers > 1000);
     assert.ok(stats.lastDaily && stats.lastDaily >= '2026-08-01', `latest day ${stats.lastDaily}`);
+    // What Hugging Face's data holds is in the bundle (cards show thumbnails, organisations, submitters), and
+    // the daily papers found in the arXiv slice carry its categories, so an offline demo has category feeds.
+    const daily = await app.catalog.recentDaily({ today: stats.lastDaily!, days: 90, limit: 2000 });
+    assert.ok(daily.filter((p) => p.thumbnail).length > 1000, 'thumbnails');
+    assert.ok(daily.filter((p) => p.submittedBy?.fullname).length > 1000, 'submitters as people');
+    assert.ok(daily.filter((p) => p.categories.length).length > 300, 'categories from the arXiv slice');
+    const categories = await app.catalog.categories();
+    assert.ok(categories.some((c) => c.category === 'cs.CV' && c.papers > 50), JSON.stringify(categories.slice(0, 5)));
   });
 
   it('loads only once: a second call loads nothing', async () => {

@@ -115,7 +115,7 @@ describeEngines('list navigation', (ctx) => {
     const paperPage = (await get('/papers/2608.20000')).body;
     assert.match(paperPage, /<a class="author" href="\/authors\/Quoc%20V.%20Le">Quoc V. Le<\/a>/);
     assert.equal((await get('/authors/Quoc%20V.%20Le')).statusCode, 200);
-    assert.match(paperPage, /<a class="chip primary" href="\/search\?q=cat%3Acs.CL&amp;sort=date">cs.CL<\/a>/);
+    assert.match(paperPage, /<a class="chip primary" href="\/search\?q=cat%3Acs.CL&amp;sort=date" title="Computation and Language">cs.CL<\/a>/);
     const search = (await get('/search?q=author%3A%22Anh%20Do%22&sort=date')).body;
     assert.equal([...search.matchAll(/<article class="card"/g)].length, 20, 'the author search finds the papers (one page of 20)');
   });

@@ -3,6 +3,7 @@
  * is never empty), search and author feeds.
  */
 import type { CategoryCount } from '../../catalog/catalog.service.ts';
+import { categoryName } from '../../catalog/category-names.ts';
 import { html, type Html } from '../html.ts';
 import { FEEDS } from './feed-links.ts';
 import { categorySearchHref } from './search-links.ts';
@@ -15,7 +16,8 @@ function categoryList(categories: readonly CategoryCount[]): Html {
   }
   const items = categories.map((c) => {
     const path = FEEDS.category(c.category).path;
-    return html`<li><a href="${categorySearchHref(c.category)}">${c.category}</a> <span class="count">${c.papers.toLocaleString('en-US')} ${c.papers === 1 ? 'paper' : 'papers'}</span>: <a href="${path}.rss">RSS</a> · <a href="${path}.atom">Atom</a></li>`;
+    const name = categoryName(c.category);
+    return html`<li><a href="${categorySearchHref(c.category)}">${c.category}</a>${name ? html` ${name}` : ''} <span class="count">${c.papers.toLocaleString('en-US')} ${c.papers === 1 ? 'paper' : 'papers'}</span>: <a href="${path}.rss">RSS</a> · <a href="${path}.atom">Atom</a></li>`;
   });
   return html`<ul class="feed-categories">${items}</ul>`;
 }

@@ -13,7 +13,7 @@ import { collectButton } from './collect-button.ts';
 import type { Viewer } from './viewer.ts';
 import { excerpt, humanDate } from './format.ts';
 import { authorLinks } from './authors.ts';
-import { categorySearchHref } from './search-links.ts';
+import { categoryChip } from './category-chip.ts';
 import { remoteImageUrl } from '../remote-images.ts';
 
 export interface CardOptions {
@@ -92,7 +92,7 @@ export function paperCard(paper: Paper, o: CardOptions = {}): Html {
     <p class="meta">
       ${p.dailyDate ? html`<a class="date" href="/papers?date=${p.dailyDate}">${humanDate(p.dailyDate)}</a>` : html`<span class="date">${humanDate(p.publishedAt)}</span>`}
       ${organizationChip(p.organization)}
-      ${p.categories.slice(0, 3).map((c) => html` <a class="chip" href="${categorySearchHref(c)}">${c}</a>`)}
+      ${p.categories.slice(0, 3).map((c) => html` ${categoryChip(c)}`)}
       ${code ? html` <a class="chip code" href="${code}" rel="noopener"${p.githubStars ? html` title="${p.githubStars} GitHub stars"` : ''}>code${p.githubStars ? html` <span class="stars">★ ${compactCount(p.githubStars)}</span>` : ''}</a>` : ''}
       ${p.numComments ? html` <a class="comments" href="${href}">${p.numComments} comment${p.numComments === 1 ? '' : 's'}</a>` : ''}
       ${submitterNote(p.submittedBy)}

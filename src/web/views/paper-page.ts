@@ -5,7 +5,8 @@ import type { Paper } from '../../catalog/paper.ts';
 import { html, safeUrl, type Html } from '../html.ts';
 import { humanDate } from './format.ts';
 import { authorLinks } from './authors.ts';
-import { categorySearchHref, keywordSearchHref } from './search-links.ts';
+import { categoryChip } from './category-chip.ts';
+import { keywordSearchHref } from './search-links.ts';
 import { layout } from './layout.ts';
 import { voteButton } from './vote-button.ts';
 import { paperAuthorsNote } from './claims.ts';
@@ -35,7 +36,7 @@ export function paperPage(p: Paper, extra: { head?: Html; below?: Html; viewer?:
     ${p.updatedAt && p.updatedAt.slice(0, 10) !== p.publishedAt?.slice(0, 10) ? html`<dt>Updated</dt><dd>${humanDate(p.updatedAt)}</dd>` : ''}
     ${p.dailyDate ? html`<dt>On the daily list</dt><dd><a href="/papers?date=${p.dailyDate}">${humanDate(p.dailyDate)}</a></dd>` : ''}
     <dt>Version</dt><dd>v${p.version}</dd>
-    ${p.categories.length ? html`<dt>Categories</dt><dd>${p.categories.map((c, i) => html`<a class="chip${i === 0 ? ' primary' : ''}" href="${categorySearchHref(c)}">${c}</a> `)}</dd>` : ''}
+    ${p.categories.length ? html`<dt>Categories</dt><dd>${p.categories.map((c, i) => html`${categoryChip(c, i === 0)} `)}</dd>` : ''}
     ${p.comment ? html`<dt>Comment</dt><dd>${p.comment}</dd>` : ''}
     ${p.journalRef ? html`<dt>Journal</dt><dd>${p.journalRef}</dd>` : ''}
     ${p.doi ? html`<dt>DOI</dt><dd><a href="https://doi.org/${p.doi}" rel="noopener">${p.doi}</a></dd>` : ''}
