@@ -62,6 +62,14 @@ describeEngines('digest subscriptions service', (ctx) => {
     assert.equal((await subs().byEmail('again@example.org'))!.frequency, 'weekly');
   });
 
+  it('two requests for one new address at once make one subscriber', async () => {
+    const s = subs();
+    const results = await Promise.all([1, 2, 3].map(() => s.subscribe({ email: 'race@example.org' })));
+    assert.deepEqual(results, [1, 2, 3].map(() => ({ outcome: 'check-inbox' })));
+    const n = await t.app.store.db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).where('email', '=', 'race@example.org').executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 1);
+  });
+
   it('refuses forged and malformed links, and links signed with another key', async () => {
     const v = await subscribeAndConfirm('forge@example.org');
     const other = createHmac('sha256', 'not the key').update(`manage:${v.subscriber.id}:0`).digest('base64url');
