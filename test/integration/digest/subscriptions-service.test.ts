@@ -198,6 +198,19 @@ describeEngines('digest subscriptions service', (ctx) => {
     await assert.rejects(subs().suspend(999_999, 'x'), (e) => isAppError(e, 'SUBSCRIBER_NOT_FOUND'));
   });
 
+  it('a suspended address starts again only through a new confirmation, which clears the reason', async () => {
+    const v = await subscribeAndConfirm('bouncy@example.org');
+    await subs().suspend(v.subscriber.id, 'bounced 4 times');
+    clock.now = new Date(clock.now.getTime() + 10 * 60_000);
+    const seen = t.smtp.messages.length;
+    assert.deepEqual(await subs().subscribe({ email: 'bouncy@example.org' }), { outcome: 'check-inbox' });
+    assert.equal((await subs().byId(v.subscriber.id))!.status, 'suspended', 'asking alone changes nothing');
+    const again = await subs().confirm(await confirmToken(t.smtp, 'bouncy@example.org', seen));
+    assert.equal(again.subscriber.id, v.subscriber.id);
+    assert.deepEqual([again.subscriber.status, again.subscriber.suspendedReason], ['active', null]);
+    assert.equal(again.links.manage, v.links.manage, 'no unsubscribe happened: the links stay the same');
+  });
+
   it('checks settings field by field with a message naming the field', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ timeZone: 'Mars/Olympus' }, /^timeZone: an IANA time zone name/],
