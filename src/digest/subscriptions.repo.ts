@@ -103,3 +103,12 @@ export async function countByStatus(db: Db): Promise<Array<{ status: string; n: 
   const rows = await db.selectFrom('subscribers').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
   return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
 }
+
+/** A unique-key violation on either engine (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY). */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let x: unknown = e; x; x = (x as { cause?: unknown }).cause) {
+    const code = (x as { code?: unknown }).code;
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  }
+  return false;
+}

@@ -20,7 +20,7 @@ import * as repo from './subscriptions.repo.ts';
 import { cleanToken, createLinkSigner, tokenHash, TOKEN_PURPOSES, type LinkSigner, type LinkSubject } from './subscriptions-links.ts';
 import { alreadySubscribedMail, confirmMail } from './subscriptions-mails.ts';
 import { groupExtras, settingsColumns, settingsOf, toSubscriber } from './subscriptions-mapping.ts';
-import { dueAt } from './subscriptions-schedule.ts';
+import { listDue } from './subscriptions-due.ts';
 import { buildSections } from './subscriptions-sections.ts';
 import { draftSettings, parseSettings } from './subscriptions-settings.ts';
 import type { TokenPurpose } from './subscriptions.schema.ts';
@@ -147,57 +147,67 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
     frequency: 'daily', sendHour: config.digestDefaultHour, timeZone: 'UTC', weeklyDay: 1, sections: ['trending', 'search', 'authors', 'categories', 'picks'], searches: [], authors: [], categories: [],
   });
 
+  const subscribeOnce = async (input: Parameters<Subscriptions['subscribe']>[0]): Promise<SubscribeResult> => {
+    await ready();
+    const user = input.user ?? null;
+    const email = user ? user.email : normalizeEmail(input.email);
+    const existing = await repo.findSubscriberByEmail(db, email) ?? (user ? await repo.findSubscriberByUser(db, user.id) : undefined);
+    const base = existing ? settingsOf(toSubscriber(existing)) : defaults();
+    const settings = parseSettings(input.settings ?? {}, base);
+    const t = now().toISOString();
+
+    if (user) {
+      // The account's address is proven (accounts are made by following a mailed link, or by the operator): no confirmation.
+      const id = await db.transaction().execute(async (trx) => {
+        if (existing?.status === 'active') return Number(existing.id);
+        const cols = { ...settingsColumns(settings), user_id: user.id, status: 'active' as const, confirmed_at: t, confirm_token_hash: null, confirm_expires_at: null, suspended_reason: null, suspended_at: null, unsubscribed_at: null, updated_at: t };
+        const row = existing
+          ? (await repo.updateSubscriber(trx, Number(existing.id), cols), existing)
+          : await repo.insertSubscriber(trx, { ...cols, email, confirm_sent_at: null, created_at: t });
+        await saveExtras(trx, Number(row.id), settings);
+        await repo.insertTokens(trx, tokenRows(toSubscriber(row)), t);
+        return Number(row.id);
+      });
+      return { outcome: 'subscribed', manageUrl: view((await load(id))!).links.manage };
+    }
+
+    const mailDue = !existing?.confirm_sent_at || now().getTime() - Date.parse(existing.confirm_sent_at) >= MAIL_GAP_MS;
+    if (existing?.status === 'active') {
+      if (mailDue) {
+        await repo.updateSubscriber(db, Number(existing.id), { confirm_sent_at: t });
+        const manageUrl = sign().links(toSubscriber(existing)).manage;
+        send(async () => void (await d.mailer.send(alreadySubscribedMail({ to: email, manageUrl, site: config.baseUrl }))));
+      }
+      return { outcome: 'check-inbox' };
+    }
+    if (!mailDue) return { outcome: 'check-inbox' };
+    // New, pending, unsubscribed or suspended: (re)confirm. Only a confirmation makes it active again.
+    const token = newSecret();
+    const confirmCols = { confirm_token_hash: tokenHash(token), confirm_expires_at: new Date(now().getTime() + CONFIRM_HOURS * 3_600_000).toISOString(), confirm_sent_at: t, updated_at: t };
+    await db.transaction().execute(async (trx) => {
+      const row = existing
+        ? (await repo.updateSubscriber(trx, Number(existing.id), { ...settingsColumns(settings), ...confirmCols, ...(existing.status === 'unsubscribed' ? { status: 'pending' as const } : {}) }), existing)
+        : await repo.insertSubscriber(trx, { ...settingsColumns(settings), ...confirmCols, email, user_id: null, status: 'pending', confirmed_at: null, suspended_reason: null, suspended_at: null, unsubscribed_at: null, created_at: t });
+      await saveExtras(trx, Number(row.id), settings);
+    });
+    const url = `${config.baseUrl}/subscribe/confirm/${token}`;
+    send(async () => void (await d.mailer.send(confirmMail({ to: email, url, hours: CONFIRM_HOURS, site: config.baseUrl }))));
+    return { outcome: 'check-inbox' };
+  };
+
   const service: Subscriptions = {
     ready,
     defaults,
     draft: (input, base) => draftSettings(input, base ?? defaults()),
 
     async subscribe(input) {
-      await ready();
-      const user = input.user ?? null;
-      const email = user ? user.email : normalizeEmail(input.email);
-      const existing = await repo.findSubscriberByEmail(db, email) ?? (user ? await repo.findSubscriberByUser(db, user.id) : undefined);
-      const base = existing ? settingsOf(toSubscriber(existing)) : defaults();
-      const settings = parseSettings(input.settings ?? {}, base);
-      const t = now().toISOString();
-
-      if (user) {
-        // The account's address is proven (accounts are made by following a mailed link, or by the operator): no confirmation.
-        const id = await db.transaction().execute(async (trx) => {
-          if (existing?.status === 'active') return Number(existing.id);
-          const cols = { ...settingsColumns(settings), user_id: user.id, status: 'active' as const, confirmed_at: t, confirm_token_hash: null, confirm_expires_at: null, suspended_reason: null, suspended_at: null, unsubscribed_at: null, updated_at: t };
-          const row = existing
-            ? (await repo.updateSubscriber(trx, Number(existing.id), cols), existing)
-            : await repo.insertSubscriber(trx, { ...cols, email, confirm_sent_at: null, created_at: t });
-          await saveExtras(trx, Number(row.id), settings);
-          await repo.insertTokens(trx, tokenRows(toSubscriber(row)), t);
-          return Number(row.id);
-        });
-        return { outcome: 'subscribed', manageUrl: view((await load(id))!).links.manage };
+      try {
+        return await subscribeOnce(input);
+      } catch (e) {
+        // Two requests for one new address at once: the loser's insert hits the unique address; it runs again and finds the row.
+        if (!repo.isUniqueViolation(e)) throw e;
+        return subscribeOnce(input);
       }
-
-      const mailDue = !existing?.confirm_sent_at || now().getTime() - Date.parse(existing.confirm_sent_at) >= MAIL_GAP_MS;
-      if (existing?.status === 'active') {
-        if (mailDue) {
-          await repo.updateSubscriber(db, Number(existing.id), { confirm_sent_at: t });
-          const manageUrl = sign().links(toSubscriber(existing)).manage;
-          send(async () => void (await d.mailer.send(alreadySubscribedMail({ to: email, manageUrl, site: config.baseUrl }))));
-        }
-        return { outcome: 'check-inbox' };
-      }
-      if (!mailDue) return { outcome: 'check-inbox' };
-      // New, pending, unsubscribed or suspended: (re)confirm. Only a confirmation makes it active again.
-      const token = newSecret();
-      const confirmCols = { confirm_token_hash: tokenHash(token), confirm_expires_at: new Date(now().getTime() + CONFIRM_HOURS * 3_600_000).toISOString(), confirm_sent_at: t, updated_at: t };
-      await db.transaction().execute(async (trx) => {
-        const row = existing
-          ? (await repo.updateSubscriber(trx, Number(existing.id), { ...settingsColumns(settings), ...confirmCols, ...(existing.status === 'unsubscribed' ? { status: 'pending' as const } : {}) }), existing)
-          : await repo.insertSubscriber(trx, { ...settingsColumns(settings), ...confirmCols, email, user_id: null, status: 'pending', confirmed_at: null, suspended_reason: null, suspended_at: null, unsubscribed_at: null, created_at: t });
-        await saveExtras(trx, Number(row.id), settings);
-      });
-      const url = `${config.baseUrl}/subscribe/confirm/${token}`;
-      send(async () => void (await d.mailer.send(confirmMail({ to: email, url, hours: CONFIRM_HOURS, site: config.baseUrl }))));
-      return { outcome: 'check-inbox' };
     },
 
     async confirmable(raw) {
@@ -276,24 +286,7 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
 
     async dueSubscribers(period, at) {
       await ready();
-      const due: Array<{ row: Awaited<ReturnType<typeof repo.listActive>>[number]; when: NonNullable<ReturnType<typeof dueAt>> }> = [];
-      for (const row of await repo.listActive(db, period)) {
-        const s = toSubscriber(row);
-        const when = dueAt(s, period, at, dailyDays);
-        // No digest for a period whose send time came before the subscription was confirmed.
-        if (when && s.confirmedAt && Date.parse(s.confirmedAt) <= when.dueAt.getTime()) due.push({ row, when });
-      }
-      const out: DigestRecipient[] = [];
-      for (let i = 0; i < due.length; i += 500) {
-        const chunk = due.slice(i, i + 500);
-        const ids = chunk.map((c) => Number(c.row.id));
-        const extras = groupExtras(await repo.listSearches(db, ids), await repo.listFollows(db, ids));
-        for (const { row, when } of chunk) {
-          const subscriber = toSubscriber(row, extras.get(Number(row.id)));
-          out.push({ subscriber, period, periodKey: when.periodKey, dueAt: when.dueAt.toISOString(), since: when.since.toISOString(), links: sign().links(subscriber) });
-        }
-      }
-      return out;
+      return listDue(db, { period, at, dailyDays, links: (sub) => sign().links(sub) });
     },
 
     sectionsFor: (recipient) => buildSections(sectionDeps, recipient),

@@ -66,7 +66,7 @@ export function searchPage(i: SearchPageInput): Html {
     const start = (i.page - 1) * i.pageSize;
     body = html`${form}
 ${i.notice ? html`<p class="notice" role="status">${i.notice}</p>` : ''}
-<p class="count">${r.total} result${r.total === 1 ? '' : 's'} for “${i.q}” · ${r.tookMs.toFixed(1)} ms</p>
+<p class="count">${r.total} result${r.total === 1 ? '' : 's'} for “${i.q}” · ${r.tookMs.toFixed(1)} ms · <a class="digest-offer" href="/subscribe?q=${encodeURIComponent(i.cat ? `${i.q} cat:${i.cat}` : i.q)}">Mail me new matches</a></p>
 ${r.results.length
   ? html`<div class="cards results">${r.results.map(({ paper, hit }, n) =>
       paperCard(paper, { rank: start + n + 1, snippet: marked(hit.snippetMarked), titleHtml: marked(hit.titleMarked), viewer: i.viewer }),

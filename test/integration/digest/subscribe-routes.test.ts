@@ -43,6 +43,7 @@ describeEngines('subscribe pages', (ctx) => {
     assert.match(page.body, /<form class="stack" method="post" action="\/subscribe">/);
     assert.doesNotMatch(page.body, /<script>|style="/, 'CSP-clean: no inline script or style');
     assert.match(page.body, /<option selected>UTC<\/option>/);
+    assert.match((await t.server.inject('/search?q=diffusion&cat=cs.CV')).body, /<a class="digest-offer" href="\/subscribe\?q=diffusion%20cat%3Acs.CV">Mail me new matches<\/a>/);
     assert.match((await t.server.inject('/subscribe?q=diffusion%20cat:cs.CV')).body, /<textarea name="searches"[^>]*>diffusion cat:cs.CV<\/textarea>/);
   });
 

@@ -62,6 +62,14 @@ describeEngines('digest subscriptions service', (ctx) => {
     assert.equal((await subs().byEmail('again@example.org'))!.frequency, 'weekly');
   });
 
+  it('two requests for one new address at once make one subscriber', async () => {
+    const s = subs();
+    const results = await Promise.all([1, 2, 3].map(() => s.subscribe({ email: 'race@example.org' })));
+    assert.deepEqual(results, [1, 2, 3].map(() => ({ outcome: 'check-inbox' })));
+    const n = await t.app.store.db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).where('email', '=', 'race@example.org').executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 1);
+  });
+
   it('refuses forged and malformed links, and links signed with another key', async () => {
     const v = await subscribeAndConfirm('forge@example.org');
     const other = createHmac('sha256', 'not the key').update(`manage:${v.subscriber.id}:0`).digest('base64url');
@@ -188,6 +196,19 @@ describeEngines('digest subscriptions service', (ctx) => {
     assert.match(after.subscriber.suspendedReason!, /bounced 4 times/);
     assert.ok(!(await subs().dueSubscribers('daily', new Date('2026-08-21T09:00:00Z'))).some((r) => r.subscriber.id === view.subscriber.id));
     await assert.rejects(subs().suspend(999_999, 'x'), (e) => isAppError(e, 'SUBSCRIBER_NOT_FOUND'));
+  });
+
+  it('a suspended address starts again only through a new confirmation, which clears the reason', async () => {
+    const v = await subscribeAndConfirm('bouncy@example.org');
+    await subs().suspend(v.subscriber.id, 'bounced 4 times');
+    clock.now = new Date(clock.now.getTime() + 10 * 60_000);
+    const seen = t.smtp.messages.length;
+    assert.deepEqual(await subs().subscribe({ email: 'bouncy@example.org' }), { outcome: 'check-inbox' });
+    assert.equal((await subs().byId(v.subscriber.id))!.status, 'suspended', 'asking alone changes nothing');
+    const again = await subs().confirm(await confirmToken(t.smtp, 'bouncy@example.org', seen));
+    assert.equal(again.subscriber.id, v.subscriber.id);
+    assert.deepEqual([again.subscriber.status, again.subscriber.suspendedReason], ['active', null]);
+    assert.equal(again.links.manage, v.links.manage, 'no unsubscribe happened: the links stay the same');
   });
 
   it('checks settings field by field with a message naming the field', async () => {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { community } from '../../../src/community/index.ts';
 import { useCommunityServer } from '../../helpers/community.ts';
 import { DIGEST_PAPERS } from '../../helpers/digest.ts';
 import { describeEngines } from '../../helpers/stores.ts';
@@ -36,5 +37,19 @@ describeEngines('trending page', (ctx) => {
     const feedIds = [...feed.matchAll(/<id>https:\/\/arxiv\.org\/abs\/([^<]+)<\/id>/g)].map((m) => m[1]);
     assert.deepEqual(feedIds.slice(0, 6), ORDER);
     assert.match(feed, /\(upvotes \+ 2 × comments \+ 1\)/);
+  });
+
+  it('counts this site\'s own votes and comments beside the imported ones', async () => {
+    const c = community(t.app);
+    const voters = await Promise.all(['v1', 'v2', 'v3'].map(async (n) => (await c.signIn.ensureUser(`${n}@example.org`)).user));
+    for (const u of voters) await c.votes.vote(u, '2608.00006', 'up');
+    await c.comments.add(voters[0]!, '2608.00006', 'Weather models finally trending.');
+    await c.counts.foldOnce();
+    const r = await t.server.inject('/trending');
+    // 0 imported + 3 local upvotes, 1 local comment, new on the reference day: 3 + 2 + 1 = 6.
+    assert.match(r.body, /Why it is trending: 3 upvotes \+ 2 × 1 comment \+ 1 = 6, new today \(× 1\) → 6/);
+    const api = (await t.server.inject('/api/trending?limit=10')).json();
+    const item = api.items.find((i: { paper: { id: string } }) => i.paper.id === '2608.00006');
+    assert.equal(item.score, 6);
   });
 });
