@@ -43,6 +43,8 @@ export const digestCmd: Command = {
     const period = periodOf(values.period);
     const at = momentOf(values.at);
     if (action === 'preview' && typeof values.email !== 'string') throw new AppError('USAGE', `digest preview needs --email ADDRESS\nusage: ${USAGE}`);
+    // As the digest-build job: without SMTP nothing is built, or papers would be recorded as sent to nobody.
+    if (action === 'send' && !config.smtpUrl) throw new AppError('CONFIG_INVALID', 'SMTP_URL is not set: digest send needs an SMTP server (digest preview works without one)');
     const app = await createApp(config);
     try {
       const delivery = deliveryFor(app);
@@ -59,7 +61,6 @@ export const digestCmd: Command = {
           () => (m ? `To: ${m.to}\nSubject: ${m.subject}\n${Object.entries(m.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${m.text}` : `nothing new for ${p.recipient.subscriber.email} in the ${p.recipient.period} digest of ${p.recipient.periodKey}: no message would be sent`),
         );
       } else if (action === 'send') {
-        if (!config.smtpUrl) out.info('SMTP_URL is not set: messages go to the log instead of being sent');
         const built: Array<{ period: Period } & BuildResult> = [];
         for (const p of period ? [period] : PERIODS) built.push({ period: p, ...(await delivery.build(p, at)) });
         const sender = delivery.sender();

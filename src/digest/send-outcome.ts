@@ -41,9 +41,11 @@ export function decideFailure(e: unknown, attempts: number, o: { maxAttempts: nu
   // Anything that is not an SMTP refusal (a bug, a local error) is treated as transient: retried, never scored.
   const transient = isAppError(e, 'MAIL_FAILED') ? e.details?.transient !== false : true;
   const error = messageOf(e);
+  // Only a mail failure with no reply at all means no server answered; a local error is no outage.
+  const unreachable = isAppError(e, 'MAIL_FAILED') && code === null;
   if (!transient) return { action: 'failed', bounce: bounceKind(code ?? undefined, error), code, unreachable: false, error };
   if (attempts < o.maxAttempts) {
-    return { action: 'retry', retryAt: new Date(o.now.getTime() + retryDelay(attempts, o.retryBaseMs)), bounce: null, code, unreachable: code === null, error };
+    return { action: 'retry', retryAt: new Date(o.now.getTime() + retryDelay(attempts, o.retryBaseMs)), bounce: null, code, unreachable, error };
   }
-  return { action: 'failed', bounce: code === null ? null : 'soft', code, unreachable: code === null, error: `gave up after ${attempts} attempts: ${error}` };
+  return { action: 'failed', bounce: code === null ? null : 'soft', code, unreachable, error: `gave up after ${attempts} attempts: ${error}` };
 }

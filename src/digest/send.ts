@@ -164,7 +164,9 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
       else result.failed += 1;
       d.metrics?.digestMessages.inc({ outcome: f.action === 'retry' ? 'retried' : 'failed' });
       log.info({ id: row.id, code: f.code, action: f.action, attempts: row.attempts, error: f.error }, 'digest delivery failed');
-      if (f.bounce) await bounce(row, f.bounce, f.code, f.error);
+      // Scoring must not stop the drain (a subscriber deleted meanwhile, the database briefly away): the
+      // delivery outcome is recorded already; a missed point only delays a suspension.
+      if (f.bounce) await bounce(row, f.bounce, f.code, f.error).catch((e: unknown) => log.warn({ id: row.id, error: messageOf(e) }, 'could not record a bounce'));
     }
 
     async function bounce(row: OutboxRow, kind: 'soft' | 'hard', code: number | null, error: string): Promise<void> {

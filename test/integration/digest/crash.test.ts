@@ -5,7 +5,7 @@
  * once on one database share the outbox without sending anything twice.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,15 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 60
 }
 
 /** `paperboy digest send` as a child process (its own node, its own connections). */
+/** Any `paperboy` command as a child process, to completion. */
+function paperboy(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DEMO_DATA: 'false', ...env }, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 function sender(env: Record<string, string>, args: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> } {
   const child = spawn(process.execPath, [BIN, 'digest', 'send', '--at', AT, '--json', ...args], {
     cwd: ROOT,
@@ -133,6 +142,28 @@ for (const engine of ENGINES) {
       assert.deepEqual(duplicated, []);
       assert.deepEqual(emails.filter((e) => !per.has(e)), []);
       assert.equal(sentBy[0]! + sentBy[1]!, n);
+    });
+
+    it('paperboy digest preview --eml prints the raw message; status --json reports the outbox', { skip: skip ?? false, timeout: 120_000 }, async () => {
+      await addSubscribers(app, { n: 1, email: () => 'preview@example.org' });
+      const eml = await paperboy(['digest', 'preview', '--email', 'Preview@Example.org', '--at', AT, '--eml'], childEnv());
+      assert.equal(eml.code, 0, eml.stderr);
+      assert.match(eml.stdout, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+      assert.match(eml.stdout, /^Subject: Paperboy: \d+ papers? for Friday 21 August 2026\r$/m);
+      assert.match(eml.stdout, /^Content-Type: text\/html; charset=utf-8\r$/m);
+      const missing = await paperboy(['digest', 'preview', '--email', 'nobody@example.org'], childEnv());
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /^paperboy digest: SUBSCRIBER_NOT_FOUND: no subscriber with the address nobody@example.org\n$/);
+      const status = await paperboy(['digest', 'status', '--json'], childEnv());
+      assert.equal(status.code, 0, status.stderr);
+      const s = JSON.parse(status.stdout) as { total: { sent: number }; queueDepth: number; periods: Array<{ periodKey: string }> };
+      assert.ok(s.total.sent >= 150);
+      assert.equal(s.queueDepth, 0);
+      assert.equal(s.periods[0]?.periodKey, '2026-08-21');
+      const { SMTP_URL: _smtp, ...withoutSmtp } = childEnv();
+      const noSmtp = await paperboy(['digest', 'send'], withoutSmtp);
+      assert.equal(noSmtp.code, 1);
+      assert.match(noSmtp.stderr, /CONFIG_INVALID: SMTP_URL is not set: digest send needs an SMTP server/);
     });
   });
 }
