@@ -87,6 +87,8 @@ export async function categoryCounts(db: Kysely<Database>): Promise<CategoryCoun
     .selectFrom('papers')
     .select((eb) => ['categories', eb.fn.countAll<number>().as('n')])
     .where('categories', '<>', '')
+    // Papers hidden by moderators leave the category feeds, so they leave the counts too.
+    .where('hidden_at', 'is', null)
     .groupBy('categories')
     .execute();
   const counts = new Map<string, number>();
