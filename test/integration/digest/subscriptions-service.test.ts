@@ -196,6 +196,10 @@ describeEngines('digest subscriptions service', (ctx) => {
     assert.match(after.subscriber.suspendedReason!, /bounced 4 times/);
     assert.ok(!(await subs().dueSubscribers('daily', new Date('2026-08-21T09:00:00Z'))).some((r) => r.subscriber.id === view.subscriber.id));
     await assert.rejects(subs().suspend(999_999, 'x'), (e) => isAppError(e, 'SUBSCRIBER_NOT_FOUND'));
+    // Deleting the account keeps the subscription by address, unlinked.
+    await community(t.app).accountData.deleteAccount(user.id, user.handle);
+    const kept = (await subs().byId(view.subscriber.id))!;
+    assert.deepEqual([kept.email, kept.userId], ['member@example.org', null]);
   });
 
   it('a suspended address starts again only through a new confirmation, which clears the reason', async () => {
