@@ -101,7 +101,10 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
       const key = config.linkSecret ?? (await repo.linkKey(db));
       if (!key) throw new AppError('INTERNAL', 'the link key is missing: migration 0020 did not run');
       signer = createLinkSigner({ key, baseUrl: config.baseUrl, mailbox: config.digestUnsubscribeMailbox });
-    })());
+    })().catch((e: unknown) => {
+      loading = undefined; // a database that was down is asked again next time
+      throw e;
+    }));
   const sign = (): LinkSigner => {
     if (!signer) throw new AppError('INTERNAL', 'subscriptions: await ready() before building links');
     return signer;
@@ -184,11 +187,13 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
     // New, pending, unsubscribed or suspended: (re)confirm. Only a confirmation makes it active again.
     const token = newSecret();
     const confirmCols = { confirm_token_hash: tokenHash(token), confirm_expires_at: new Date(now().getTime() + CONFIRM_HOURS * 3_600_000).toISOString(), confirm_sent_at: t, updated_at: t };
+    // A suspended subscriber's settings are the owner's: a request (anyone's) only sends the confirmation.
+    const takeSettings = existing?.status !== 'suspended';
     await db.transaction().execute(async (trx) => {
       const row = existing
-        ? (await repo.updateSubscriber(trx, Number(existing.id), { ...settingsColumns(settings), ...confirmCols, ...(existing.status === 'unsubscribed' ? { status: 'pending' as const } : {}) }), existing)
+        ? (await repo.updateSubscriber(trx, Number(existing.id), { ...(takeSettings ? settingsColumns(settings) : {}), ...confirmCols, ...(existing.status === 'unsubscribed' ? { status: 'pending' as const } : {}) }), existing)
         : await repo.insertSubscriber(trx, { ...settingsColumns(settings), ...confirmCols, email, user_id: null, status: 'pending', confirmed_at: null, suspended_reason: null, suspended_at: null, unsubscribed_at: null, created_at: t });
-      await saveExtras(trx, Number(row.id), settings);
+      if (takeSettings) await saveExtras(trx, Number(row.id), settings);
     });
     const url = `${config.baseUrl}/subscribe/confirm/${token}`;
     send(async () => void (await d.mailer.send(confirmMail({ to: email, url, hours: CONFIRM_HOURS, site: config.baseUrl }))));

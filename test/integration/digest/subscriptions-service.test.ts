@@ -196,15 +196,20 @@ describeEngines('digest subscriptions service', (ctx) => {
     assert.match(after.subscriber.suspendedReason!, /bounced 4 times/);
     assert.ok(!(await subs().dueSubscribers('daily', new Date('2026-08-21T09:00:00Z'))).some((r) => r.subscriber.id === view.subscriber.id));
     await assert.rejects(subs().suspend(999_999, 'x'), (e) => isAppError(e, 'SUBSCRIBER_NOT_FOUND'));
+    // Deleting the account keeps the subscription by address, unlinked.
+    await community(t.app).accountData.deleteAccount(user.id, user.handle);
+    const kept = (await subs().byId(view.subscriber.id))!;
+    assert.deepEqual([kept.email, kept.userId], ['member@example.org', null]);
   });
 
   it('a suspended address starts again only through a new confirmation, which clears the reason', async () => {
-    const v = await subscribeAndConfirm('bouncy@example.org');
+    const v = await subscribeAndConfirm('bouncy@example.org', { searches: 'protein folding' });
     await subs().suspend(v.subscriber.id, 'bounced 4 times');
     clock.now = new Date(clock.now.getTime() + 10 * 60_000);
     const seen = t.smtp.messages.length;
-    assert.deepEqual(await subs().subscribe({ email: 'bouncy@example.org' }), { outcome: 'check-inbox' });
-    assert.equal((await subs().byId(v.subscriber.id))!.status, 'suspended', 'asking alone changes nothing');
+    assert.deepEqual(await subs().subscribe({ email: 'bouncy@example.org', settings: { searches: 'spam', frequency: 'weekly' } }), { outcome: 'check-inbox' });
+    const asked = (await subs().byId(v.subscriber.id))!;
+    assert.deepEqual([asked.status, asked.frequency, asked.searches], ['suspended', 'daily', ['protein folding']], 'asking alone changes nothing, settings included');
     const again = await subs().confirm(await confirmToken(t.smtp, 'bouncy@example.org', seen));
     assert.equal(again.subscriber.id, v.subscriber.id);
     assert.deepEqual([again.subscriber.status, again.subscriber.suspendedReason], ['active', null]);
