@@ -166,6 +166,24 @@ for (const engine of ENGINES) {
       assert.equal(deliveriesByRecipient(smtp.messages).get('leaving@example.org'), undefined);
     });
 
+    it('a digest left "sending" by a dead sender (the 250-to-"sent" window) goes out again with the same Message-ID', { skip: skip ?? false, timeout: 60_000 }, async () => {
+      const [id] = await addSubscribers(app, { n: 1, email: () => 'window@example.org' });
+      const delivery = deliveryFor(app);
+      await delivery.build('daily', new Date('2026-08-27T09:00:00Z'));
+      const row = await app.store.db.selectFrom('digest_outbox').select(['id', 'message_id']).where('subscriber_id', '=', id!).executeTakeFirstOrThrow();
+      // As a sender killed right after the server's 250 leaves it: claimed, lease still running.
+      const lease = (ms: number) => app.store.db.updateTable('digest_outbox').set({ status: 'sending', lease_owner: 'dead-node:1', lease_expires_at: new Date(Date.now() + ms).toISOString(), attempts: 1 }).where('id', '=', row.id).execute();
+      await lease(60_000);
+      const sender = delivery.sender();
+      assert.equal((await sender.drain()).sent, 0, 'a live lease is never taken over');
+      await lease(-1);
+      assert.equal((await sender.drain()).sent, 1, 'an expired one is');
+      await sender.stop();
+      const got = smtp.messages.filter((m) => m.to.includes('window@example.org'));
+      assert.equal(got.length, 1);
+      assert.equal(got[0]!.header('message-id'), row.message_id, 'the resend is the same message');
+    });
+
     it('pauses when no SMTP server answers, without counting bounces', { skip: skip ?? false, timeout: 60_000 }, async () => {
       await addSubscribers(app, { n: 2, email: (i) => `outage${i}@example.org` });
       const dead = await startSmtpServer();
