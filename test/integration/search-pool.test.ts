@@ -125,6 +125,9 @@ describeEngines('query pool: the same answers from query threads as from the mai
     assert.match(await stalls[0]!, /stopped/);
     await pool.ready();
     assert.equal(pool.stats().replaced, 1);
+    const metrics = (await pooled.server.inject('/metrics')).body;
+    assert.match(metrics, /^paperboy_search_threads_ready 2$/m);
+    assert.match(metrics, /^paperboy_search_threads_replaced 1$/m);
     // The replacement answers (thread 1 is still stalled): the same as the main-thread node.
     assert.deepEqual(await answer(pooled, '/api/search?q=distinctive+pool+query'), await answer(single, '/api/search?q=distinctive+pool+query'));
     assert.equal(await stalls[1], 'done');
