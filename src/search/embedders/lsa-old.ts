@@ -1,0 +1,268 @@
+/**
+ * The built-in embedder: latent semantic analysis trained on the catalog's own text — TF-IDF, then a
+ * randomized truncated SVD (Halko, Martinsson & Tropp 2011) in plain TypeScript. No download, no
+ * network, deterministic for a seed. Dimensions come in order of singular value, so a prefix of a
+ * vector is itself a (coarser) embedding.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { words } from '../query.ts';
+import { STOP_WORDS } from '../stop-words.ts';
+import { normalize, type Embedder } from './embedder.ts';
+import { gaussian, orthonormalizeColumns, symmetricEigen } from './linalg.ts';
+
+export interface LsaOptions {
+  dim?: number;
+  oversample?: number;
+  powerIterations?: number;
+  seed?: number;
+  minDf?: number;
+  maxVocab?: number;
+  /** The catalog's size when `texts` is a sample of it (recorded for retraining); default texts.length. */
+  corpusSize?: number;
+}
+
+/**
+ * Saved-model format. 2: unit-weighted dimensions (term coordinates V, not V·Σ) — on SciFact train
+ * semantic nDCG@10 rose from 0.35 to 0.43 at 128 dimensions (docs/search-quality.md). A model saved in
+ * another format is retrained.
+ */
+export const LSA_FORMAT = 2;
+/** Enough text to learn the corpus's topics; training memory and time grow with the sample, not the catalog. */
+export const LSA_MAX_TRAIN_DOCS = 100_000;
+
+export interface LsaModel {
+  dim: number;
+  vocab: Map<string, number>;
+  idf: Float32Array;
+  /** V×dim, row-major: a term's coordinates (right singular vectors, not scaled by the singular values). */
+  weights: Float32Array;
+  docsTrained: number;
+}
+
+function tokens(text: string): string[] {
+  return words(text).filter((w) => w.length > 1 && !STOP_WORDS.has(w) && !/^\d+$/.test(w));
+}
+
+/** Sparse TF-IDF row of a text: sublinear tf, L2-normalized. */
+function tfidf(text: string, vocab: Map<string, number>, idf: Float32Array): { idx: number[]; val: number[] } {
+  const tf = termCounts(text, vocab);
+  const idx = [...tf.keys()];
+  const val = idx.map((i) => (1 + Math.log(tf.get(i)!)) * idf[i]!);
+  const norm = Math.sqrt(val.reduce((s, v) => s + v * v, 0)) || 1;
+  return { idx, val: val.map((v) => v / norm) };
+}
+
+/**
+ * Train on a corpus.
+ * @example const model = trainLsa(papers.map((p) => `${p.title} ${p.abstract}`), { dim: 128 })
+ */
+export function trainLsa(texts: string[], o: LsaOptions = {}): LsaModel {
+  const dim = o.dim ?? 128;
+  const l = dim + (o.oversample ?? 16);
+  const df = new Map<string, number>();
+  for (const text of texts) for (const t of new Set(tokens(text))) df.set(t, (df.get(t) ?? 0) + 1);
+  const kept = [...df.entries()]
+    .filter(([, n]) => n >= (o.minDf ?? 2) && n < texts.length * 0.5)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, o.maxVocab ?? 50_000);
+  const vocab = new Map(kept.map(([t], i) => [t, i]));
+  const V = vocab.size;
+  const n = texts.length;
+  const idf = Float32Array.from(kept, ([, d]) => Math.log((n + 1) / (d + 1)) + 1);
+  const rows = texts.map((t) => tfidf(t, vocab, idf));
+
+  // A·M (n×l) and Aᵀ·M (V×l) for the sparse A held as rows.
+  const times = (m: Float64Array): Float64Array => {
+    const out = new Float64Array(n * l);
+    rows.forEach((r, i) => {
+      for (let k = 0; k < r.idx.length; k++) {
+        const base = r.idx[k]! * l;
+        const v = r.val[k]!;
+        for (let j = 0; j < l; j++) out[i * l + j]! += v * m[base + j]!;
+      }
+    });
+    return out;
+  };
+  const timesT = (m: Float64Array): Float64Array => {
+    const out = new Float64Array(V * l);
+    rows.forEach((r, i) => {
+      for (let k = 0; k < r.idx.length; k++) {
+        const base = r.idx[k]! * l;
+        const v = r.val[k]!;
+        for (let j = 0; j < l; j++) out[base + j]! += v * m[i * l + j]!;
+      }
+    });
+    return out;
+  };
+
+  const rand = gaussian(o.seed ?? 7);
+  const omega = Float64Array.from({ length: V * l }, rand);
+  let y = times(omega);
+  orthonormalizeColumns(y, n, l);
+  for (let q = 0; q < (o.powerIterations ?? 2); q++) {
+    const z = timesT(y);
+    orthonormalizeColumns(z, V, l);
+    y = times(z);
+    orthonormalizeColumns(y, n, l);
+  }
+  // Bᵀ = Aᵀ·Q (V×l); the SVD of B comes from the eigen-decomposition of B·Bᵀ (l×l).
+  const bt = timesT(y);
+  const c = new Float64Array(l * l);
+  for (let t = 0; t < V; t++) {
+    for (let i = 0; i < l; i++) {
+      const bi = bt[t * l + i]!;
+      if (bi === 0) continue;
+      for (let j = i; j < l; j++) c[i * l + j]! += bi * bt[t * l + j]!;
+    }
+  }
+  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) c[i * l + j] = c[j * l + i]!;
+  const { values, vectors } = symmetricEigen(c, l);
+  // Bᵀ·U_B = V·Σ; dividing by σ leaves V, so a document's embedding is x·V: every kept dimension
+  // counts alike (scaling by Σ lets the first few topics dominate the cosine; measured worse).
+  const inv = Float64Array.from({ length: dim }, (_, j) => (values[j]! > 1e-12 ? 1 / Math.sqrt(values[j]!) : 0));
+  const weights = new Float32Array(V * dim);
+  for (let t = 0; t < V; t++) {
+    for (let j = 0; j < dim; j++) {
+      let s = 0;
+      for (let m = 0; m < l; m++) s += bt[t * l + m]! * vectors[m * l + j]!;
+      weights[t * dim + j] = s * inv[j]!;
+    }
+  }
+  return { dim, vocab, idf, weights, docsTrained: o.corpusSize ?? texts.length };
+}
+
+/**
+ * At most `max` of the `count` items, evenly spaced (deterministic), read from an iterator so a large
+ * catalog is never held whole. @example sampleEvenly(['a', 'b', 'c', 'd'], 4, 2) // ['a', 'c']
+ */
+export function sampleEvenly<T>(items: Iterable<T>, count: number, max: number): T[] {
+  const out: T[] = [];
+  const step = Math.max(1, count / max);
+  let i = 0;
+  for (const item of items) {
+    if (Math.floor(out.length * step) === i && out.length < max) out.push(item);
+    i++;
+  }
+  return out;
+}
+
+/** Embed one text with a trained model: a unit vector (all zeros for text with no known word). */
+export function embedWithLsa(m: LsaModel, text: string, dims = m.dim): Float32Array {
+  const { idx, val } = tfidf(text, m.vocab, m.idf);
+  const out = new Float32Array(dims);
+  for (let k = 0; k < idx.length; k++) {
+    const base = idx[k]! * m.dim;
+    for (let j = 0; j < dims; j++) out[j]! += val[k]! * m.weights[base + j]!;
+  }
+  return normalize(out);
+}
+
+/** The model as an Embedder; `dims` below the trained dimension uses a Matryoshka-style prefix. */
+export function lsaEmbedder(m: LsaModel, dims = m.dim): Embedder {
+  return {
+    id: `builtin-lsa${LSA_FORMAT}:${dims}:${m.docsTrained}:${m.vocab.size}`,
+    dim: dims,
+    embed: async (texts) => texts.map((t) => embedWithLsa(m, t, dims)),
+  };
+}
+
+/** True when the corpus has more than doubled since training: time to retrain. */
+export function needsRetraining(m: LsaModel, corpusSize: number): boolean {
+  return corpusSize > 2 * m.docsTrained;
+}
+
+/** Save to `dir`: lsa.json (vocabulary, idf, shape and the CRC-32 of the weights) and lsa.f32 (the weights). */
+export function saveLsa(m: LsaModel, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const weights = Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength);
+  fs.writeFileSync(path.join(dir, 'lsa.f32'), weights);
+  fs.writeFileSync(path.join(dir, 'lsa.json'), JSON.stringify({ format: LSA_FORMAT, dim: m.dim, docsTrained: m.docsTrained, crc: crc32(weights), vocab: [...m.vocab.keys()], idf: [...m.idf] }));
+}
+
+/**
+ * Load a model saved by saveLsa.
+ * @throws Error naming the file when it is not an LSA model, of another format, cut short or damaged
+ * (a model saved before checksums were written loads without that check).
+ */
+export function loadLsa(dir: string): LsaModel {
+  const bad = (file: string, why: string) => new Error(`${path.join(dir, file)} is unusable: ${why}`);
+  let meta: { format?: number; dim?: unknown; docsTrained?: unknown; crc?: unknown; vocab?: unknown; idf?: unknown };
+  try {
+    meta = JSON.parse(fs.readFileSync(path.join(dir, 'lsa.json'), 'utf8'));
+  } catch (e) {
+    throw bad('lsa.json', `not JSON (${(e as Error).message})`);
+  }
+  if (meta.format !== LSA_FORMAT) throw bad('lsa.json', `an LSA model of format ${meta.format ?? 1}; this version uses format ${LSA_FORMAT}`);
+  const { dim, docsTrained, vocab, idf } = meta;
+  if (!Number.isInteger(dim) || (dim as number) < 1 || !Number.isInteger(docsTrained) || !Array.isArray(vocab) || !Array.isArray(idf) || vocab.length !== idf.length || !vocab.every((t) => typeof t === 'string')) {
+    throw bad('lsa.json', 'its shape is wrong (dim, docsTrained, vocab and idf of equal length)');
+  }
+  const buf = fs.readFileSync(path.join(dir, 'lsa.f32'));
+  if (meta.crc !== undefined && crc32(buf) !== meta.crc) throw bad('lsa.f32', 'checksum mismatch (damaged)');
+  const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  if (weights.length !== vocab.length * (dim as number)) throw bad('lsa.f32', `it does not match lsa.json (${weights.length} ≠ ${vocab.length}×${dim})`);
+  return { dim: dim as number, docsTrained: docsTrained as number, vocab: new Map((vocab as string[]).map((t, i) => [t, i])), idf: Float32Array.from(idf as number[]), weights };
+}
+
+/**
+ * Document expansion: for each document, the words that characterize its nearest neighbours under
+ * the LSA vectors. Two shapes: `words` distinct words the document lacks (ranked by similarity ×
+ * TF-IDF), or with `bag` a bag of about bag × (document length) words drawn in proportion to the
+ * neighbours' similarity-weighted word distributions (own words included), so BM25 sees term counts.
+ * @example expansionWords(model, texts, { neighbours: 5, words: 10 })[0] // ['kinase', …]
+ */
+export function expansionWords(m: LsaModel, texts: string[], o: { neighbours: number; words: number; bag?: number }): string[][] {
+  const vecs = texts.map((t) => embedWithLsa(m, t));
+  const rows = texts.map((t) => tfidf(t, m.vocab, m.idf));
+  const counts = o.bag ? texts.map((t) => termCounts(t, m.vocab)) : [];
+  const terms = [...m.vocab.keys()];
+  return vecs.map((v, i) => {
+    const best: Array<{ j: number; s: number }> = [];
+    for (let j = 0; j < vecs.length; j++) {
+      if (j === i) continue;
+      let s = 0;
+      const u = vecs[j]!;
+      for (let d = 0; d < m.dim; d++) s += v[d]! * u[d]!;
+      if (best.length < o.neighbours || s > best[best.length - 1]!.s) {
+        best.push({ j, s });
+        best.sort((a, b) => b.s - a.s);
+        if (best.length > o.neighbours) best.pop();
+      }
+    }
+    if (o.bag) {
+      const mass = new Map<number, number>();
+      let total = 0;
+      for (const { j, s } of best) {
+        const c = counts[j]!;
+        const len = [...c.values()].reduce((a, b) => a + b, 0) || 1;
+        for (const [t, n] of c) {
+          const w = (Math.max(0, s) * n) / len;
+          mass.set(t, (mass.get(t) ?? 0) + w);
+          total += w;
+        }
+      }
+      const budget = o.bag * tokens(texts[i]!).length;
+      const out: string[] = [];
+      for (const [t, w] of mass) for (let k = Math.round((budget * w) / (total || 1)); k > 0; k--) out.push(terms[t]!);
+      return out;
+    }
+    const own = new Set(rows[i]!.idx);
+    const score = new Map<number, number>();
+    for (const { j, s } of best) {
+      const r = rows[j]!;
+      for (let k = 0; k < r.idx.length; k++) if (!own.has(r.idx[k]!)) score.set(r.idx[k]!, (score.get(r.idx[k]!) ?? 0) + s * r.val[k]!);
+    }
+    return [...score.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.words).map(([t]) => terms[t]!);
+  });
+}
+
+function termCounts(text: string, vocab: Map<string, number>): Map<number, number> {
+  const c = new Map<number, number>();
+  for (const t of tokens(text)) {
+    const i = vocab.get(t);
+    if (i !== undefined) c.set(i, (c.get(i) ?? 0) + 1);
+  }
+  return c;
+}
