@@ -12,6 +12,8 @@
  *   --gzip            send Accept-Encoding: gzip, as browsers and feed readers do
  *   --out FILE        also write the results as JSON
  *   --keep-database   keep the seeded database (prints its URL) to pass as --database next time
+ *   --threads a,b     run everything once per SEARCH_THREADS value, in this order (default 0,<cores>: the
+ *                     single-thread figure beside the query pool's, same catalog and index, same run)
  *
  * Latency percentiles are exact: every response time autocannon reports is kept and sorted (its own
  * histogram summary has p97.5 but no p95).
@@ -63,8 +65,11 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     out: { type: 'string' },
     'keep-database': { type: 'boolean', default: false },
+    threads: { type: 'string', default: `0,${os.availableParallelism()}` },
   },
 });
+const threadCounts = values.threads!.split(',').map(Number);
+if (threadCounts.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--threads takes counts such as 0,2 (got ${values.threads})`);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const nodeCount = Number(values.nodes);
@@ -88,7 +93,8 @@ async function seed(store: Store): Promise<void> {
   console.error(`seeded ${n} records in ${((performance.now() - t) / 1000).toFixed(0)} s`);
 }
 
-const startServer = (databaseUrl: string, dataDir: string) => startNode(databaseUrl, dataDir, { LOG_LEVEL: values['log-level']! });
+const startServer = (databaseUrl: string, dataDir: string, threads: number) =>
+  startNode(databaseUrl, dataDir, { LOG_LEVEL: values['log-level']!, SEARCH_THREADS: String(threads) });
 
 // --- main ------------------------------------------------------------------------------------------
 
@@ -125,13 +131,10 @@ const top = await store.db.selectFrom('papers').select('arxiv_id').where('daily_
 const count = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
 await store.close();
 
-const servers = [];
-for (let i = 0; i < nodeCount; i++) servers.push(await startServer(databaseUrl, path.join(dataDir, `node${i}`)));
-await settle(servers.map((s) => s.proc));
 const engine = databaseUrl.startsWith('sqlite:') ? 'SQLite' : 'PostgreSQL';
-console.log(`\n${engine}, ${nodeCount} node(s), ${Number(count.n)} papers, ${connections} connections × ${duration} s per route, ${os.cpus().length} cores\n`);
-console.log('| route | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log(`\n${engine}, ${nodeCount} node(s), ${Number(count.n)} papers, ${connections} connections × ${duration} s per route, ${os.cpus().length} cores, SEARCH_THREADS ${threadCounts.join(' then ')}\n`);
+console.log('| route | threads | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | load avg |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 
 /** The q-quantile (0..1) of ascending `sorted`, nearest-rank. */
 function quantile(sorted: Float64Array, q: number): number {
@@ -142,42 +145,32 @@ function quantile(sorted: Float64Array, q: number): number {
 const only = values.routes ? new Set(values.routes.split(',')) : undefined;
 const results: unknown[] = [];
 try {
-  for (const route of benchRoutes({ paperIds: top.map((r) => r.arxiv_id) })) {
-    if (only && !only.has(route.name)) continue;
-    if (route.paths.length === 0) continue;
-    const probe = await fetch(`${servers[0]!.url}${route.paths[0]}`);
-    await probe.arrayBuffer();
-    if (probe.status === 404) {
-      console.log(`| ${route.name} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) |`);
-      continue;
+  // Each setting runs on the same index folders: the first start builds the index, trains the embedder and
+  // embeds; the next ones load what it saved, so the settings differ in nothing but SEARCH_THREADS.
+  for (const threads of threadCounts) {
+    const servers = [];
+    for (let i = 0; i < nodeCount; i++) servers.push(await startServer(databaseUrl, path.join(dataDir, `node${i}`), threads));
+    try {
+      await settle(servers.map((s) => s.proc));
+      for (const route of benchRoutes({ paperIds: top.map((r) => r.arxiv_id) })) {
+        if (only && !only.has(route.name)) continue;
+        if (route.paths.length === 0) continue;
+        const probe = await fetch(`${servers[0]!.url}${route.paths[0]}`);
+        await probe.arrayBuffer();
+        if (probe.status === 404) {
+          console.log(`| ${route.name} | ${threads} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) | |`);
+          continue;
+        }
+        const row = { route: route.name, threads, ...(await load(servers.map((s) => s.url), route.paths)), load: os.loadavg()[0]!.toFixed(1) };
+        results.push(row);
+        console.log(`| ${row.route} | ${threads} | ${row.reqPerSec} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${row.load} |`);
+      }
+    } finally {
+      for (const s of servers) s.proc.kill('SIGTERM');
+      await Promise.all(servers.map((s) => new Promise((r) => (s.proc.exitCode !== null ? r(null) : s.proc.once('exit', r)))));
     }
-    let i = 0;
-    // Several URLs spread the connections over the nodes (autocannon supports it; its typings lag).
-    const opts = {
-      url: servers.length === 1 ? servers[0]!.url : servers.map((s) => s.url),
-      connections,
-      duration,
-      headers: values.gzip ? { 'accept-encoding': 'gzip' } : {},
-      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: route.paths[i++ % route.paths.length]! }) }],
-    };
-    const latencies: number[] = [];
-    // Without a callback autocannon returns its instance, which is also a promise of the result.
-    const run = autocannon(opts as autocannon.Options) as unknown as autocannon.Instance & Promise<autocannon.Result>;
-    // (client, statusCode, bytes, responseTime ms): one event per completed response.
-    run.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => void latencies.push(ms));
-    const r = await run;
-    const sorted = Float64Array.from(latencies).sort();
-    const ms = (q: number) => Number(quantile(sorted, q).toFixed(1));
-    const row = {
-      route: route.name, reqPerSec: Math.round(r.requests.average), responses: sorted.length,
-      p50: ms(0.5), p95: ms(0.95), p99: ms(0.99), max: ms(1), errors: r.errors + r.timeouts, non2xx: r.non2xx,
-    };
-    results.push(row);
-    console.log(`| ${row.route} | ${row.reqPerSec} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.errors} | ${row.non2xx} |`);
   }
 } finally {
-  for (const s of servers) s.proc.kill('SIGTERM');
-  await Promise.all(servers.map((s) => new Promise((r) => (s.proc.exitCode !== null ? r(null) : s.proc.once('exit', r)))));
   if (values['keep-database'] && !values.database) {
     for (let i = 0; i < nodeCount; i++) fs.rmSync(path.join(dataDir, `node${i}`), { recursive: true, force: true });
     console.error(`kept the database: --database ${databaseUrl}`);
@@ -186,4 +179,26 @@ try {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
-if (values.out) fs.writeFileSync(values.out, JSON.stringify({ engine, nodes: nodeCount, papers: Number(count.n), connections, duration, results }, null, 2));
+
+/** Drive `paths` in rotation over `urls` for the run's duration: throughput, exact latency percentiles, errors. */
+async function load(urls: string[], paths: string[]) {
+  let i = 0;
+  // Several URLs spread the connections over the nodes (autocannon supports it; its typings lag).
+  const opts = {
+    url: urls.length === 1 ? urls[0]! : urls,
+    connections,
+    duration,
+    headers: values.gzip ? { 'accept-encoding': 'gzip' } : {},
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+  };
+  const latencies: number[] = [];
+  // Without a callback autocannon returns its instance, which is also a promise of the result.
+  const run = autocannon(opts as autocannon.Options) as unknown as autocannon.Instance & Promise<autocannon.Result>;
+  // (client, statusCode, bytes, responseTime ms): one event per completed response.
+  run.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => void latencies.push(ms));
+  const r = await run;
+  const sorted = Float64Array.from(latencies).sort();
+  const ms = (q: number) => Number(quantile(sorted, q).toFixed(1));
+  return { reqPerSec: Math.round(r.requests.average), responses: sorted.length, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99), max: ms(1), errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+if (values.out) fs.writeFileSync(values.out, JSON.stringify({ engine, nodes: nodeCount, papers: Number(count.n), connections, duration, threads: threadCounts, results }, null, 2));

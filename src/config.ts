@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
@@ -186,6 +187,8 @@ const schema = z.object({
   EMBEDDER_QUERY_PREFIX: z.string().optional(),
   EMBEDDER_DOCUMENT_PREFIX: z.string().optional(),
   EMBEDDER_POOLING: z.enum(['mean', 'cls', 'max', 'lasttoken']).optional(),
+  /** Search (src/search/pool): query threads, each with its own read-only index connection; 0 or 1 = on the main thread. Default: the core count. */
+  SEARCH_THREADS: z.coerce.number().int().min(0).max(64).default(() => os.availableParallelism()),
   /** arXiv OAI-PMH endpoint and politeness delay between requests (ms). */
   OAI_URL: z.string().url().default('https://oaipmh.arxiv.org/oai'),
   ARXIV_API_URL: z.string().url().default('https://export.arxiv.org/api/query'),
@@ -314,6 +317,8 @@ export type Config = Readonly<{
   embedderQueryPrefix: string | undefined;
   embedderDocumentPrefix: string | undefined;
   embedderPooling: 'mean' | 'cls' | 'max' | 'lasttoken' | undefined;
+  /** Query threads (0 or 1: queries run on the main thread). */
+  searchThreads: number;
   oaiUrl: string;
   arxivApiUrl: string;
   arxivDelayMs: number;
@@ -427,6 +432,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embedderQueryPrefix: e.EMBEDDER_QUERY_PREFIX,
     embedderDocumentPrefix: e.EMBEDDER_DOCUMENT_PREFIX,
     embedderPooling: e.EMBEDDER_POOLING,
+    searchThreads: e.SEARCH_THREADS,
     oaiUrl: e.OAI_URL,
     arxivApiUrl: e.ARXIV_API_URL,
     arxivDelayMs: e.ARXIV_DELAY_MS,

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   EMBEDDER_FAILED: 502,
   EMBEDDER_AUTH: 401,
   INDEX_NOT_READY: 503,
+  /** Search (src/search/pool): the query thread answering a query stopped before it answered (it is replaced; retry). */
+  SEARCH_WORKER_FAILED: 503,
   /** An SMTP server refused or did not take a message (details: responseCode, transient). */
   MAIL_FAILED: 502,
   USAGE: 400,

@@ -8,6 +8,7 @@ import type { PrfOptions } from './prf.ts';
 import type { ParsedQuery, SortOrder } from './query.ts';
 import type { FieldWeights, IndexDoc, KeywordHit, SearchIndex } from './keyword/types.ts';
 import type { VectorIndex, VectorIndexOptions } from './vectors/vector-index.ts';
+import type { QueryPool } from './pool/query-pool.ts';
 
 export interface ChangeFeed {
   /** Documents changed after `seq`, in sequence order, at most `limit`. */
@@ -79,6 +80,8 @@ export interface SearchService {
   /** Drop the index and rebuild it from the whole catalog. */
   rebuild(): Promise<number>;
   close(): void;
+  /** The query threads, when this service runs them (`threads` ≥ 2). */
+  readonly pool: QueryPool | null;
 }
 
 /** The parts a search service is built from; each has a default (orama's `create({ components })`). */
@@ -111,4 +114,10 @@ export interface SearchServiceOptions {
   hybridFusion?: 'weighted' | 'rrf';
   /** Replace a part (tests, benchmarks, another engine); the rest keep their defaults. */
   components?: Partial<SearchComponents>;
+  /**
+   * Query threads (src/search/pool): 2 or more answer queries' keyword reads in worker threads, each with
+   * its own read-only connection to the index; 0 or 1 (the default here; SEARCH_THREADS sets it for a node)
+   * answers on this thread. Ignored with a replaced `components.openIndex` (a thread can only open the default).
+   */
+  threads?: number;
 }

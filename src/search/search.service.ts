@@ -18,6 +18,7 @@ import { parseQuery } from './query.ts';
 import { createResultCache } from './result-cache.ts';
 import { DEFAULT_HYBRID_WEIGHT, DEFAULT_MODE, SEARCH_MODES, type SearchComponents, type SearchService, type SearchServiceOptions } from './search-types.ts';
 import { indexStatus } from './status.ts';
+import { createQueryPool } from './pool/query-pool.ts';
 import { createServedVectors } from './vectors/served-vectors.ts';
 import { createVectorIndex, loadVectorIndex, type VectorIndexOptions } from './vectors/vector-index.ts';
 
@@ -70,7 +71,15 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     onDamage: (e) => void holder.restart({ repair: messageOf(e) }).catch((err) => log?.error({ err }, 'repairing the search index failed')),
   });
   holder.checkInBackground();
-  const reader = inProcessReader(current);
+  const pool = (opts.threads ?? 0) >= 2 && !opts.components?.openIndex
+    ? createQueryPool({
+      size: opts.threads!,
+      index: { weights: opts.weights, prf: opts.prf },
+      target: () => ({ gen: holder.generation(), file: current().file, terms: current().termStatsSnapshot() }),
+      log,
+    })
+    : null;
+  const reader = pool ? pool.reader(inProcessReader(current)) : inProcessReader(current);
   /** What a cached answer depends on: which index, its applied sequence, and which vectors (and how many) are served. */
   const cacheState = () => {
     const v = vectors.current();
@@ -132,7 +141,9 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     close() {
       follower.halt();
       opts.embedder?.close();
+      void pool?.close();
       current().close();
     },
+    pool,
   };
 }

@@ -6,12 +6,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { sampleEvenly, saveLsa, trainLsa } = await import('./lsa.ts');
+const { sampledEvenly, saveLsa, trainLsa } = await import('./lsa.ts');
 const { corpusTexts } = await import('../keyword/corpus.ts');
 const { file, count, max, saveTo, options } = workerData;
-const texts = sampleEvenly(corpusTexts(file), count, max);
-// Too few papers for the dimensions asked: a third of them (the SVD needs more rows than dimensions).
-const model = trainLsa(texts, { ...options, dim: Math.min(options.dim, Math.floor(texts.length / 3)), corpusSize: count });
+// The sample is read as training goes (never held whole); too few papers for the dimensions asked
+// train a third as many (the SVD needs more rows than dimensions).
+const model = trainLsa(sampledEvenly(corpusTexts(file), count, max), { ...options, fitDim: true, corpusSize: count });
 fs.rmSync(saveTo, { recursive: true, force: true });
 saveLsa(model, saveTo);
 parentPort.postMessage(model, [model.idf.buffer, model.weights.buffer]);

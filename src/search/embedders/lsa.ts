@@ -21,6 +21,8 @@ export interface LsaOptions {
   maxVocab?: number;
   /** The catalog's size when `texts` is a sample of it (recorded for retraining); default texts.length. */
   corpusSize?: number;
+  /** At most a third as many dimensions as texts (the SVD needs more rows than dimensions). */
+  fitDim?: boolean;
 }
 
 /**
@@ -54,61 +56,134 @@ function tfidf(text: string, vocab: Map<string, number>, idf: Float32Array): { i
   return { idx, val: val.map((v) => v / norm) };
 }
 
+/** A growable typed array (the corpus's size is not known before it has been read). */
+function growable<T extends Int32Array | Uint16Array>(make: (n: number) => T) {
+  let a = make(1 << 16);
+  let n = 0;
+  return {
+    push(v: number) {
+      if (n === a.length) {
+        const b = make(a.length * 2);
+        b.set(a);
+        a = b;
+      }
+      a[n++] = v;
+    },
+    get length() {
+      return n;
+    },
+    done: (): T => a.subarray(0, n) as T,
+  };
+}
+
 /**
- * Train on a corpus.
+ * Train on a corpus, read once (a generator need not hold it: 100k abstracts are ~120 MB of strings).
+ *
+ * Memory, measured by `npm run bench:memory`: the texts are reduced to their documents' distinct words
+ * (ids and counts in typed arrays) as they are read; the sparse TF-IDF matrix is kept in compressed rows
+ * (Int32 ids, Float32 values; `number[]` pairs per document cost ~4× as much); the dense matrices of the
+ * randomized SVD are Float32 (arithmetic stays in float64; the rounding of storage moves embeddings by
+ * ~1e-6) and reuse two buffers, n×l and V×l, instead of a new one per product. At 100k papers × 272
+ * columns that is 109 + 54 MB, where the Float64 version held ~800 MB at its peak.
  * @example const model = trainLsa(papers.map((p) => `${p.title} ${p.abstract}`), { dim: 128 })
  */
-export function trainLsa(texts: string[], o: LsaOptions = {}): LsaModel {
-  const dim = o.dim ?? 128;
+export function trainLsa(texts: Iterable<string>, o: LsaOptions = {}): LsaModel {
+  // Pass over the texts: each document's distinct words under provisional ids, with their counts.
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const terms = growable((k) => new Int32Array(k));
+  const counts = growable((k) => new Uint16Array(k));
+  const ends = growable((k) => new Int32Array(k));
+  const tf = new Map<number, number>();
+  for (const text of texts) {
+    tf.clear();
+    for (const t of tokens(text)) {
+      let id = ids.get(t);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(t, id);
+        names.push(t);
+      }
+      tf.set(id, (tf.get(id) ?? 0) + 1);
+    }
+    for (const [id, c] of tf) {
+      terms.push(id);
+      counts.push(Math.min(c, 65_535));
+    }
+    ends.push(terms.length);
+  }
+  ids.clear();
+  const n = ends.length;
+  const docEnd = ends.done();
+  const docTerms = terms.done();
+  const docCounts = counts.done();
+  const dim = o.fitDim ? Math.min(o.dim ?? 128, Math.floor(n / 3)) : (o.dim ?? 128);
   const l = dim + (o.oversample ?? 16);
-  const df = new Map<string, number>();
-  for (const text of texts) for (const t of new Set(tokens(text))) df.set(t, (df.get(t) ?? 0) + 1);
-  const kept = [...df.entries()]
-    .filter(([, n]) => n >= (o.minDf ?? 2) && n < texts.length * 0.5)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const df = new Int32Array(names.length);
+  for (const id of docTerms) df[id]!++;
+  const kept = Array.from(names.keys())
+    .filter((id) => df[id]! >= (o.minDf ?? 2) && df[id]! < n * 0.5)
+    .sort((a, b) => df[b]! - df[a]! || (names[a]! < names[b]! ? -1 : 1))
     .slice(0, o.maxVocab ?? 50_000);
-  const vocab = new Map(kept.map(([t], i) => [t, i]));
+  const vocab = new Map(kept.map((id, i) => [names[id]!, i]));
   const V = vocab.size;
-  const n = texts.length;
-  const idf = Float32Array.from(kept, ([, d]) => Math.log((n + 1) / (d + 1)) + 1);
-  const rows = texts.map((t) => tfidf(t, vocab, idf));
+  const idf = Float32Array.from(kept, (id) => Math.log((n + 1) / (df[id]! + 1)) + 1);
+  const column = new Int32Array(names.length).fill(-1);
+  kept.forEach((id, i) => (column[id] = i));
 
-  // A·M (n×l) and Aᵀ·M (V×l) for the sparse A held as rows.
-  const times = (m: Float64Array): Float64Array => {
-    const out = new Float64Array(n * l);
-    rows.forEach((r, i) => {
-      for (let k = 0; k < r.idx.length; k++) {
-        const base = r.idx[k]! * l;
-        const v = r.val[k]!;
-        for (let j = 0; j < l; j++) out[i * l + j]! += v * m[base + j]!;
+  // The TF-IDF rows (sublinear tf, L2-normalized) over the kept words, in compressed rows.
+  const rowStart = new Int32Array(n + 1);
+  let nnz = 0;
+  for (let i = 0, k = 0; i < n; i++) {
+    for (; k < docEnd[i]!; k++) if (column[docTerms[k]!]! >= 0) nnz++;
+    rowStart[i + 1] = nnz;
+  }
+  const idx = new Int32Array(nnz);
+  const val = new Float32Array(nnz);
+  for (let i = 0, k = 0, at = 0; i < n; i++) {
+    const from = at;
+    let norm = 0;
+    for (; k < docEnd[i]!; k++) {
+      const c = column[docTerms[k]!]!;
+      if (c < 0) continue;
+      const w = (1 + Math.log(docCounts[k]!)) * idf[c]!;
+      idx[at] = c;
+      val[at++] = w;
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let j = from; j < at; j++) val[j]! /= norm;
+  }
+
+  // out = A·m (n×l), or with `t` out = Aᵀ·m (V×l), for the sparse A, into buffers that are reused.
+  const product = (t: boolean) => (m: Float32Array, out: Float32Array): Float32Array => {
+    out.fill(0);
+    for (let i = 0; i < n; i++) {
+      const row = i * l;
+      for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) {
+        const base = idx[k]! * l;
+        const v = val[k]!;
+        if (t) for (let j = 0; j < l; j++) out[base + j]! += v * m[row + j]!;
+        else for (let j = 0; j < l; j++) out[row + j]! += v * m[base + j]!;
       }
-    });
+    }
     return out;
   };
-  const timesT = (m: Float64Array): Float64Array => {
-    const out = new Float64Array(V * l);
-    rows.forEach((r, i) => {
-      for (let k = 0; k < r.idx.length; k++) {
-        const base = r.idx[k]! * l;
-        const v = r.val[k]!;
-        for (let j = 0; j < l; j++) out[base + j]! += v * m[i * l + j]!;
-      }
-    });
-    return out;
-  };
+  const times = product(false);
+  const timesT = product(true);
 
   const rand = gaussian(o.seed ?? 7);
-  const omega = Float64Array.from({ length: V * l }, rand);
-  let y = times(omega);
+  // Two buffers: V×l holds Ω, then each Aᵀ·Q, then Bᵀ; n×l holds each A·Z.
+  const vl = new Float32Array(V * l);
+  for (let i = 0; i < vl.length; i++) vl[i] = rand();
+  const y = times(vl, new Float32Array(n * l));
   orthonormalizeColumns(y, n, l);
   for (let q = 0; q < (o.powerIterations ?? 2); q++) {
-    const z = timesT(y);
-    orthonormalizeColumns(z, V, l);
-    y = times(z);
-    orthonormalizeColumns(y, n, l);
+    orthonormalizeColumns(timesT(y, vl), V, l);
+    orthonormalizeColumns(times(vl, y), n, l);
   }
   // Bᵀ = Aᵀ·Q (V×l); the SVD of B comes from the eigen-decomposition of B·Bᵀ (l×l).
-  const bt = timesT(y);
+  const bt = timesT(y, vl);
   const c = new Float64Array(l * l);
   for (let t = 0; t < V; t++) {
     for (let i = 0; i < l; i++) {
@@ -130,7 +205,7 @@ export function trainLsa(texts: string[], o: LsaOptions = {}): LsaModel {
       weights[t * dim + j] = s * inv[j]!;
     }
   }
-  return { dim, vocab, idf, weights, docsTrained: o.corpusSize ?? texts.length };
+  return { dim, vocab, idf, weights, docsTrained: o.corpusSize ?? n };
 }
 
 /**
@@ -138,14 +213,21 @@ export function trainLsa(texts: string[], o: LsaOptions = {}): LsaModel {
  * catalog is never held whole. @example sampleEvenly(['a', 'b', 'c', 'd'], 4, 2) // ['a', 'c']
  */
 export function sampleEvenly<T>(items: Iterable<T>, count: number, max: number): T[] {
-  const out: T[] = [];
+  return [...sampledEvenly(items, count, max)];
+}
+
+/** The same, as they are read (training need not hold the sample). */
+export function* sampledEvenly<T>(items: Iterable<T>, count: number, max: number): Generator<T> {
   const step = Math.max(1, count / max);
   let i = 0;
+  let taken = 0;
   for (const item of items) {
-    if (Math.floor(out.length * step) === i && out.length < max) out.push(item);
+    if (Math.floor(taken * step) === i && taken < max) {
+      taken++;
+      yield item;
+    }
     i++;
   }
-  return out;
 }
 
 /** Embed one text with a trained model: a unit vector (all zeros for text with no known word). */

@@ -27,6 +27,9 @@ export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scori
   const deleteVector = db.prepare('DELETE FROM vectors WHERE id = ?');
   const oldText = db.prepare('SELECT title, abstract, authors, expansion FROM fts WHERE rowid = ?');
   const textOf = db.prepare('SELECT title, abstract FROM fts WHERE rowid = ?');
+  // Bumped by every change to the text: query threads reading the file (src/search/pool) forget what they
+  // cached of it (row lengths, counts) when it moves. Upvotes and vectors leave it alone.
+  const bumpTexts = db.prepare(`INSERT INTO meta (key, value) VALUES ('text_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`);
 
   const applyTx = db.transaction((docs: IndexDoc[]) => {
     let maxSeq = Number(meta.get('last_seq'));
@@ -47,6 +50,7 @@ export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scori
       if (d.seq > maxSeq) maxSeq = d.seq;
     }
     scoring.changed(texts);
+    if (texts) bumpTexts.run();
     meta.set('last_seq', String(maxSeq));
   });
 
@@ -56,6 +60,7 @@ export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scori
     },
     remove: db.transaction((ids: number[]) => {
       scoring.changed(ids.length);
+      if (ids.length) bumpTexts.run();
       for (const id of ids) {
         scoring.forget(id);
         deleteFts.run(id);

@@ -4,14 +4,15 @@
  * This file only wires the parts: schema, scoring, term statistics, ranking, highlighting, filters,
  * the document writer and the vector store, each in its own file.
  */
+import type SQLite from 'better-sqlite3';
 import { DEFAULT_PRF, type PrfOptions } from '../prf.ts';
 import { EXHAUSTIVE_BUDGET } from '../keyword-stage.ts';
 import { hasText, toFtsMatch } from '../query.ts';
 import { createVectorStore } from '../vectors/vector-store.ts';
 import { createDocumentWriter } from './documents.ts';
 import { filterIds } from './filters.ts';
-import { createHighlighter } from './highlight.ts';
-import { createKeywordSearch } from './ranking.ts';
+import { createHighlighter, type Decorate } from './highlight.ts';
+import { createKeywordSearch, type KeywordSearch } from './ranking.ts';
 import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
 import { chooseRanking, createScoring } from './scoring.ts';
@@ -27,6 +28,27 @@ export interface KeywordIndexOptions {
   budget?: number;
 }
 
+/** Highlighted titles and snippets for hits ranked elsewhere (semantic, fused), with their arXiv ids. */
+export function decorateRanked(keyword: KeywordSearch, decorate: Decorate): SearchIndex['decorate'] {
+  return (q, ranked) => {
+    if (ranked.length === 0) return [];
+    const page = keyword.withArxivIds(ranked.map((r) => ({ id: r.id, arxivId: '', score: r.score })));
+    return decorate(hasText(q) ? toFtsMatch({ ...q, excluded: [] }) : null, page);
+  };
+}
+
+/** The keyword parts over a connection to the index `file`: the same for the writer and for query threads. */
+export function wireKeyword(db: SQLite.Database, file: string, opts: KeywordIndexOptions) {
+  const budget = opts.budget ?? EXHAUSTIVE_BUDGET;
+  const ranking = chooseRanking(db, opts.rank ?? 'auto');
+  let terms: TermStats | null = null;
+  const scoring = createScoring(db, { ranking, weights: opts.weights ?? DEFAULT_WEIGHTS, terms: () => terms });
+  terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
+  const decorate = createHighlighter(db);
+  const keyword = createKeywordSearch(db, { scoring, decorate, prf: opts.prf === undefined ? DEFAULT_PRF : opts.prf, budget });
+  return { ranking, scoring, terms, decorate, keyword };
+}
+
 /**
  * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
  * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
@@ -35,15 +57,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
   const { db, file, replaced } = openIndexDb(dir);
   let checking: { stop: () => void } | null = null;
   const meta = createMeta(db);
-  const weights = opts.weights ?? DEFAULT_WEIGHTS;
-  const prf = opts.prf === undefined ? DEFAULT_PRF : opts.prf;
-  const budget = opts.budget ?? EXHAUSTIVE_BUDGET;
-  const ranking = chooseRanking(db, opts.rank ?? 'auto');
-  let terms: TermStats | null = null;
-  const scoring = createScoring(db, { ranking, weights, terms: () => terms });
-  terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
-  const decorate = createHighlighter(db);
-  const keyword = createKeywordSearch(db, { scoring, decorate, prf, budget });
+  const { ranking, scoring, terms, decorate, keyword } = wireKeyword(db, file, opts);
   const vectors = createVectorStore(db, meta);
   const writer = createDocumentWriter(db, { meta, scoring, vectorRemoved: vectors.removed });
   const count = db.prepare('SELECT count(*) AS n FROM docs');
@@ -63,11 +77,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     textOf: writer.textOf,
     search: keyword.search,
     filterIds: (q, ids) => filterIds(db, q, ids),
-    decorate(q, ranked) {
-      if (ranked.length === 0) return [];
-      const page = keyword.withArxivIds(ranked.map((r) => ({ id: r.id, arxivId: '', score: r.score })));
-      return decorate(hasText(q) ? toFtsMatch({ ...q, excluded: [] }) : null, page);
-    },
+    decorate: decorateRanked(keyword, decorate),
     vectors,
     meta: meta.get,
     setMeta: meta.set,
@@ -79,5 +89,6 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     ranking,
     termStatsState: termStats.state,
     refreshTermStats: termStats.refresh,
+    termStatsSnapshot: termStats.snapshot,
   };
 }

@@ -8,9 +8,10 @@
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import { TOKENIZE } from './schema.ts';
-import type { Ranking } from './types.ts';
+import type { Ranking, TermSnapshot } from './types.ts';
 
 const TOKEN_CACHE_SIZE = 10_000;
+
 
 export interface TermStats {
   /** 'unneeded' (bm25() ranks, or the catalog is within the stage budget), 'current', or 'stale'. */
@@ -23,10 +24,15 @@ export interface TermStats {
   changed(n: number): void;
   /** Stop a count in progress. */
   close(): void;
+  /** The counts now (null before the first refresh), for a query thread's `adopt`. */
+  snapshot(): TermSnapshot | null;
+  /** Use counts taken by another connection to the same file (a query thread's read-only one). */
+  adopt(s: TermSnapshot): void;
 }
 
 export function createTermStats(db: SQLite.Database, o: { file: string; ranking: Ranking; budget: number; docCount: () => number }): TermStats {
-  let termStats: { rows: number; df: Map<string, number> } | null = null;
+  let termStats: { rows: number; df: Map<string, number>; terms: Array<[string, number]> } | null = null;
+  let version = 0;
   let textChanges = 0;
   let textChangesAtStats = 0;
   let refreshing: Promise<void> | null = null;
@@ -49,7 +55,18 @@ export function createTermStats(db: SQLite.Database, o: { file: string; ranking:
     return terms;
   });
 
+  // Every row's length for pb_bm25 at once (1M papers: ms figures in docs/benchmarks.md), instead of
+  // one %_docsize lookup per row scored until each row has been seen.
+  const loadLengths = () => void db.prepare(`SELECT pb_lengths_load('fts')`).get();
+
   return {
+    snapshot: () => (termStats ? { version, rows: termStats.rows, terms: termStats.terms } : null),
+    adopt(s) {
+      termStats = { rows: s.rows, df: new Map(s.terms), terms: s.terms };
+      version = s.version;
+      textChangesAtStats = textChanges;
+      if (o.ranking.fn === 'pb_bm25') loadLengths();
+    },
     state() {
       if (o.ranking.fn !== 'pb_bm25' || o.docCount() <= o.budget) return 'unneeded';
       return termStats === null || (textChanges - textChangesAtStats) * 100 > termStats.rows ? 'stale' : 'current';
@@ -66,11 +83,10 @@ export function createTermStats(db: SQLite.Database, o: { file: string; ranking:
       })
         .then((r) => {
           if (!r || !db.open) return;
-          termStats = { rows: r.rows, df: new Map(r.terms) };
+          termStats = { rows: r.rows, df: new Map(r.terms), terms: r.terms };
+          version++;
           textChangesAtStats = at;
-          // Every row's length for pb_bm25 at once (1M papers: ms figures in docs/benchmarks.md), instead of
-          // one %_docsize lookup per row scored until each row has been seen.
-          db.prepare(`SELECT pb_lengths_load('fts')`).get();
+          loadLengths();
         })
         .finally(() => {
           refreshing = null;

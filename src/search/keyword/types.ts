@@ -75,6 +75,13 @@ export type RankChoice = 'auto' | 'native' | 'bm25';
 /** What scores relevance: pb_bm25 (native/pb_rank.c) or FTS5's bm25() (with why the native one is not used). */
 export type Ranking = { fn: 'pb_bm25' } | { fn: 'bm25'; why: string };
 
+/** pb_bm25's common-word counts, as sent to query threads (src/search/pool): `version` grows with every count. */
+export interface TermSnapshot {
+  version: number;
+  rows: number;
+  terms: Array<[string, number]>;
+}
+
 export interface SearchIndex {
   readonly file: string;
   /** Set when the file found at open was unusable and was moved aside (why, and where it went). */
@@ -103,4 +110,6 @@ export interface SearchIndex {
   termStatsState(): 'unneeded' | 'current' | 'stale';
   /** Count the common words' papers again, in a worker thread (one pass over the index; ~3.6 s at 1M papers). */
   refreshTermStats(): Promise<void>;
+  /** The common-word counts now, for query threads reading the same file (null before the first count). */
+  termStatsSnapshot(): TermSnapshot | null;
 }

@@ -27,6 +27,9 @@ export const metricsRoutes: FastifyPluginAsync = async (server) => {
     metrics.gauge('paperboy_search_index_papers', 'Papers in the search index of this node', async () => (await index()).indexed);
     metrics.gauge('paperboy_search_vectors', 'Papers with a vector in the search index of this node', async () => (await index()).vectors);
     metrics.gauge('paperboy_search_vectors_pending', 'Papers of this node waiting to be embedded (new, changed, or a change of embedder)', async () => (await index()).vectorsPending);
+    // Query threads (docs/operations.md, "Query threads"): 0 ready with SEARCH_THREADS ≥ 2 means queries run on the main thread.
+    metrics.gauge('paperboy_search_threads_ready', 'Search query threads ready on this node (0 when queries run on the main thread)', () => app.search.pool?.stats().ready ?? 0);
+    metrics.gauge('paperboy_search_threads_replaced', 'Search query threads that stopped and were started again since this node started', () => app.search.pool?.stats().replaced ?? 0);
     metrics.gauge('paperboy_database_up', 'Whether the database answered a probe during this scrape (1) or not (0)', () => databaseUp(app));
     metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
   }
