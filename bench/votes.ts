@@ -8,14 +8,15 @@
  * toggles per paper. Closing line: `votes: N toggles, X votes/s, p95 Y ms, counts exact: yes|no`.
  *
  * Beside it, the same toggles at the same concurrency straight against the database (two pools,
- * like two nodes), three ways: our vote transaction (votes row + counter), a naive read-modify-write
- * counter (read the count, write count ± 1), and our transaction plus a catalog sequence bump per
- * vote (what folding avoids). These show what the design costs and what the naive one loses.
+ * like two nodes), four ways: our vote statement one per vote, the same statements batched as the
+ * nodes run them (vote-batcher.ts), a naive read-modify-write counter (read the count, write
+ * count ± 1), and our statement plus a catalog sequence bump per vote (what folding avoids). These show what the design costs and what the naive one loses.
  *
  *   --toggles N       (default 10000)          --users N        (default 200)
  *   --papers N        papers voted on (default 100, at most the demo's)
  *   --concurrency N   requests in flight (default 100)
  *   --skip-db         only the HTTP run
+ *   --profile DIR     write each node's CPU profile (.cpuprofile) into DIR when it stops
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { sql } from 'kysely';
 import { createApp } from '../src/app.ts';
 import { withNextSeq } from '../src/catalog/papers.repo.ts';
 import { community } from '../src/community/index.ts';
-import { applyVote } from '../src/community/votes.repo.ts';
+import { applySingleVotePg, applyVote } from '../src/community/votes.repo.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadDemoData } from '../src/ingest/demo.ts';
 import { openStore, type Store } from '../src/store/db.ts';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '100' },
     'skip-db': { type: 'boolean', default: false },
     'keep-database': { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const TOGGLES = Number(values.toggles);
@@ -122,7 +124,8 @@ async function main(): Promise<void> {
     const P = paperRows.length;
     console.error(`catalog ready: voting on ${P} papers; starting two app nodes`);
     const env = { DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn', COUNTS_FOLD_MS: '1000' };
-    nodes.push(...(await Promise.all([startNode(env, 60_000), startNode(env, 60_000)])));
+    const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+    nodes.push(...(await Promise.all([startNode(env, 60_000, nodeArgs), startNode(env, 60_000, nodeArgs)])));
 
     // 200 members with sessions; each reads a page over HTTP for its CSRF cookie and token.
     const c = community(app);
@@ -199,7 +202,8 @@ async function compareInDatabase(store: Store, url: string, papers: Array<{ id: 
   };
   const now = new Date().toISOString();
   const variants: Array<{ name: string; vote: (s: Store, user: number, paper: number, arxivId: string) => Promise<void> }> = [
-    { name: 'vote transaction (votes row + counter)', vote: async (s, u, _p, a) => void (await applyVote(s, u, a, 'toggle', now)) },
+    { name: 'vote statement, one per vote (votes row + counter)', vote: async (s, u, _p, a) => void (await applySingleVotePg(s.db, u, a, 'toggle', now)) },
+    { name: 'vote statements batched (group commit, what the nodes run)', vote: async (s, u, _p, a) => void (await applyVote(s, u, a, 'toggle', now)) },
     {
       name: 'naive read-modify-write counter',
       vote: async (s, u, p) => {
@@ -215,7 +219,7 @@ async function compareInDatabase(store: Store, url: string, papers: Array<{ id: 
     {
       name: 'vote transaction + a sequence bump per vote',
       vote: async (s, u, p, a) => {
-        await applyVote(s, u, a, 'toggle', now);
+        await applySingleVotePg(s.db, u, a, 'toggle', now);
         await withNextSeq(s, async (trx, nextSeq) => {
           await trx.updateTable('papers').set({ local_upvotes: sql`(select votes from paper_counts where paper_id = ${p})`, seq: nextSeq() }).where('id', '=', p).execute();
         });
