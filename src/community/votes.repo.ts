@@ -59,8 +59,9 @@ export async function bumpCounts(trx: Transaction<Database>, paperId: number, de
  * implicit transaction, one round trip instead of six — and votes that arrive together share one
  * statement (vote-batcher.ts, group commit); SQLite in a transaction, in-process.
  */
-export async function applyVote(store: Store, userId: number, arxivId: string, intent: VoteIntent, now: string): Promise<AppliedVote | null> {
+export async function applyVote(store: Store, userId: number, arxivId: string, intent: VoteIntent, now: string, o: { batch?: boolean } = {}): Promise<AppliedVote | null> {
   if (store.engine === 'postgres') {
+    if (o.batch === false) return applySingleVotePg(store.db, userId, arxivId, intent, now);
     let b = batchers.get(store.db);
     if (!b) batchers.set(store.db, (b = createVoteBatcher(store.db)));
     return b.vote(userId, arxivId, intent, now);

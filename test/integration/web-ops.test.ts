@@ -17,6 +17,9 @@ for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signi
   'POST /comments', 'GET /comments/{id}/edit', 'POST /comments/{id}/edit', 'POST /comments/{id}/delete', 'POST /comments/{id}/report', 'GET /comments/{id}/history',
   'GET /users/{handle}', 'GET /settings/export.json', 'POST /settings/delete', 'GET /submit', 'POST /submit',
   'GET /moderation', 'POST /moderation/comments/{id}/hide', 'POST /moderation/comments/{id}/dismiss', 'POST /moderation/comments', 'POST /moderation/threads', 'POST /moderation/users', 'GET /moderation/log']) HIDDEN.add(r);
+// Authors (author pages, claim forms, moderators' claim and paper forms): HTML; their JSON API is documented.
+for (const r of ['GET /authors/{name}', 'POST /claims', 'POST /claims/{id}/withdraw', 'POST /claims/{id}/hide', 'POST /claims/{id}/show',
+  'POST /moderation/claims/{id}/verify', 'POST /moderation/claims/{id}/reject', 'POST /moderation/papers']) HIDDEN.add(r);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;
