@@ -207,8 +207,10 @@ const schema = z.object({
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   /** Days a session lives without use (each use extends it). */
   SESSION_DAYS: z.coerce.number().int().min(1).max(400).default(30),
-  /** Keep a looked-up session this long per node (ms); sign-outs made on another node take this long to reach it. */
+  /** How often each node checks the shared sessions epoch (ms): sign-outs made on another node take this long to reach it. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** PostgreSQL: votes that arrive together share one statement (group commit, community/vote-batcher.ts). */
+  VOTE_BATCHING: bool.default(true),
   /** Minutes a magic sign-in link stays valid (single use). */
   SIGNIN_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(20),
   /** Accept passwords besides magic links (accounts set one on their settings page). */
@@ -327,6 +329,7 @@ export type Config = Readonly<{
   registration: 'open' | 'invite' | 'closed';
   sessionDays: number;
   sessionCacheMs: number;
+  voteBatching: boolean;
   signinLinkMinutes: number;
   passwordSignin: boolean;
   countsFoldMs: number;
@@ -440,6 +443,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     registration: e.REGISTRATION,
     sessionDays: e.SESSION_DAYS,
     sessionCacheMs: e.SESSION_CACHE_MS,
+    voteBatching: e.VOTE_BATCHING,
     signinLinkMinutes: e.SIGNIN_LINK_MINUTES,
     passwordSignin: e.PASSWORD_SIGNIN,
     countsFoldMs: e.COUNTS_FOLD_MS,

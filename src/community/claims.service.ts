@@ -12,8 +12,8 @@ import { authorNames } from '../catalog/paper-authors.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { claimsBy, decideClaim, deleteClaim, getClaim, insertClaim, openClaimsOn, pendingClaims, setClaimHidden, touchPaper, type ClaimRow } from './claims.repo.ts';
-import { MOD_REASON_MAX } from './moderation.service.ts';
-import { isModerator, type SessionUser } from './user.ts';
+import { moderatorOnly, modReason } from './moderation.service.ts';
+import type { SessionUser } from './user.ts';
 import { assertCanWrite } from './votes.service.ts';
 
 /** Hugging Face's name for a claim its staff verified (huggingface_hub PaperAuthor.status). */
@@ -97,17 +97,8 @@ export function createClaims(o: { store: Store; now?: () => number }): Claims {
     if (c.user_id !== user.id) throw new AppError('FORBIDDEN', 'Only the member who made a claim can change it.');
     return c;
   };
-  const guard = (mod: SessionUser | null): SessionUser => {
-    if (!mod) throw new AppError('SIGN_IN_REQUIRED', 'Sign in first.');
-    if (!isModerator(mod)) throw new AppError('FORBIDDEN', 'Only moderators and admins can decide authorship claims.');
-    return mod;
-  };
-  const why = (reason: unknown): string => {
-    const r = typeof reason === 'string' ? reason.trim() : '';
-    if (!r) throw new AppError('BAD_REQUEST', 'Give a reason: it is shown in the public moderation log.');
-    if (r.length > MOD_REASON_MAX) throw new AppError('FIELD_TOO_LONG', `A reason has at most ${MOD_REASON_MAX} characters.`);
-    return r;
-  };
+  const guard = (mod: SessionUser | null) => moderatorOnly(mod, 'decide authorship claims');
+  const why = modReason;
 
   const decide = async (modIn: SessionUser | null, id: number, reasonIn: unknown, state: 'verified' | 'rejected'): Promise<Claim> => {
     const mod = guard(modIn);

@@ -52,7 +52,7 @@ export function community(app: App): Community {
     signIn: createSignIn({ store, config, mailer, log, onUserChange: sessions.forget }),
     tokens: createTokens({ store }),
     users: createUsers({ store, onUserChange: sessions.forget }),
-    votes: createVotes({ store }),
+    votes: createVotes({ store, batch: config.voteBatching }),
     comments: createComments({ store, config, onAdded: mentions.commented }),
     claims,
     mentions,

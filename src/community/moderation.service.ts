@@ -12,6 +12,21 @@ import { isModerator, type SessionUser } from './user.ts';
 
 export const MOD_REASON_MAX = 500;
 
+/** The acting moderator, or SIGN_IN_REQUIRED / FORBIDDEN (claims.service.ts decides claims with it too). */
+export function moderatorOnly(mod: SessionUser | null, what = 'do that'): SessionUser {
+  if (!mod) throw new AppError('SIGN_IN_REQUIRED', 'Sign in first.');
+  if (!isModerator(mod)) throw new AppError('FORBIDDEN', `Only moderators and admins can ${what}.`);
+  return mod;
+}
+
+/** A moderation reason, shown in the public log: required, at most MOD_REASON_MAX characters. */
+export function modReason(reason: unknown): string {
+  const r = typeof reason === 'string' ? reason.trim() : '';
+  if (!r) throw new AppError('BAD_REQUEST', 'Give a reason: it is shown in the public moderation log.');
+  if (r.length > MOD_REASON_MAX) throw new AppError('FIELD_TOO_LONG', `A reason has at most ${MOD_REASON_MAX} characters.`);
+  return r;
+}
+
 export interface LogEntry {
   at: string;
   action: string;
@@ -50,17 +65,8 @@ export function createModeration(o: { store: Store; onBan?: (userId: number) => 
   const db = o.store.db;
   const now = o.now ?? Date.now;
 
-  const guard = (mod: SessionUser | null): SessionUser => {
-    if (!mod) throw new AppError('SIGN_IN_REQUIRED', 'Sign in first.');
-    if (!isModerator(mod)) throw new AppError('FORBIDDEN', 'Only moderators and admins can do that.');
-    return mod;
-  };
-  const why = (reason: unknown): string => {
-    const r = typeof reason === 'string' ? reason.trim() : '';
-    if (!r) throw new AppError('BAD_REQUEST', 'Give a reason: it is shown in the public moderation log.');
-    if (r.length > MOD_REASON_MAX) throw new AppError('FIELD_TOO_LONG', `A reason has at most ${MOD_REASON_MAX} characters.`);
-    return r;
-  };
+  const guard = (mod: SessionUser | null) => moderatorOnly(mod);
+  const why = modReason;
   const comment = async (id: number) => {
     const c = Number.isSafeInteger(id) ? await db.selectFrom('comments').innerJoin('papers', 'papers.id', 'comments.paper_id').select(['comments.id', 'comments.paper_id', 'comments.hidden_at', 'comments.deleted_at', 'papers.arxiv_id']).where('comments.id', '=', id).executeTakeFirst() : undefined;
     if (!c) throw new AppError('COMMENT_NOT_FOUND', `No comment ${id}.`);

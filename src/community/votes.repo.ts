@@ -6,10 +6,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
+import { createVoteBatcher, type AppliedVote, type VoteBatcher, type VoteIntent } from './vote-batcher.ts';
+
+export type { AppliedVote, VoteIntent } from './vote-batcher.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type VoteIntent = 'up' | 'down' | 'toggle';
 
 async function removeVote(trx: Transaction<Database>, userId: number, paperId: number): Promise<boolean> {
   const r = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
@@ -44,14 +46,6 @@ export async function bumpCounts(trx: Transaction<Database>, paperId: number, de
     .executeTakeFirstOrThrow();
 }
 
-export interface AppliedVote {
-  paperId: number;
-  /** The paper's imported baseline count. */
-  baseline: number;
-  voted: boolean;
-  /** The exact local vote count after this vote. */
-  votes: number;
-}
 
 /**
  * Apply a vote intent to the paper with this arXiv id, atomically; null when there is no such paper.
@@ -62,10 +56,16 @@ export interface AppliedVote {
  * through two nodes on PostgreSQL).
  *
  * PostgreSQL does it in one statement — paper lookup, vote row and counter in data-modifying CTEs, one
- * implicit transaction, one round trip instead of six (bench:votes); SQLite in a transaction, in-process.
+ * implicit transaction, one round trip instead of six — and votes that arrive together share one
+ * statement (vote-batcher.ts, group commit); SQLite in a transaction, in-process.
  */
-export async function applyVote(store: Store, userId: number, arxivId: string, intent: VoteIntent, now: string): Promise<AppliedVote | null> {
-  if (store.engine === 'postgres') return applyVotePg(store.db, userId, arxivId, intent, now);
+export async function applyVote(store: Store, userId: number, arxivId: string, intent: VoteIntent, now: string, o: { batch?: boolean } = {}): Promise<AppliedVote | null> {
+  if (store.engine === 'postgres') {
+    if (o.batch === false) return applySingleVotePg(store.db, userId, arxivId, intent, now);
+    let b = batchers.get(store.db);
+    if (!b) batchers.set(store.db, (b = createVoteBatcher(store.db)));
+    return b.vote(userId, arxivId, intent, now);
+  }
   return store.db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select(['id', 'upvotes']).where('arxiv_id', '=', arxivId).executeTakeFirst();
     if (!paper) return null;
@@ -83,7 +83,10 @@ export async function applyVote(store: Store, userId: number, arxivId: string, i
   });
 }
 
-async function applyVotePg(db: Kysely<Database>, userId: number, arxivId: string, intent: VoteIntent, now: string): Promise<AppliedVote | null> {
+const batchers = new WeakMap<Kysely<Database>, VoteBatcher>();
+
+/** One vote, one statement, no batching (PostgreSQL): what bench:votes compares the batcher with. */
+export async function applySingleVotePg(db: Kysely<Database>, userId: number, arxivId: string, intent: VoteIntent, now: string): Promise<AppliedVote | null> {
   const del = intent === 'up' ? sql`SELECT 1 WHERE false` : sql`DELETE FROM votes USING p WHERE votes.user_id = ${userId} AND votes.paper_id = p.id RETURNING 1`;
   const ins =
     intent === 'down'

@@ -32,7 +32,7 @@ export function assertCanWrite(user: SessionUser | null): asserts user is Sessio
 
 const INTENTS = new Set(['up', 'down', 'toggle']);
 
-export function createVotes(o: { store: Store; now?: () => number }): Votes {
+export function createVotes(o: { store: Store; now?: () => number; batch?: boolean }): Votes {
   const db = o.store.db;
   const now = o.now ?? Date.now;
   return {
@@ -40,7 +40,7 @@ export function createVotes(o: { store: Store; now?: () => number }): Votes {
       assertCanWrite(user);
       if (typeof intent !== 'string' || !INTENTS.has(intent)) throw new AppError('BAD_REQUEST', 'vote must be up, down or toggle.');
       const { id } = parseArxivId(String(paperInput ?? ''));
-      const r = await applyVote(o.store, user.id, id, intent as VoteIntent, new Date(now()).toISOString());
+      const r = await applyVote(o.store, user.id, id, intent as VoteIntent, new Date(now()).toISOString(), { batch: o.batch ?? true });
       if (!r) throw new AppError('PAPER_NOT_FOUND', `No paper ${id} in this catalog.`, { details: { id } });
       return { paper: id, upvoted: r.voted, upvotes: r.baseline + r.votes };
     },

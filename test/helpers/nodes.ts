@@ -35,9 +35,10 @@ export async function freePort(): Promise<number> {
  * The deadline is generous: on a shared 2-core machine under load a node took over 20 s to start
  * (tsx compiles the sources first); a passing start is not slowed by it (readiness is polled).
  */
-export async function startNode(env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
+export async function startNode(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<NodeProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [path.resolve('bin/paperboy.js'), 'serve'], {
+  // `nodeArgs`: flags for node itself, e.g. `--cpu-prof` (bench:votes --profile); not allowed in NODE_OPTIONS.
+  const proc = spawn(process.execPath, [...nodeArgs, path.resolve('bin/paperboy.js'), 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', DEMO_DATA: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

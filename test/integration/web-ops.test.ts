@@ -24,6 +24,9 @@ for (const r of ['GET /trending', 'GET /subscribe', 'POST /subscribe', 'GET /sub
 // Collection pages and their forms (HTML; /api/collections… is documented).
 for (const r of ['GET /collections', 'POST /collections', 'GET /collections/add', 'POST /collections/add', 'GET /collections/{key}', 'POST /collections/{key}/edit',
   'POST /collections/{key}/delete', 'POST /collections/{key}/items/remove', 'POST /collections/{key}/items/move', 'POST /collections/{key}/items/note']) HIDDEN.add(r);
+// Authors (author pages, claim forms, moderators' claim and paper forms): HTML; their JSON API is documented.
+for (const r of ['GET /authors/{name}', 'POST /claims', 'POST /claims/{id}/withdraw', 'POST /claims/{id}/hide', 'POST /claims/{id}/show',
+  'POST /moderation/claims/{id}/verify', 'POST /moderation/claims/{id}/reject', 'POST /moderation/papers']) HIDDEN.add(r);
 
 describe('operations and API conventions', () => {
   let db: TestDatabase;

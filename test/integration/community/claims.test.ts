@@ -183,6 +183,30 @@ describeEngines('authors: author pages, claims, hidden papers', (ctx) => {
     assert.ok(!t.smtp.messages.slice(seen).some((m) => m.to.includes('bob@example.org')), 'bob is not an author of this paper');
   });
 
+  it('names in claims render as text everywhere they appear; hostile ids and positions are clear 400s', async () => {
+    const c = community(t.app);
+    await c.signIn.ensureUser('mod3@example.org', 'moderator');
+    const mod = await signInByLink(t.server, t.smtp, 'mod3@example.org');
+    const eve = await signInByLink(t.server, t.smtp, 'eve@example.org');
+    const XSS = '<img src=x onerror=alert(1)>Eve';
+    assert.equal((await eve.post('/settings/profile', { name: XSS, handle: 'eve', bio: '<script>alert(2)</script>', avatarUrl: '', links: '' })).statusCode, 200);
+    for (const paper of ["' OR 1=1 --", '2501.10002; DROP TABLE author_claims', '<script>']) {
+      assert.equal((await eve.json('POST', '/api/claims', { paper, author: 0 })).json().code, 'INVALID_ARXIV_ID', paper);
+    }
+    assert.equal((await eve.post('/claims', { paper: '2501.10002', author: "0 OR 1=1" })).statusCode, 400);
+    const claim = (await eve.json('POST', '/api/claims', { paper: '2501.10002', author: 0 })).json();
+    const queue = (await mod.get('/moderation')).body;
+    assert.ok(queue.includes('&lt;img src=x onerror=alert(1)&gt;Eve (@eve)'), 'escaped in the queue');
+    assert.ok(!queue.includes('<img src=x'), 'no markup from a name');
+    assert.equal((await mod.post(`/moderation/claims/${claim.id}/verify`, { reason: '<b>ok</b>' })).statusCode, 200);
+    for (const url of ['/authors/Ada%20Lovelace', '/users/eve', '/moderation/log', '/papers/2501.10002']) {
+      const body = (await t.server.inject(url)).body;
+      assert.ok(!body.includes('<img src=x') && !body.includes('<script>alert') && !body.includes('<b>ok</b>'), url);
+    }
+    assert.ok((await t.server.inject('/authors/Ada%20Lovelace')).body.includes('&lt;img src=x onerror=alert(1)&gt;Eve (@eve)'));
+    assert.equal((await t.server.inject('/api/papers/2501.10002')).json().authors[0].user.fullname, XSS, 'JSON carries the text as it is');
+  });
+
   it('moderators hide a paper: it leaves lists, search and feeds; its page says so; unhiding brings it back', async () => {
     const c = community(t.app);
     await c.signIn.ensureUser('mod2@example.org', 'moderator');
