@@ -11,6 +11,7 @@ import { createVectorStore } from '../vectors/vector-store.ts';
 import { createDocumentWriter } from './documents.ts';
 import { filterIds } from './filters.ts';
 import { createHighlighter } from './highlight.ts';
+import { DEFAULT_PRIOR, type PriorOptions } from './prior.ts';
 import { createKeywordSearch } from './ranking.ts';
 import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
@@ -22,6 +23,8 @@ export interface KeywordIndexOptions {
   weights?: FieldWeights;
   /** Pseudo-relevance feedback for long queries; null turns it off. */
   prf?: PrfOptions | null;
+  /** The community prior for short, navigational queries (prior.ts); null turns it off. */
+  prior?: PriorOptions | null;
   rank?: RankChoice;
   /** Postings up to which every match is scored (the bounded stage's budget). */
   budget?: number;
@@ -43,7 +46,8 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
   const scoring = createScoring(db, { ranking, weights, terms: () => terms });
   terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
   const decorate = createHighlighter(db);
-  const keyword = createKeywordSearch(db, { scoring, decorate, prf, budget });
+  const prior = opts.prior === undefined ? DEFAULT_PRIOR : opts.prior;
+  const keyword = createKeywordSearch(db, { scoring, decorate, prf, budget, prior });
   const vectors = createVectorStore(db, meta);
   const writer = createDocumentWriter(db, { meta, scoring, vectorRemoved: vectors.removed });
   const count = db.prepare('SELECT count(*) AS n FROM docs');
