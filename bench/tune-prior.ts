@@ -1,25 +1,47 @@
 /**
- * Sweeps the community prior (src/search/keyword/prior.ts) on the navigational dev set and prints, for
- * each setting, its MRR@10 on the popular names (`dev`), on names chosen whatever their votes (`dev-any`)
- * and on every other set given: the prior must find popular papers without burying the rest.
- * Dev and train splits only. Keyword mode (the prior acts on the keyword ranking; hybrid inherits it).
+ * Sweeps the community prior (src/search/keyword/prior.ts) on the navigational dev set without
+ * re-indexing (indexed once, reopened with each setting) and prints MRR@10 on the popular names (`dev`)
+ * and on names chosen whatever their votes (`dev-any`): the prior must find popular papers without
+ * burying the rest. Dev splits only; keyword ranking (hybrid inherits it). Other sets are unaffected by
+ * construction when they carry no votes; `paperboy eval` reports them.
  *
- *   npx tsx bench/tune-prior.ts eval-data/hf-nav [other BEIR dirs…]
+ *   npx tsx bench/tune-prior.ts eval-data/hf-nav [--depth-words]   (the second: only the query-length and depth sweep)
  */
-import { DEFAULT_PRIOR, onlySplit, runEval, type PriorOptions } from '../src/search/index.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSearchService, DEFAULT_PRIOR, loadBeir, mrrAt, openSearchIndex, parseQuery, words, type ChangeFeed, type IndexDoc, type PriorOptions } from '../src/search/index.ts';
 
-const [nav, ...others] = process.argv.slice(2);
-if (!nav) throw new Error('usage: npx tsx bench/tune-prior.ts eval-data/hf-nav [other BEIR dirs…]');
-
+const dir = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'eval-data/hf-nav';
 const settings: Array<[string, PriorOptions | null]> = [['off', null]];
-for (const weight of [0.1, 0.2, 0.3, 0.5]) {
-  for (const halfLifeDays of [180, 365, 730]) settings.push([`w ${weight} half-life ${halfLifeDays} d`, { ...DEFAULT_PRIOR, weight, halfLifeDays }]);
+const only = process.argv.includes('--depth-words');
+for (const weight of only ? [] : [0.1, 0.2, 0.3, 0.5]) {
+  for (const halfLifeDays of [365, 1460, 1e9]) settings.push([`w ${weight} half-life ${halfLifeDays >= 1e9 ? '∞' : halfLifeDays} d`, { ...DEFAULT_PRIOR, weight, halfLifeDays }]);
 }
-for (const upTo of [1, 2, 3]) settings.push([`default, up to ${upTo} words`, { ...DEFAULT_PRIOR, upTo }]);
+for (const upTo of [1, 2, 3, 4]) settings.push([`default, up to ${upTo} words`, { ...DEFAULT_PRIOR, upTo }]);
+for (const depth of [20, 50, 200]) settings.push([`default, depth ${depth}`, { ...DEFAULT_PRIOR, depth }]);
 
-const mrr = async (dir: string, split: string, prior: PriorOptions | null) => (await runEval({ dir, split, modes: ['keyword'], prior }))[0]!['mrr@10'].toFixed(4);
+const dev = await loadBeir(dir, 'dev');
+const any = await loadBeir(dir, 'dev-any');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-prior-'));
+const docs: IndexDoc[] = dev.corpus.map((d, i) => ({
+  id: i + 1, arxivId: d.id, title: d.title, abstract: d.text, authors: [], categories: [], publishedAt: d.published ?? null, dailyDate: d.published ?? null, upvotes: d.upvotes ?? 0, seq: i + 1,
+}));
+const feed: ChangeFeed = { since: async (seq, limit) => docs.slice(seq, seq + limit), head: async () => docs.length };
+const service = createSearchService({ dir: tmp, feed });
+await service.syncOnce();
+service.close();
 for (const [label, prior] of settings) {
-  const cells = [await mrr(nav, 'dev', prior), await mrr(nav, 'dev-any', prior)];
-  for (const d of others) cells.push(await mrr(d, onlySplit(d) ?? 'dev', prior));
-  console.log(`${label.padEnd(30)} ${cells.join('  ')}`);
+  const index = openSearchIndex(tmp, { prior });
+  const mrr = (set: typeof dev) => {
+    let sum = 0;
+    for (const [qid, rel] of set.qrels) {
+      const ranked = index.search(parseQuery(words(set.queries.get(qid) ?? '').join(' ')), { limit: 100, plain: true }).hits.map((h) => h.arxivId);
+      sum += mrrAt(ranked, rel, 10);
+    }
+    return (sum / set.qrels.size).toFixed(4);
+  };
+  console.log(`${label.padEnd(30)} dev ${mrr(dev)}  dev-any ${mrr(any)}`);
+  index.close();
 }
+fs.rmSync(tmp, { recursive: true, force: true });

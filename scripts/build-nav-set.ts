@@ -10,8 +10,9 @@
  *  - a short name is what precedes the colon of a title ("PyVision: Agentic Vision with Dynamic Tooling"),
  *    one to three words, and not the start of any other paper's title (so "Position:" or "Survey:" never
  *    count: their answer is ambiguous);
- *  - split `dev`: the names of the `--queries` most upvoted such papers: what people look up by name,
- *    the case the community prior is for;
+ *  - split `dev`: the names of the `--queries` most upvoted such papers whose words at least 5 other
+ *    papers also hold ("llama", "DeepSeek-R1"): what people look up by name where relevance alone cannot
+ *    tell which paper is meant, the case the community prior is for;
  *  - split `dev-any`: as many names chosen by the SHA-256 of their id, whatever their upvotes: the prior
  *    must not bury a little-upvoted paper looked up by its own name;
  *  - the corpus keeps titles (a name is looked up in the title) and holds every paper of the archive.
@@ -32,6 +33,8 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.queries);
+/** A popular name counts when at least this many other papers hold its words. */
+const MENTIONED = 5;
 const root = path.join(path.resolve(values.out!), 'hf-nav');
 
 interface Paper { id: string; title: string; abstract: string; upvotes: number; published: string }
@@ -69,8 +72,24 @@ const named = papers.flatMap((p) => {
   const name = shortName(p.title);
   return name && starts.get(key(name)) === 1 ? [{ p, name }] : [];
 });
+// How many other papers hold every word of a name (title or abstract): a name that other papers mention
+// ("llama", "DeepSeek-R1") is where relevance alone cannot tell which paper is meant.
+const postings = new Map<string, Set<number>>();
+papers.forEach((p, i) => {
+  for (const w of new Set(words(`${p.title} ${p.abstract}`))) {
+    if (!postings.has(w)) postings.set(w, new Set());
+    postings.get(w)!.add(i);
+  }
+});
+const mentions = (name: string) => {
+  const sets = [...new Set(words(name))].map((w) => postings.get(w) ?? new Set<number>()).sort((a, b) => a.size - b.size);
+  return [...sets[0]!].filter((i) => sets.every((s) => s.has(i))).length - 1;
+};
 const hash = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
-const popular = [...named].sort((a, b) => b.p.upvotes - a.p.upvotes || (a.p.id < b.p.id ? -1 : 1)).slice(0, count);
+const popular = named
+  .filter(({ name }) => mentions(name) >= MENTIONED)
+  .sort((a, b) => b.p.upvotes - a.p.upvotes || (a.p.id < b.p.id ? -1 : 1))
+  .slice(0, count);
 const any = [...named].sort((a, b) => (hash(a.p.id) < hash(b.p.id) ? -1 : 1)).slice(0, count);
 
 fs.mkdirSync(path.join(root, 'qrels'), { recursive: true });

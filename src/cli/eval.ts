@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AppError } from '../errors.ts';
-import { DEFAULT_MODE, onlySplit, runEval, SEARCH_MODES, type EvalResult, type SearchMode } from '../search/index.ts';
+import { DEFAULT_MODE, defaultSplit, runEval, SEARCH_MODES, type EvalResult, type SearchMode } from '../search/index.ts';
 import type { Command } from './command.ts';
 
 export const evalCmd: Command = {
@@ -22,7 +22,7 @@ export const evalCmd: Command = {
       );
     for (const dir of dirs) {
       // A folder judging one split (SciFact: train; the known-item sets: dev) needs no --split.
-      const split = (values.split as string | undefined) ?? onlySplit(dir) ?? 'test';
+      const split = (values.split as string | undefined) ?? defaultSplit(dir) ?? 'test';
       out.info(`${path.basename(path.resolve(dir))} (${split}):`);
       // One JSON object per set and mode, one per line; plain BM25 first (the yardstick).
       for (const r of await runEval({ dir, split, modes, baseline: true, embedder: values.embedder as string | undefined, onProgress: out.info })) print(r);

@@ -20,4 +20,5 @@ export { createEmbedderProvider, LSA_DIM, type EmbedderProvider } from './embedd
 export { embedWithLsa, trainLsa } from './embedders/lsa.ts';
 export { createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOptions } from './vectors/vector-index.ts';
 export { BASELINE, runEval, type EvalOptions, type EvalResult } from './eval/run-eval.ts';
-export { onlySplit } from './eval/beir.ts';
+export { defaultSplit, loadBeir } from './eval/beir.ts';
+export { mrrAt, ndcgAt } from './eval/metrics.ts';

@@ -50,11 +50,15 @@ function findFile(dir: string, ...names: string[]): string {
   throw new AppError('INGEST_BAD_FILE', `${dir} is not a BEIR folder: none of ${names.join(', ')} found`);
 }
 
-/** The split a folder judges when only one qrels file is there (else null: the caller must say). */
-export function onlySplit(dir: string): string | null {
+/**
+ * The split to judge when none is named: the folder's only one (SciFact: train; the known-item sets: dev),
+ * else dev, else train — never test by default, so tuning cannot touch a held-out split by accident.
+ */
+export function defaultSplit(dir: string): string | null {
   try {
     const splits = fs.readdirSync(path.join(dir, 'qrels')).filter((n) => n.endsWith('.tsv')).map((n) => n.slice(0, -4));
-    return splits.length === 1 ? splits[0]! : null;
+    if (splits.length === 1) return splits[0]!;
+    return ['dev', 'train'].find((s) => splits.includes(s)) ?? null;
   } catch {
     return null;
   }

@@ -17,6 +17,8 @@ export type RankWords = (words: string[], wrap: (group: string) => string, n: nu
 export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: RankWords, q: ParsedQuery, queryWords: Set<string>, need: number): Ranked[] {
   const depth = Math.max(need, 200);
   const first = rank([...queryWords], (g) => toFtsMatch(q, { words: 'any', group: g })!, depth, need);
+  // A clear winner (a known item): the feedback run would only pull its neighbours up beside it.
+  if (prf.clearWinner && first.length > 1 && first[0]!.score >= prf.clearWinner * first[1]!.score) return first;
   const fbDocs = first.slice(0, prf.docs);
   const texts = db.prepare(`SELECT rowid AS id, substr(title || ' ' || abstract, 1, ${FEEDBACK_TEXT_CAP}) AS text FROM fts WHERE rowid IN (${fbDocs.map(() => '?').join(',')})`).all(...fbDocs.map((d) => d.id)) as Array<{ id: number; text: string }>;
   const byId = new Map(texts.map((t) => [t.id, t.text]));

@@ -31,7 +31,7 @@ export interface PriorOptions {
 }
 
 /** Chosen on the navigational dev set without moving any other set (docs/search-quality.md). */
-export const DEFAULT_PRIOR: PriorOptions = { weight: 0.3, halfLifeDays: 365, upTo: 2, depth: 100 };
+export const DEFAULT_PRIOR: PriorOptions = { weight: 0.2, halfLifeDays: 1460, upTo: 3, depth: 100 };
 
 /** What the prior reads of a paper. */
 export interface Signals {
