@@ -19,7 +19,7 @@ for (const weight of only ? [] : [0.1, 0.2, 0.3, 0.5]) {
   for (const halfLifeDays of [365, 1460, 1e9]) settings.push([`w ${weight} half-life ${halfLifeDays >= 1e9 ? '∞' : halfLifeDays} d`, { ...DEFAULT_PRIOR, weight, halfLifeDays }]);
 }
 for (const upTo of [1, 2, 3, 4]) settings.push([`default, up to ${upTo} words`, { ...DEFAULT_PRIOR, upTo }]);
-for (const depth of [20, 50, 200]) settings.push([`default, depth ${depth}`, { ...DEFAULT_PRIOR, depth }]);
+for (const depth of [20, 50, 100, 200]) settings.push([`default, depth ${depth}`, { ...DEFAULT_PRIOR, depth }]);
 
 const dev = await loadBeir(dir, 'dev');
 const any = await loadBeir(dir, 'dev-any');

@@ -14,7 +14,7 @@ const FEEDBACK_TEXT_CAP = 10_000;
 export type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean, lean?: boolean) => Ranked[];
 
 /** The top `need` papers for `q` after feedback from its first run's top `prf.docs`. */
-export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: RankWords, q: ParsedQuery, queryWords: Set<string>, need: number): Ranked[] {
+export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: RankWords, q: ParsedQuery, queryWords: Set<string>, need: number, rankSecond: RankWords = rank): Ranked[] {
   const depth = Math.max(need, 200);
   const first = rank([...queryWords], (g) => toFtsMatch(q, { words: 'any', group: g })!, depth, need);
   // A clear winner (a known item): the feedback run would only pull its neighbours up beside it.
@@ -25,7 +25,7 @@ export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: Ran
   const terms = expansionTerms(fbDocs.map((d) => ({ text: byId.get(d.id) ?? '', score: d.score })), queryWords, prf.terms);
   if (terms.length === 0) return first;
   // Feedback is a refinement: on a large catalog its common words are ranked within the stage's bounds only.
-  const second = rank(terms, (g) => g, depth, 0, true);
+  const second = rankSecond(terms, (g) => g, depth, 0, true);
   const max1 = first[0]?.score || 1;
   const max2 = second[0]?.score || 1;
   const fused = new Map<number, Ranked>();

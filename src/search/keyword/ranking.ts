@@ -22,6 +22,8 @@ export interface KeywordSearch {
 
 /** How deep any ranked list goes: the first 1,000 results can be paged through (as on most search engines). */
 export const MAX_RANKED = 1000;
+/** Catalogs up to this size rank long queries over every match (see `exact` below). */
+export const EXACT_UP_TO = 100_000;
 
 export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; decorate: Decorate; prf: PrfOptions | null; budget?: number; prior?: PriorOptions | null }): KeywordSearch {
   const { scoring, decorate, prf } = o;
@@ -87,10 +89,17 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
       const need = Math.max(Math.min(offset + limit, MAX_RANKED) + 1, nav ? prior.depth : 0);
       // Free words only (phrases and authors already narrow the matches to few papers), ranked by relevance.
       const bounded = !opts.exhaustive && sort === 'relevance' && q.phrases.length === 0 && q.authors.length === 0;
-      const ranker = rankerFor(from, params, bounded);
+      // A long query (a title looked up, a claim) on a catalog of up to EXACT_UP_TO papers is scored over
+      // every match: the bounded stage's approximation cost 1.2 points of known-item MRR@10 at 75k papers
+      // (docs/search-quality.md), and scoring every match of a long OR costs ~0.6 µs a row (≤ 60 ms at 100k).
+      const exact = content.length > ALL_WORDS_UP_TO && scoring.docCount() <= EXACT_UP_TO;
+      const ranker = rankerFor(from, params, bounded && !exact);
+      const loose = exact ? rankerFor(from, params, bounded) : ranker;
       // A ranked list for fusion takes what the bounded stage proves or finds; a page the user can step
       // through needs every rank up to it, so too few candidates fall back to scoring every match.
       const rank: RankWords = (ws, wrap, n, atLeast, dropCommon, lean) => ranker(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon, lean);
+      // Feedback words are a refinement: their run stays within the stage's bounds.
+      const rankFeedback: RankWords = (ws, wrap, n, atLeast, dropCommon, lean) => loose(ws, wrap, n, opts.plain ? 0 : atLeast, dropCommon, lean);
       const wrap = (g: string) => toFtsMatch(q, { words: 'any', group: g })!;
       /** A ranked list without a meaningful count (any word of a long query): paged by `more` alone. */
       const uncounted = (ranked: Ranked[]): KeywordResult => ({ total: Math.min(ranked.length, need - 1), count: 'none', more: more(ranked.length), hits: finish(ranked.slice(offset, offset + limit)) });
@@ -108,7 +117,7 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
         return { total: all.length, count: 'every-word', more: more(ranked.length), hits: finish(ranked.slice(offset, offset + limit)) };
       }
       // Feedback only for long, ranked queries: short ones are precise already and should stay fast.
-      if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) return uncounted(rankWithFeedback(db, prf, rank, q, new Set(content), need));
+      if (prf && sort === 'relevance' && content.length > ALL_WORDS_UP_TO && q.phrases.length === 0) return uncounted(rankWithFeedback(db, prf, rank, q, new Set(content), need, rankFeedback));
       if (bounded && content.length > 1) return uncounted(rank(content, wrap, need, need));
       if (nav) {
         // One word or phrase: the prior re-ranks the top candidates, so they are read from the first.
