@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSearchService, defaultSplit, loadBeir, mrrAt, ndcgAt, openSearchIndex, parseQuery, words, type ChangeFeed, type IndexDoc, type PrfOptions } from '../src/search/index.ts';
 
-const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // --sample N: the first N judged queries only (a quick look at a large catalog).
 const sampleAt = process.argv.indexOf('--sample');
 const sample = sampleAt > 0 ? Number(process.argv[sampleAt + 1]) : Infinity;
+const dirs = process.argv.slice(2).filter((a, i) => !a.startsWith('--') && i + 2 !== sampleAt + 1);
 const base: PrfOptions = { docs: 5, terms: 10, weight: 0.2 };
 const settings: Array<[string, PrfOptions | null, boolean?]> = [
   ['rm3 (today)', base],
