@@ -3,6 +3,7 @@
  * parts register (index lag, digest queue depth) without knowing about prom-client's globals.
  * Each App owns its registry, so tests that build several servers in one process never collide.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -58,6 +59,35 @@ async function bounded<T>(read: () => T | Promise<T>): Promise<T | undefined> {
 /** Latency buckets tuned for a server whose pages answer in milliseconds. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Sampling interval of the event-loop delay monitor: a stall shorter than this is not seen. */
+export const EVENT_LOOP_RESOLUTION_MS = 10;
+
+/**
+ * `paperboy_event_loop_delay_seconds{quantile}`: how late this process's event loop ran its timers since
+ * the previous scrape (p50, p99 and the worst, `quantile="1"`), from `perf_hooks.monitorEventLoopDelay`.
+ * Search promises that indexing, training and embedding never hold the loop for more than ~50 ms at a
+ * time (issue 14); this is where an operator sees whether it keeps that promise. Each scrape starts a new
+ * window, so the worst stall between two scrapes is never averaged away.
+ */
+function eventLoopDelay(registry: Registry): void {
+  const h = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  h.enable(); // its timer is unref'd: it never keeps a process alive
+  new Gauge({
+    name: 'paperboy_event_loop_delay_seconds',
+    help: 'Event-loop delay since the previous scrape (quantile 1 is the worst stall), sampled every 10 ms',
+    labelNames: ['quantile'] as const,
+    registers: [registry],
+    collect() {
+      // No sample yet (a scrape right after start or after the last one): report 0, not NaN.
+      const at = (x: number) => (h.count > 0 && Number.isFinite(x) ? x / 1e9 : 0);
+      this.set({ quantile: '0.5' }, at(h.percentile(50)));
+      this.set({ quantile: '0.99' }, at(h.percentile(99)));
+      this.set({ quantile: '1' }, at(h.max));
+      h.reset();
+    },
+  });
+}
+
 /**
  * Create a registry with process metrics and the request/ingest instruments.
  * @example const m = createMetrics(); m.httpDuration.observe({ method: 'GET', route: '/', status_code: '200' }, 0.004)
@@ -65,6 +95,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5,
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'paperboy_' });
+  eventLoopDelay(registry);
   const httpDuration = new Histogram({
     name: 'paperboy_http_request_duration_seconds',
     help: 'HTTP request latency by route pattern and status',

@@ -29,7 +29,8 @@ export async function findPapers(db: Kysely<Database>, search: SearchService, re
     const paper = byId.get(hit.arxivId);
     return paper && !paper.hiddenAt ? [{ paper, hit }] : [];
   });
-  return { query: res.query, mode: res.mode, total: res.total, tookMs: res.tookMs, results };
+  const { hits: _hits, ...answer } = res;
+  return { ...answer, results };
 }
 
 /** Papers like `paper`, by the words of its title and abstract, loaded from the catalog. */

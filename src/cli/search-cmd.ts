@@ -2,6 +2,7 @@ import { createApp } from '../app.ts';
 import { AppError } from '../errors.ts';
 import { stripMarks, type SearchMode, type SortOrder } from '../search/index.ts';
 import { searchJson } from '../web/search-json.ts';
+import { countText } from '../web/views/search-count.ts';
 import type { Command } from './command.ts';
 
 const SORTS: SortOrder[] = ['relevance', 'date', 'upvotes'];
@@ -34,7 +35,8 @@ export const searchCmd: Command = {
       // --json is exactly what GET /api/search answers (same builder), so scripts can use either.
       out.data(searchJson(res, config.baseUrl), () =>
         [
-          `${res.total} results (${res.tookMs.toFixed(1)} ms, ${res.mode})`,
+          `${countText(res)} (${res.tookMs.toFixed(1)} ms, ${res.mode})`,
+          ...res.notes,
           ...res.results.map(({ paper, hit }, i) => `${String(i + 1).padStart(3)}. ${paper.arxivId.padEnd(16)} ${stripMarks(hit.titleMarked) || paper.title}`),
         ].join('\n'),
       );

@@ -11,6 +11,7 @@ export {
 export { openSearchIndex, type KeywordIndexOptions } from './keyword/keyword-index.ts';
 export { DEFAULT_WEIGHTS, type FieldWeights, type IndexDoc, type KeywordHit, type KeywordResult, type SearchIndex, type SearchOptions } from './keyword/types.ts';
 export { splitMarks, stripMarks } from './marks.ts';
+export { DEFAULT_PRIOR, type PriorOptions } from './keyword/prior.ts';
 export { contentWords, ftsQuote, hasText, MAX_QUERY_LENGTH, parseQuery, words, type ParsedQuery, type SortOrder } from './query.ts';
 export { STOP_WORDS } from './stop-words.ts';
 export type { PrfOptions } from './prf.ts';
@@ -18,4 +19,6 @@ export { weightedSum, reciprocalRankFusion } from './fusion.ts';
 export { createEmbedderProvider, LSA_DIM, type EmbedderProvider } from './embedders/factory.ts';
 export { embedWithLsa, trainLsa } from './embedders/lsa.ts';
 export { createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOptions } from './vectors/vector-index.ts';
-export { runEval, type EvalOptions, type EvalResult } from './eval/run-eval.ts';
+export { BASELINE, runEval, type EvalOptions, type EvalResult } from './eval/run-eval.ts';
+export { defaultSplit, loadBeir } from './eval/beir.ts';
+export { mrrAt, ndcgAt } from './eval/metrics.ts';

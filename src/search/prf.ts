@@ -19,6 +19,9 @@ export interface PrfOptions {
   terms: number;
   /** Weight of the expansion run in the final score (the original query keeps 1 − weight). */
   weight: number;
+  /** Skip feedback when the first run's best paper scores at least this many times the second's: the
+   * query already names one paper (a title looked up), and feedback words only blur it. 0 or absent: never skip. */
+  clearWinner?: number;
 }
 
 export const DEFAULT_PRF: PrfOptions = { docs: 5, terms: 10, weight: 0.2 };

@@ -22,6 +22,8 @@ export interface ParsedQuery {
   after: string | null;
   before: string | null;
   sort: SortOrder | null;
+  /** The words of a phrase whose quote was never closed (searched as a phrase to the end of the query), else null. */
+  unclosed: string[] | null;
 }
 
 export const MAX_QUERY_LENGTH = 2000;
@@ -40,7 +42,7 @@ export function parseQuery(input: string): ParsedQuery {
   if (input.length > MAX_QUERY_LENGTH) {
     throw new AppError('INVALID_QUERY', `the query is ${input.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
   }
-  const q: ParsedQuery = { terms: [], phrases: [], excluded: [], authors: [], categories: [], year: null, after: null, before: null, sort: null };
+  const q: ParsedQuery = { terms: [], phrases: [], excluded: [], authors: [], categories: [], year: null, after: null, before: null, sort: null, unclosed: null };
   // Tokens: optional sign, optional field:, then a quoted string (closed or not) or a bare run.
   const re = /([-+]?)(?:([a-z]+):)?(?:"([^"]*)"?|(\S+))/gi;
   for (const m of input.replace(/\0/g, ' ').matchAll(re)) {
@@ -48,6 +50,8 @@ export function parseQuery(input: string): ParsedQuery {
     const field = m[2]?.toLowerCase();
     const value = (m[3] ?? m[4] ?? '').trim();
     const quoted = m[3] !== undefined;
+    // `"graph neural` has one quote: the phrase runs to the end of the query (said back to the user).
+    const open = quoted && (m[0].match(/"/g)?.length ?? 0) === 1;
     if (!value) continue;
     switch (field) {
       case 'author':
@@ -83,8 +87,10 @@ export function parseQuery(input: string): ParsedQuery {
         const w = words(text);
         if (w.length === 0) continue;
         if (sign === '-') q.excluded.push(...w);
-        else if (quoted && w.length > 1) q.phrases.push(w);
-        else q.terms.push(...w);
+        else if (quoted && w.length > 1) {
+          q.phrases.push(w);
+          if (open) q.unclosed = w.slice(0, 16);
+        } else q.terms.push(...w);
       }
     }
   }
@@ -92,6 +98,14 @@ export function parseQuery(input: string): ParsedQuery {
   q.phrases = q.phrases.slice(0, 16).map((p) => p.slice(0, 16));
   q.excluded = q.excluded.slice(0, 16);
   return q;
+}
+
+/** The query with its unclosed phrase read as plain words (the fallback when the phrase matches nothing). */
+export function withoutUnclosedPhrase(q: ParsedQuery): ParsedQuery {
+  const open = q.unclosed;
+  if (!open) return q;
+  const i = q.phrases.findIndex((p) => p.length === open.length && p.every((w, k) => w === open[k]));
+  return { ...q, phrases: q.phrases.filter((_, k) => k !== i), terms: [...q.terms, ...open].slice(0, MAX_TERMS), unclosed: null };
 }
 
 /** The query's content words: what ranking works with. */

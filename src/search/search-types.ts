@@ -5,8 +5,9 @@
 import type { Logger } from 'pino';
 import type { EmbedderProvider } from './embedders/factory.ts';
 import type { PrfOptions } from './prf.ts';
+import type { PriorOptions } from './keyword/prior.ts';
 import type { ParsedQuery, SortOrder } from './query.ts';
-import type { FieldWeights, IndexDoc, KeywordHit, SearchIndex } from './keyword/types.ts';
+import type { CountKind, FieldWeights, IndexDoc, KeywordHit, SearchIndex } from './keyword/types.ts';
 import type { VectorIndex, VectorIndexOptions } from './vectors/vector-index.ts';
 import type { QueryPool } from './pool/query-pool.ts';
 
@@ -38,7 +39,13 @@ export interface SearchResponse {
   query: ParsedQuery;
   /** The mode that answered: a text-less query (filters only) or a date/upvote sort is a keyword listing. */
   mode: SearchMode;
+  /** A count of matches when `count` says what it counts ('all', 'every-word'); with 'none', only how far the ranked list was read. */
   total: number;
+  count: CountKind;
+  /** A next page exists (results beyond offset + limit, within the first 1,000). */
+  more: boolean;
+  /** How the query was read, said back to the user (e.g. an unclosed quote); usually empty. */
+  notes: string[];
   hits: KeywordHit[];
   tookMs: number;
 }
@@ -105,6 +112,8 @@ export interface SearchServiceOptions {
   embedder?: EmbedderProvider | undefined;
   weights?: FieldWeights;
   prf?: PrfOptions | null;
+  /** The community prior for short, navigational queries (keyword/prior.ts); null turns it off. */
+  prior?: PriorOptions | null;
   hybridWeight?: number;
   /** The in-memory vector index's options (default `vectorIndexFor(dim)`); ignored when `components.vectorIndex` is given. */
   vectorIndex?: VectorIndexOptions;

@@ -37,7 +37,7 @@ function defaultComponents(opts: SearchServiceOptions): SearchComponents {
   // The service builds an outgrown exact index's graph itself, in steps (served-vectors.ts).
   const options = (dim: number): VectorIndexOptions => ({ ...(opts.vectorIndex ?? vectorIndexFor(dim)), autoSwitch: false });
   return {
-    openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf }),
+    openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf, prior: opts.prior }),
     vectorIndex: { create: (dim, expected) => createVectorIndex(dim, options(dim), expected), load: (file, dim) => loadVectorIndex(file, options(dim)) },
   };
 }

@@ -12,7 +12,11 @@ import { marked } from './views/search.ts';
  */
 export function searchJson(res: PaperSearchResult, baseUrl: string) {
   return {
+    // `total` counts matches only when total_kind is 'all' or 'every-word' (docs/search-quality.md, "Counts and pages").
     total: res.total,
+    total_kind: res.count,
+    has_more: res.more,
+    notes: res.notes,
     took_ms: Math.round(res.tookMs * 100) / 100,
     mode: res.mode,
     query: res.query,

@@ -2,8 +2,8 @@
  * What huggingface_hub's own `TestPaperApi` (tests/test_hf_api.py) checks against huggingface.co, checked
  * here against Paperboy loaded with real archive files, through the requests the client sends and the
  * way its `PaperInfo`/`User`/`Organization` read the answers (mirrored in `paperInfo` below from
- * src/huggingface_hub/hf_api.py). Left out: the linked-models test (Hub-only) and the "llama" ranking
- * test (search quality, docs/search-quality.md).
+ * src/huggingface_hub/hf_api.py). Left out: the linked-models test (Hub-only). The "llama" ranking test
+ * holds through the community prior for short queries (docs/search-quality.md, "The community prior").
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -73,6 +73,20 @@ describeEngines('huggingface_hub TestPaperApi, against Paperboy with the HF arch
 
   it('list_papers(query="llama", limit=2) answers exactly two papers', async () => {
     assert.equal((await list('/api/papers/search?q=llama&limit=2')).length, 2);
+  });
+
+  it('list_papers(query="llama") has "The Llama 3 Herd of Models" on its first page, as on huggingface.co', async () => {
+    const titles = (await list('/api/papers/search?q=llama')).map((p) => p.title);
+    // The fixture's catalog holds 16 papers with the word; the full archive (9.9k papers) ranked it 41st
+    // without the prior (docs/search-quality.md). Here it must lead the page, not merely be on it.
+    assert.ok(titles.length > 10 && titles.length <= 20, `${titles.length} papers`);
+    assert.ok(titles.slice(0, 3).includes('The Llama 3 Herd of Models'), titles.join('\n'));
+    // The results page and /api/search rank the same way (relevance first, then the prior).
+    const page = await get('/search?q=llama');
+    assert.match(page.body, /The <mark>Llama<\/mark> 3 Herd of Models/);
+    // sort=relevance stays relevance-first: every hit still says "llama".
+    const api = (await get('/api/search?q=llama&limit=20')).json() as Json;
+    for (const h of api.hits) assert.match(`${h.paper.title} ${h.paper.summary}`, /llama/i);
   });
 
   it('list_papers() without a query lists papers, newest first', async () => {

@@ -136,5 +136,6 @@ describe('operations and API conventions', () => {
     assert.match(m.body, /paperboy_search_duration_seconds_count\{mode="keyword"\} 1/);
     assert.match(m.body, /paperboy_search_index_lag 0/);
     assert.match(m.body, /paperboy_search_vectors_pending 0/);
+    assert.match(m.body, /paperboy_event_loop_delay_seconds\{quantile="0\.99"\} [\d.e+-]+/);
   });
 });

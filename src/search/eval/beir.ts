@@ -12,6 +12,9 @@ export interface BeirDoc {
   id: string;
   title: string;
   text: string;
+  /** Our extension for sets where the community's signal matters (the navigational set): upvotes and day. */
+  upvotes?: number;
+  published?: string;
 }
 
 export interface BeirSet {
@@ -48,6 +51,20 @@ function findFile(dir: string, ...names: string[]): string {
 }
 
 /**
+ * The split to judge when none is named: the folder's only one (SciFact: train; the known-item sets: dev),
+ * else dev, else train — never test by default, so tuning cannot touch a held-out split by accident.
+ */
+export function defaultSplit(dir: string): string | null {
+  try {
+    const splits = fs.readdirSync(path.join(dir, 'qrels')).filter((n) => n.endsWith('.tsv')).map((n) => n.slice(0, -4));
+    if (splits.length === 1) return splits[0]!;
+    return ['dev', 'train'].find((s) => splits.includes(s)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * @example const set = await loadBeir('../shared/eval/scifact', 'train')
  */
 export async function loadBeir(dir: string, split: string): Promise<BeirSet> {
@@ -62,11 +79,19 @@ export async function loadBeir(dir: string, split: string): Promise<BeirSet> {
     if (required || v !== undefined) throw bad(file, line, `field ${k} must be a string`);
     return '';
   };
-  const corpus = await readJsonl(corpusFile, (o, line) => ({
-    id: str(o, '_id', corpusFile, line, true),
-    title: str(o, 'title', corpusFile, line, false),
-    text: str(o, 'text', corpusFile, line, false),
-  }));
+  const corpus = await readJsonl(corpusFile, (o, line): BeirDoc => {
+    const doc: BeirDoc = { id: str(o, '_id', corpusFile, line, true), title: str(o, 'title', corpusFile, line, false), text: str(o, 'text', corpusFile, line, false) };
+    if (o.upvotes !== undefined) {
+      if (!Number.isInteger(o.upvotes) || (o.upvotes as number) < 0) throw bad(corpusFile, line, 'field upvotes must be a whole number ≥ 0');
+      doc.upvotes = o.upvotes as number;
+    }
+    if (o.published !== undefined) {
+      const p = str(o, 'published', corpusFile, line, false);
+      if (!/^\d{4}-\d{2}-\d{2}/.test(p)) throw bad(corpusFile, line, 'field published must be a date YYYY-MM-DD');
+      doc.published = p.slice(0, 10);
+    }
+    return doc;
+  });
   const queries = new Map(
     (await readJsonl(queriesFile, (o, line) => [str(o, '_id', queriesFile, line, true), str(o, 'text', queriesFile, line, true)] as const)),
   );

@@ -14,16 +14,18 @@ const FEEDBACK_TEXT_CAP = 10_000;
 export type RankWords = (words: string[], wrap: (group: string) => string, n: number, atLeast: number, dropCommon?: boolean, lean?: boolean) => Ranked[];
 
 /** The top `need` papers for `q` after feedback from its first run's top `prf.docs`. */
-export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: RankWords, q: ParsedQuery, queryWords: Set<string>, need: number): Ranked[] {
+export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: RankWords, q: ParsedQuery, queryWords: Set<string>, need: number, rankSecond: RankWords = rank): Ranked[] {
   const depth = Math.max(need, 200);
   const first = rank([...queryWords], (g) => toFtsMatch(q, { words: 'any', group: g })!, depth, need);
+  // A clear winner (a known item): the feedback run would only pull its neighbours up beside it.
+  if (prf.clearWinner && first.length > 1 && first[0]!.score >= prf.clearWinner * first[1]!.score) return first;
   const fbDocs = first.slice(0, prf.docs);
   const texts = db.prepare(`SELECT rowid AS id, substr(title || ' ' || abstract, 1, ${FEEDBACK_TEXT_CAP}) AS text FROM fts WHERE rowid IN (${fbDocs.map(() => '?').join(',')})`).all(...fbDocs.map((d) => d.id)) as Array<{ id: number; text: string }>;
   const byId = new Map(texts.map((t) => [t.id, t.text]));
   const terms = expansionTerms(fbDocs.map((d) => ({ text: byId.get(d.id) ?? '', score: d.score })), queryWords, prf.terms);
   if (terms.length === 0) return first;
   // Feedback is a refinement: on a large catalog its common words are ranked within the stage's bounds only.
-  const second = rank(terms, (g) => g, depth, 0, true);
+  const second = rankSecond(terms, (g) => g, depth, 0, true);
   const max1 = first[0]?.score || 1;
   const max2 = second[0]?.score || 1;
   const fused = new Map<number, Ranked>();

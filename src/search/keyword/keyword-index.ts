@@ -12,6 +12,7 @@ import { createVectorStore } from '../vectors/vector-store.ts';
 import { createDocumentWriter } from './documents.ts';
 import { filterIds } from './filters.ts';
 import { createHighlighter, type Decorate } from './highlight.ts';
+import { DEFAULT_PRIOR, type PriorOptions } from './prior.ts';
 import { createKeywordSearch, type KeywordSearch } from './ranking.ts';
 import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
@@ -23,6 +24,8 @@ export interface KeywordIndexOptions {
   weights?: FieldWeights;
   /** Pseudo-relevance feedback for long queries; null turns it off. */
   prf?: PrfOptions | null;
+  /** The community prior for short, navigational queries (prior.ts); null turns it off. */
+  prior?: PriorOptions | null;
   rank?: RankChoice;
   /** Postings up to which every match is scored (the bounded stage's budget). */
   budget?: number;
@@ -45,7 +48,8 @@ export function wireKeyword(db: SQLite.Database, file: string, opts: KeywordInde
   const scoring = createScoring(db, { ranking, weights: opts.weights ?? DEFAULT_WEIGHTS, terms: () => terms });
   terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
   const decorate = createHighlighter(db);
-  const keyword = createKeywordSearch(db, { scoring, decorate, prf: opts.prf === undefined ? DEFAULT_PRF : opts.prf, budget });
+  const prior = opts.prior === undefined ? DEFAULT_PRIOR : opts.prior;
+  const keyword = createKeywordSearch(db, { scoring, decorate, prf: opts.prf === undefined ? DEFAULT_PRF : opts.prf, budget, prior });
   return { ranking, scoring, terms, decorate, keyword };
 }
 

@@ -46,9 +46,20 @@ export interface KeywordHit {
   snippetMarked: string;
 }
 
+/**
+ * What a result's `total` counts: 'all' — every paper matching the query (one word, phrases, authors,
+ * every word of a short query sorted by date, or filters alone); 'every-word' — the papers holding every
+ * word of a short query (the list goes on with papers holding some of them); 'none' — nothing meaningful
+ * (any word of a long query, nearest by meaning): `total` is then only how far the ranked list was read.
+ */
+export type CountKind = 'all' | 'every-word' | 'none';
+
 export interface KeywordResult {
   hits: KeywordHit[];
   total: number;
+  count: CountKind;
+  /** A next page exists (within the first 1,000 results). */
+  more: boolean;
 }
 
 /** A hit before its text is looked up: what ranking produces. */

@@ -3,6 +3,7 @@
  * meaning) combined by a max-normalized weighted sum (or reciprocal-rank fusion), one highlighted page.
  */
 import { reciprocalRankFusion, weightedSum } from '../fusion.ts';
+import { MAX_RANKED } from '../keyword/ranking.ts';
 import type { VectorIndex } from '../vectors/vector-index.ts';
 import type { ModeAnswer, ModeInput } from './keyword.ts';
 import { nearest } from './nearest.ts';
@@ -18,13 +19,15 @@ export interface HybridOptions {
 }
 
 export async function searchHybrid(reader: KeywordReader, vectors: VectorIndex, qv: Float32Array, i: ModeInput, o: HybridOptions): Promise<ModeAnswer> {
-  const need = Math.min(i.offset + i.limit, 1000);
-  const depth = Math.max(need, FUSION_DEPTH);
+  const end = Math.min(i.offset + i.limit, MAX_RANKED);
+  // Each side is read one deeper than the page, so a later page fuses lists as deep as it needs.
+  const depth = Math.max(end + 1, FUSION_DEPTH);
   const [kw, sem] = await Promise.all([reader.search(i.query, { limit: depth, plain: true, candidates: true }), nearest(reader, vectors, qv, i.query, depth)]);
   const kwList = kw.hits.map((h) => ({ key: String(h.id), score: h.score }));
   const semList = sem.map((h) => ({ key: String(h.id), score: h.score }));
   const fused = o.fusion === 'rrf' ? reciprocalRankFusion([kwList, semList]) : weightedSum(kwList, semList, o.weight);
-  const page = fused.slice(i.offset, i.offset + i.limit).map((h) => ({ id: Number(h.key), score: h.score }));
-  // The fused candidates are what hybrid can page through (counting every keyword match would cost more than the search).
-  return { query: i.query, mode: 'hybrid', total: fused.length, hits: await reader.decorate(i.query, page) };
+  const page = fused.slice(i.offset, end).map((h) => ({ id: Number(h.key), score: h.score }));
+  // No count: the fused list mixes matches with neighbours by meaning (counting every keyword match would
+  // cost more than the search and say nothing about the second half). Paged by `more`.
+  return { query: i.query, mode: 'hybrid', total: Math.min(fused.length, end), count: 'none', more: fused.length > end && end < MAX_RANKED, notes: [], hits: await reader.decorate(i.query, page) };
 }

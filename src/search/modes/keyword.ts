@@ -17,6 +17,6 @@ export interface ModeInput {
 export type ModeAnswer = Omit<SearchResponse, 'tookMs'>;
 
 export async function searchKeyword(reader: KeywordReader, i: ModeInput): Promise<ModeAnswer> {
-  const { hits, total } = await reader.search(i.query, { limit: i.limit, offset: i.offset, sort: i.sort, plain: i.bare });
-  return { query: i.query, mode: 'keyword', total, hits };
+  const { hits, total, count, more } = await reader.search(i.query, { limit: i.limit, offset: i.offset, sort: i.sort, plain: i.bare });
+  return { query: i.query, mode: 'keyword', total, count, more, notes: [], hits };
 }

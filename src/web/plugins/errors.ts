@@ -55,6 +55,13 @@ const GENERIC: Partial<Record<ErrorCode, string>> = {
   INVALID_URL: 'The URL cannot be decoded: it holds a malformed percent-encoding.',
 };
 
+/** Ajv says "must be equal to one of the allowed values" without them: name them (`mode=psychic` → keyword, semantic, hybrid). */
+function withAllowedValues(message: string, validation: unknown): string {
+  if (!Array.isArray(validation)) return message;
+  const allowed = validation.flatMap((v: { keyword?: string; params?: { allowedValues?: unknown[] } }) => (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues) ? [v.params.allowedValues.map(String).join(', ')] : []));
+  return allowed.length ? `${message}: ${allowed.join('; ')}` : message;
+}
+
 /** Any thrown value as the catalogue entry it answers with. */
 export function classify(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -68,7 +75,7 @@ export function classify(err: unknown): AppError {
   else code = 'INTERNAL';
   // Fastify's own messages for these quote the raw URL back: ours say what is wrong instead.
   const message = code === 'INTERNAL' || code === 'INVALID_URL' || code === 'URI_TOO_LONG' ? GENERIC[code]! : (e.message || GENERIC[code] || http.STATUS_CODES[ERROR_CODES[code]]!);
-  return new AppError(code, message, { cause: err });
+  return new AppError(code, withAllowedValues(message, e.validation), { cause: err });
 }
 
 /** Whether an answer to this request should be JSON rather than an HTML page. */

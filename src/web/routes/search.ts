@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { viewerOf } from '../viewer.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, type SearchMode, type SortOrder } from '../../search/index.ts';
+import { DEFAULT_MODE, hasText, MAX_QUERY_LENGTH, SEARCH_MODES, type SearchMode, type SortOrder } from '../../search/index.ts';
 import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.ts';
 import { errorSchema } from '../error-schema.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
@@ -15,7 +15,9 @@ import { pageNumber } from './pages.ts';
 const PAGE_SIZE = 20;
 const q = { type: 'string', maxLength: MAX_QUERY_LENGTH } as const;
 const sort = { type: 'string', enum: ['relevance', 'date', 'upvotes'] } as const;
-const mode = { type: 'string', enum: ['keyword', 'semantic', 'hybrid'] } as const;
+const mode = { type: 'string', enum: SEARCH_MODES } as const;
+const SORTS: SortOrder[] = ['relevance', 'date', 'upvotes'];
+const MODE_NAMES: Record<SearchMode, string> = { keyword: 'Keywords', hybrid: 'Keywords + meaning', semantic: 'Meaning' };
 
 /** Filters given as separate parameters join the query as the query language's own fields. */
 function withFilters(text: string, cat?: string): string {
@@ -26,18 +28,24 @@ function withFilters(text: string, cat?: string): string {
 export const searchRoutes: FastifyPluginAsync = async (server) => {
   const app = server.app;
 
-  server.get<{ Querystring: { q?: string; sort?: SortOrder; cat?: string; p?: string; mode?: SearchMode } }>(
+  server.get<{ Querystring: { q?: string; sort?: string; cat?: string; p?: string; mode?: string } }>(
     '/search',
-    { schema: { hide: true, querystring: { type: 'object', properties: { q, sort, mode, cat: { type: 'string', maxLength: 40 }, p: { type: 'string', maxLength: 10 } } } } },
+    // mode and sort are checked below, not by the schema: a page answers a bad value with its results and a word about it, not an error page.
+    { schema: { hide: true, querystring: { type: 'object', properties: { q, sort: { type: 'string', maxLength: 40 }, mode: { type: 'string', maxLength: 40 }, cat: { type: 'string', maxLength: 40 }, p: { type: 'string', maxLength: 10 } } } } },
     async (req, reply) => {
       const text = (req.query.q ?? '').trim();
       const page = Math.max(1, pageNumber(req.query.p, 1));
-      const s = req.query.sort ?? 'relevance';
       const cat = req.query.cat ?? '';
-      const mode = req.query.mode ?? DEFAULT_MODE;
+      const unknown: string[] = [];
+      const askedMode = req.query.mode;
+      const mode: SearchMode = askedMode === undefined || askedMode === '' ? DEFAULT_MODE : SEARCH_MODES.includes(askedMode as SearchMode) ? (askedMode as SearchMode) : DEFAULT_MODE;
+      if (askedMode && mode !== askedMode) unknown.push(`There is no search mode “${askedMode.slice(0, 40)}”; choose ${SEARCH_MODES.map((m) => MODE_NAMES[m]).join(', ')}. These are ${MODE_NAMES[mode]} results.`);
+      const askedSort = req.query.sort;
+      const s: SortOrder = askedSort && SORTS.includes(askedSort as SortOrder) ? (askedSort as SortOrder) : 'relevance';
+      if (askedSort && s !== askedSort) unknown.push(`There is no sort order “${askedSort.slice(0, 40)}”; choose relevance, date or upvotes. These are sorted by relevance.`);
       const find = (m: SearchMode) => app.catalog.search({ q: withFilters(text, cat), sort: s, mode: m, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
       let result = null;
-      let notice: string | undefined;
+      let notice: string | undefined = unknown.length ? unknown.join(' ') : undefined;
       if (text || cat) {
         try {
           result = await find(mode);
@@ -46,7 +54,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
           if (!(e instanceof AppError && e.code === 'INDEX_NOT_READY')) throw e;
           result = await find('keyword');
         }
-        if (result.mode !== mode && s === 'relevance' && hasText(result.query)) notice = `Search by meaning is not available on this server yet, so these are keyword matches.`;
+        if (result.mode !== mode && s === 'relevance' && hasText(result.query)) notice = [notice, `Search by meaning is not available on this server yet, so these are keyword matches.`].filter(Boolean).join(' ');
       }
       const head = text ? feedLinks(FEEDS.search(text)) : undefined;
       const viewer = await viewerOf(req, reply, result?.results.map((r) => r.paper) ?? []);
@@ -102,9 +110,12 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
         response: {
           200: {
             type: 'object',
-            required: ['total', 'took_ms', 'mode', 'hits'],
+            required: ['total', 'total_kind', 'has_more', 'took_ms', 'mode', 'hits'],
             properties: {
-              total: { type: 'integer' },
+              total: { type: 'integer', description: 'A count of matches when total_kind is all or every-word; with none, only how far the ranked list was read' },
+              total_kind: { type: 'string', enum: ['all', 'every-word', 'none'], description: 'all: every matching paper; every-word: papers with every word of a short query (more results with some words follow); none: no meaningful count (long queries, meaning)' },
+              has_more: { type: 'boolean', description: 'a next page exists (offset + limit; the first 1,000 results can be paged through)' },
+              notes: { type: 'array', items: { type: 'string' }, description: 'how the query was read, e.g. an unclosed quote' },
               took_ms: { type: 'number' },
               mode: { type: 'string' },
               query: { type: 'object', additionalProperties: true },
