@@ -44,6 +44,7 @@ if (files.length === 0) throw new Error(`${dir}: no .jsonl(.gz) files`);
 for (const f of files) {
   for await (const ev of readLines(path.join(dir, f))) {
     if (ev.kind === 'error') throw new Error(`${f}:${ev.line}: ${ev.reason}`);
+    if (ev.kind === 'long') throw new Error(`${f}:${ev.line}: a line of ${ev.bytes} bytes is over the reader's limit`);
     if (!ev.text.trim()) continue;
     const o = JSON.parse(ev.text) as Record<string, unknown>;
     const p = { id: clean(o.id), title: clean(o.title), abstract: clean(o.abstract) };
