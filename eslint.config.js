@@ -53,7 +53,6 @@ export default tseslint.config(
     // Where answers and exit codes come from: failures a person can cause are catalogue errors
     // (AppError with a code from src/errors.ts); `new Error` is for programming errors only, marked so.
     files: ['src/**/*.ts'],
-    ignores: ['src/search/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

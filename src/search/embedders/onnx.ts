@@ -158,6 +158,7 @@ function readConfig(dir: string): Record<string, unknown> {
   const file = path.join(dir, 'config.json');
   try {
     const c = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    // eslint-disable-next-line no-restricted-syntax -- wrapped below into CONFIG_INVALID naming the file
     if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new Error('not a JSON object');
     return c as Record<string, unknown>;
   } catch (e) {
@@ -268,7 +269,7 @@ async function fetchSmallFiles(model: string, folder: string): Promise<void> {
     if (!res.ok) {
       await res.body?.cancel();
       if (!required && (res.status === 404 || res.status === 401)) return undefined;
-      throw new Error(`HTTP ${res.status} for ${url}`);
+      throw new AppError('EMBEDDER_FAILED', `Downloading the model file ${file} failed: HTTP ${res.status} for ${url}`);
     }
     const text = await res.text();
     fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });

@@ -2,6 +2,7 @@
  * How a statement scores papers: the relevance expression (pb_bm25 with cached idfs, or FTS5's bm25()),
  * its parameters, document frequencies for the bounded stage, and the row count they depend on.
  */
+import { AppError } from '../../errors.ts';
 import type SQLite from 'better-sqlite3';
 import { fts5Idf } from '../keyword-stage.ts';
 import { idfArgument, loadRankExtension } from '../native-rank.ts';
@@ -31,7 +32,7 @@ export interface Scoring {
 /** Load the ranking function `choice` asks for into `db` (pb_bm25 when it can, unless told otherwise). */
 export function chooseRanking(db: SQLite.Database, choice: RankChoice): Ranking {
   const loaded = choice === 'bm25' ? ({ ok: false, why: 'FTS5 bm25() chosen' } as const) : loadRankExtension(db);
-  if (choice === 'native' && !loaded.ok) throw new Error(`search index: the native ranking function is required but ${loaded.why}`);
+  if (choice === 'native' && !loaded.ok) throw new AppError('CONFIG_INVALID', `search index: the native ranking function is required but ${loaded.why}`);
   return loaded.ok ? { fn: 'pb_bm25' } : { fn: 'bm25', why: loaded.why };
 }
 

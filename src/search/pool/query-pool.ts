@@ -161,11 +161,13 @@ export function createQueryPool(o: QueryPoolOptions): QueryPool {
     }),
     async stall(i, ms) {
       const t = threads[i];
+      // eslint-disable-next-line no-restricted-syntax -- programming error: callers pick a thread that is ready
       if (!t?.ready) throw new Error(`query thread ${i} is not running`);
       await send(t, { id: nextId++, op: 'stall', ms });
     },
     async kill(i) {
       const t = threads[i];
+      // eslint-disable-next-line no-restricted-syntax -- programming error: an index out of range
       if (!t) throw new Error(`query thread ${i} is not running`);
       await t.worker.terminate();
     },

@@ -10,6 +10,7 @@ import type { KeywordIndexOptions } from '../keyword/keyword-index.ts';
 import type { ThreadCall, ThreadReply } from './protocol.ts';
 
 export function serveQueries(port: MessagePort | null, options: KeywordIndexOptions): void {
+  // eslint-disable-next-line no-restricted-syntax -- programming error: this module is a worker's entry
   if (!port) throw new Error('a query thread runs inside a worker');
   let open: { gen: number; file: string; reader: KeywordFileReader } | null = null;
   const readerFor = (gen: number, file: string): KeywordFileReader => {

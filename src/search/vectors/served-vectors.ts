@@ -117,6 +117,7 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
     async ensure(e) {
       if (!vectors || vectorsOf !== e.id) {
         const v = await load(e);
+        // eslint-disable-next-line no-restricted-syntax -- programming error: the build's own index vanished under it
         if (!v) throw new Error('the vector index was dropped while it was being built');
         vectors = v;
         vectorsOf = e.id;

@@ -3,6 +3,8 @@
  * front of them (exact scan or HNSW, optionally quantized or Matryoshka-truncated), and an exact
  * re-rank of the short list, so reported scores are always true dot products.
  */
+/* eslint-disable no-restricted-syntax -- the throws below check arguments from our own callers (programming errors);
+   a damaged saved index is caught by served-vectors.ts, which moves it aside and rebuilds it from the stored vectors. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
