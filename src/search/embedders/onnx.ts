@@ -269,7 +269,7 @@ async function fetchSmallFiles(model: string, folder: string): Promise<void> {
     if (!res.ok) {
       await res.body?.cancel();
       if (!required && (res.status === 404 || res.status === 401)) return undefined;
-      throw new AppError('EMBEDDER_FAILED', `Downloading the model file ${file} failed: HTTP ${res.status} for ${url}`);
+      throw new AppError('EMBEDDER_FAILED', `HTTP ${res.status} for ${url}`);
     }
     const text = await res.text();
     fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
