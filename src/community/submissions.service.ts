@@ -12,6 +12,7 @@ import type { PaperInput } from '../catalog/paper.ts';
 import { upsertPapers } from '../catalog/papers.repo.ts';
 import { AppError } from '../errors.ts';
 import { fetchArxivIds } from '../ingest/arxiv-api.ts';
+import { checkLimits } from '../ingest/limits.ts';
 import type { HttpClient } from '../ingest/http-client.ts';
 import type { Store } from '../store/db.ts';
 import { assertCanWrite } from './votes.service.ts';
@@ -62,6 +63,10 @@ export function createSubmissions(o: { store: Store; config: Config; http: () =>
           else if (item.kind === 'reject') throw refuse(`arXiv does not know ${id} (${item.reason.replace(/^arXiv API: /, '')}).`, { id });
         }
         if (!paper) throw refuse(`arXiv returned nothing for ${id}.`, { id });
+        // The same per-field limits as every ingest source (src/ingest/limits.ts): a record arXiv answers
+        // with must still fit what the catalog stores.
+        const over = checkLimits(paper);
+        if (over) throw refuse(`arXiv:${id} cannot be stored: its ${over}.`, { id });
         publishedAt = paper.publishedAt ?? null;
         title = paper.title;
       }

@@ -41,6 +41,22 @@ describeEngines('submitting papers through the arXiv API adapter', (ctx) => {
     assert.match(form.body, /value="not a paper"/);
   });
 
+  it('a record over the ingest limits (a 2,200-character title from arXiv) is refused with the limit named; nothing is stored', async () => {
+    const huge = await startFakeServer((req, n) => {
+      const r = arxivApi(req, n);
+      return { ...r, body: r.body?.replace(/(<entry>[\s\S]*?<title>)[^<]*/, `$1${'Long title '.repeat(200)}`) };
+    });
+    try {
+      const s = createSubmissions({ store: ctx.store, config: loadConfig({ SUBMIT_MAX_AGE_DAYS: '3000', ARXIV_API_URL: `${huge.origin}/api/query` }), http: () => createHttpClient({ delayMs: 0 }) });
+      const user = (await community(t.app).signIn.ensureUser('limits-submitter@example.org')).user;
+      await assert.rejects(s.submit(user, '2503.12229'), (e) => isAppError(e, 'SUBMISSION_REFUSED') && /cannot be stored: its title is [\d,]+ characters, over the limit of 1,000/.test(e.message));
+      assert.deepEqual(await s.byUser(user.id, 10), []);
+      assert.equal((await t.server.inject({ url: '/api/papers/2503.12229' })).statusCode, 404);
+    } finally {
+      await huge.close();
+    }
+  });
+
   it('a submission goes on today’s list "submitted by" its member; no duplicates; a daily cap', async () => {
     const c = await signInByLink(t.server, t.smtp, 'second-submitter@example.org');
     await c.post('/settings/profile', { name: 'Sub Mitter', handle: 'submitter2', bio: '', avatarUrl: '', links: '' });
