@@ -72,11 +72,14 @@ describe('navigating the lists in Chromium', { skip: skip ?? false }, () => {
     await page.goto(`${base}/papers?date=2024-05-27`);
     const author = page.locator('article.card p.authors a.author').first();
     const name = ((await author.textContent()) ?? '').trim();
-    await Promise.all([page.waitForURL(/\/search\?q=author/), author.click()]);
-    assert.equal(await page.locator('input[name=q]').count(), 1, 'one search box on the search page');
-    assert.equal(await page.locator('header form.search').count(), 0);
+    // Author names link to the author's page (/authors/<name>, docs/community.md); the search by author is one click on.
+    await Promise.all([page.waitForURL(/\/authors\//), author.click()]);
     assert.ok((await cards(page)) > 0, `papers by ${name}`);
     for (const text of await page.locator('article.card p.authors').allTextContents()) assert.ok(text.includes(name) || text.includes('et al.'), text);
+    await page.goto(`${base}/search?q=${encodeURIComponent(`author:"${name}"`)}&sort=date`);
+    assert.equal(await page.locator('input[name=q]').count(), 1, 'one search box on the search page');
+    assert.equal(await page.locator('header form.search').count(), 0);
+    assert.ok((await cards(page)) > 0, `the author search finds papers by ${name}`);
     await page.goto(`${base}/papers?date=2024-05-27`);
     assert.equal(await page.locator('input[name=q]').count(), 1, 'the header box on other pages');
     await page.close();

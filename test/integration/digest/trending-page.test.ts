@@ -45,9 +45,16 @@ describeEngines('trending page', (ctx) => {
     for (const u of voters) await c.votes.vote(u, '2608.00006', 'up');
     await c.comments.add(voters[0]!, '2608.00006', 'Weather models finally trending.');
     await c.counts.foldOnce();
-    const r = await t.server.inject('/trending');
-    // 0 imported + 3 local upvotes, 1 local comment, new on the reference day: 3 + 2 + 1 = 6.
-    assert.match(r.body, /Why it is trending: 3 upvotes \+ 2 × 1 comment \+ 1 = 6, new today \(× 1\) → 6/);
+    // 0 imported + 3 local upvotes, 1 local comment, new on the reference day: 3 + 2 + 1 = 6. The ranking is
+    // cached by the catalog's change sequence, read at most every 250 ms (seq-cache.ts): poll with a deadline.
+    const why = /Why it is trending: 3 upvotes \+ 2 × 1 comment \+ 1 = 6, new today \(× 1\) → 6/;
+    const deadline = Date.now() + 5000;
+    let body = (await t.server.inject('/trending')).body;
+    while (!why.test(body) && Date.now() < deadline) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      body = (await t.server.inject('/trending')).body;
+    }
+    assert.match(body, why);
     const api = (await t.server.inject('/api/trending?limit=10')).json();
     const item = api.items.find((i: { paper: { id: string } }) => i.paper.id === '2608.00006');
     assert.equal(item.score, 6);
