@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.ts';
 import { readHfDaily } from '../../src/ingest/hf-daily.ts';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { buildServer } from '../../src/web/server.ts';
-import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { browserSkipReason, launchBrowser, watchCsp } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 const skip = browserSkipReason();
@@ -45,15 +45,7 @@ describe('Content-Security-Policy in Chromium', { skip: skip ?? false }, () => {
     const id = (await app.store.db.selectFrom('papers').select('arxiv_id').limit(1).executeTakeFirstOrThrow()).arxiv_id;
     for (const url of ['/', `/papers/${id}`, '/search?q=diffusion', '/feeds', '/nope', '/docs/static/index.html']) {
       const page = await browser.newPage();
-      const violations: string[] = [];
-      page.on('console', (m) => {
-        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-      });
-      await page.addInitScript(() => {
-        const w = globalThis as unknown as { __csp: string[]; addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void };
-        w.__csp = [];
-        w.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-      });
+      const violations = await watchCsp(page);
       const res = await page.goto(`${base}${url}`);
       assert.ok(res, url);
       if (url.startsWith('/papers/')) {
@@ -61,8 +53,7 @@ describe('Content-Security-Policy in Chromium', { skip: skip ?? false }, () => {
         await page.locator('section.similar ul li a, section.similar p.muted').first().waitFor({ timeout: 10_000 });
       }
       if (url.startsWith('/docs')) await page.locator('.swagger-ui .info').first().waitFor({ timeout: 10_000 });
-      const reported = await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp);
-      assert.deepEqual([...violations, ...reported], [], `${url}: CSP violations`);
+      assert.deepEqual(await violations(), [], `${url}: CSP violations`);
       await page.close();
     }
   });
