@@ -7,6 +7,8 @@ import { openSearchIndex, parseQuery } from '../src/search/index.ts';
 
 const dir = path.join(process.argv[2] ?? './data', 'index');
 const idx = openSearchIndex(dir);
+// A serving node counts the common words after its first sync (pb_bm25 idfs); do the same here.
+if (idx.termStatsState() === 'stale') await idx.refreshTermStats();
 const terms = ('diffusion language model reasoning graph neural vision transformer reinforcement feedback video image ' +
   'segmentation detection robot policy agent benchmark retrieval generation audio speech translation alignment ' +
   'preference reward optimization sparse attention memory efficient quantization pruning distillation federated').split(' ');

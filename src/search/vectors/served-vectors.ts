@@ -41,13 +41,19 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   let unsaved = 0;
   let vectorsFrom = '';
   let generation = 0;
-  /** A graph being built to replace an outgrown exact index, and the vectors added meanwhile. */
-  let growing: { rows: Array<{ id: number; v: Float32Array }> } | null = null;
+  /**
+   * A graph being built to replace an outgrown exact index: how far its read of the store has got (the
+   * last id read; Infinity once it is done) and the vectors stored meanwhile behind that cursor, which the
+   * build will not read again. Vectors ahead of it are read from the store by the build itself: keeping
+   * them too replayed nearly every vector a second time, one by one (usearch has no batch replace), in
+   * one synchronous loop — `bench:memory` saw the event loop held for 50 s at 100k papers.
+   */
+  let growing: { cursor: number; rows: Array<{ id: number; v: Float32Array }> } | null = null;
   let saving: Promise<void> | null = null;
   const pacer = createPacer({ initial: 64, max: 4096 });
 
   /** A new index for `dim`-dimensional vectors filled from the stored vectors, in paced steps. */
-  const buildFromStore = async (dim: number): Promise<VectorIndex | null> => {
+  const buildFromStore = async (dim: number, progress?: (after: number) => void): Promise<VectorIndex | null> => {
     const index = o.index();
     const gen = generation;
     const v = o.components.create(dim, index.vectors.count());
@@ -59,9 +65,27 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
       v.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
       pacer.took(rows.length, performance.now() - t0);
       after = rows[rows.length - 1]!.id;
+      progress?.(after);
       await yieldToEventLoop();
     }
+    progress?.(Infinity);
     return v;
+  };
+
+  /** Rows into `v` in paced steps (a replacement in a graph is one remove and one add per row). */
+  const addInSteps = async (v: VectorIndex, rows: Array<{ id: number; v: Float32Array }>, gen: number): Promise<boolean> => {
+    for (let i = 0; i < rows.length; ) {
+      if (gen !== generation) return false;
+      // The latest vector of each paper in this step (a paper re-embedded twice appears twice).
+      const step = new Map<number, Float32Array>();
+      for (const r of rows.slice(i, i + pacer.size)) step.set(r.id, r.v);
+      const t0 = performance.now();
+      v.upsertMany([...step.keys()], [...step.values()]);
+      pacer.took(Math.min(pacer.size, rows.length - i), performance.now() - t0);
+      i += pacer.size;
+      await yieldToEventLoop();
+    }
+    return gen === generation;
   };
 
   /** The saved in-memory index if it saw the stored vectors' current version, else one built from them. */
@@ -91,16 +115,16 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   /** An exact index grown past its size: build the graph in the background while it keeps serving. */
   const grow = (from: VectorIndex) => {
     const gen = generation;
-    growing = { rows: [] };
+    const g = (growing = { cursor: -1, rows: [] as Array<{ id: number; v: Float32Array }> });
     const t0 = performance.now();
-    void buildFromStore(from.dim)
-      .then((next) => {
-        if (!next || gen !== generation || !growing) return;
-        // Vectors stored while the graph was built (the store is read in id order, so re-embedded papers
-        // behind the cursor would be missed): the same rows, again.
-        for (let i = 0; i < growing.rows.length; i += 256) {
-          const step = growing.rows.slice(i, i + 256);
-          next.upsertMany(step.map((r) => r.id), step.map((r) => r.v));
+    void buildFromStore(from.dim, (after) => (g.cursor = after))
+      .then(async (next) => {
+        if (!next || gen !== generation || growing !== g) return;
+        // Vectors stored behind the build's cursor while it ran (re-embedded papers, and whatever arrives
+        // during this replay): into the graph in steps, until none is left.
+        while (g.rows.length) {
+          const rows = g.rows.splice(0);
+          if (!(await addInSteps(next, rows, gen)) || growing !== g) return;
         }
         vectors = next;
         vectorsFrom = `built from ${next.size} stored vectors`;
@@ -108,7 +132,9 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
         o.log?.info({ vectors: next.size, kind: next.kind, ms: Math.round(performance.now() - t0) }, 'vector index grown into a graph');
       })
       .catch((err) => o.log?.warn({ err }, 'building the vector graph failed; the exact index keeps serving'))
-      .finally(() => (growing = null));
+      .finally(() => {
+        if (growing === g) growing = null;
+      });
   };
 
   const served: ServedVectors = {
@@ -127,7 +153,7 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
     async add(rows) {
       if (!vectors) return;
       vectors.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
-      growing?.rows.push(...rows);
+      if (growing) for (const r of rows) if (r.id <= growing.cursor) growing.rows.push(r);
       unsaved += rows.length;
       if (vectors.outgrown && !growing) grow(vectors);
       if (unsaved >= SAVE_EVERY && !growing) await served.save();

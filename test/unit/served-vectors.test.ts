@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sampleVectors, vectorSpace } from '../../bench/synthetic.ts';
+import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
+import type { IndexDoc } from '../../src/search/keyword/types.ts';
+import { createServedVectors } from '../../src/search/vectors/served-vectors.ts';
+import { createVectorIndex, loadVectorIndex, type VectorIndexOptions } from '../../src/search/vectors/vector-index.ts';
+
+const DIM = 32;
+const space = vectorSpace(DIM, { clusters: 20, seed: 3 });
+const vector = (data: Float32Array, i: number) => data.slice(i * DIM, (i + 1) * DIM);
+const doc = (id: number): IndexDoc => ({
+  id, arxivId: `2401.${String(id).padStart(5, '0')}`, title: `paper ${id}`, abstract: `abstract of paper ${id}`, authors: ['A. Author'],
+  categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: id,
+});
+
+describe('served vectors', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  it('an outgrown exact index becomes a graph holding the latest vector of every paper, also those stored behind the build while it ran', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-served-'));
+    dirs.push(dir);
+    const index = openSearchIndex(dir);
+    try {
+      const n = 900;
+      index.apply(Array.from({ length: n }, (_, i) => doc(i + 1)));
+      const first = sampleVectors(space, n, 1);
+      const second = sampleVectors(space, n, 2);
+      const opts: VectorIndexOptions = { kind: 'auto', hnswFrom: 600, quantization: 'f32', autoSwitch: false };
+      const served = createServedVectors({
+        dir, index: () => index,
+        components: { create: (dim, expected) => createVectorIndex(dim, opts, expected), load: (file) => loadVectorIndex(file, opts) },
+      });
+      const e = { id: 'test', dim: DIM, embed: async () => [] };
+      index.vectors.reset('test');
+      const store = async (ids: number[], data: Float32Array) => {
+        const rows = ids.map((id) => ({ id, v: vector(data, id - 1) }));
+        assert.ok(index.vectors.put('test', rows));
+        await served.add(rows);
+      };
+      await store(Array.from({ length: 500 }, (_, i) => i + 1), first);
+      assert.equal((await served.ensure(e)).kind, 'exact-f32');
+      // Past hnswFrom: the graph is built from the store in steps, while more vectors arrive.
+      await store(Array.from({ length: 200 }, (_, i) => 501 + i), first);
+      assert.match(served.describe(), /building its graph/);
+      // Meanwhile: new papers (ahead of the build), and papers re-embedded (some behind it), in small steps.
+      for (let id = 701; id <= n; id += 20) await store(Array.from({ length: 20 }, (_, i) => id + i), first);
+      for (let id = 1; id <= 300; id += 25) await store(Array.from({ length: 25 }, (_, i) => id + i), second);
+      const deadline = Date.now() + 20_000;
+      while (/building/.test(served.describe()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const v = served.current()!.index;
+      assert.match(v.kind, /^hnsw/);
+      assert.equal(v.size, n);
+      // Each paper's own latest vector finds it first, with a dot product of 1.
+      for (const id of [1, 150, 300, 301, 650, 777, n]) {
+        const latest = vector(id <= 300 ? second : first, id - 1);
+        const [top] = v.search(latest, 1);
+        assert.equal(top!.key, id);
+        assert.ok(Math.abs(top!.score - 1) < 1e-4, `paper ${id}: score ${top!.score}`);
+      }
+    } finally {
+      index.close();
+    }
+  });
+});
