@@ -98,6 +98,8 @@ export function createHighlighter(db: SQLite.Database): Decorate {
   /** A long abstract's piece to snippet: the first holding a query word (else its start), and where it starts. */
   const windows = (match: string | null, long: PageRow[]): Map<number, { at: number; text: string }> => {
     const chosen = new Map<number, { at: number; text: string }>();
+    // Real abstracts are all short: no scratch query and no clearing (~0.15 ms of a ~3 ms page at 80k papers).
+    if (long.length === 0) return chosen;
     const split = long.map((r) => pieces(r.abstract));
     const any = match ? anyPhrase(match) : null;
     if (any) {
