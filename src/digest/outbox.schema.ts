@@ -1,5 +1,5 @@
 /**
- * The delivery tables (migrations 0021, 0022), merged into the store's `Database` type.
+ * The delivery tables (migrations 0021, 0022, 0023), merged into the store's `Database` type.
  */
 import type { Generated, Selectable } from 'kysely';
 
@@ -18,6 +18,8 @@ export interface DigestOutboxTable {
   html_body: string;
   headers: string;
   arxiv_ids: string;
+  /** The whole message as sent (migration 0023); null on rows built before it. */
+  raw_message: Generated<string | null>;
   message_date: string;
   attempts: Generated<number>;
   next_attempt_at: string;
