@@ -133,8 +133,8 @@ async function main(): Promise<void> {
     const buildMs = performance.now() - b0;
     const perDigest = buildMs / Math.max(1, built.written);
     console.log(`build: ${built.written} digests written (${built.empty} empty) in ${(buildMs / 1000).toFixed(1)} s: ${perDigest.toFixed(2)} ms per digest, of which sections ${(sectionsMs / Math.max(1, built.written)).toFixed(2)} ms, compose + outbox write ${((buildMs - sectionsMs) / Math.max(1, built.written)).toFixed(2)} ms`);
-    const bytes = await app.store.db.selectFrom('digest_outbox').select((eb) => eb.fn.avg<number>(eb.fn('length', ['html_body'])).as('n')).executeTakeFirst();
-    console.log(`message size: HTML part ${Math.round(Number(bytes?.n ?? 0) / 1024)} KiB on average`);
+    const bytes = await app.store.db.selectFrom('digest_messages').select((eb) => eb.fn.avg<number>(eb.fn('length', ['raw'])).as('n')).executeTakeFirst();
+    console.log(`message size: ${Math.round(Number(bytes?.n ?? 0) / 1024)} KiB on average (the whole rendered message)`);
 
     const runs: Array<{ label: string; sent: number; rate: number; report: SmtpReport }> = [];
     for (const pool of values['skip-plain'] ? [true] : [true, false]) {

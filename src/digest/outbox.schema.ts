@@ -18,8 +18,6 @@ export interface DigestOutboxTable {
   html_body: string;
   headers: string;
   arxiv_ids: string;
-  /** The whole message as sent (migration 0023); null on rows built before it. */
-  raw_message: Generated<string | null>;
   message_date: string;
   attempts: Generated<number>;
   next_attempt_at: string;
@@ -44,8 +42,15 @@ export interface DigestBouncesTable {
   suspended_at: string | null;
 }
 
+/** A digest's rendered message (migration 0023), written with its outbox row, read once by the sender. */
+export interface DigestMessagesTable {
+  outbox_id: number;
+  raw: string;
+}
+
 export interface DeliveryTables {
   digest_outbox: DigestOutboxTable;
+  digest_messages: DigestMessagesTable;
   digest_bounces: DigestBouncesTable;
 }
 

@@ -21,7 +21,7 @@ import type { Store } from '../store/db.ts';
 import { nodeId } from '../jobs/scheduler.ts';
 import { addBounce, markSuspended } from './bounces.repo.ts';
 import { SUSPEND_AT, suspensionReason } from './bounces.ts';
-import { claimDue, inactiveSubscribers, recordOutcome, recordSentMany, releaseRows, renewLeases } from './outbox.repo.ts';
+import { claimDue, inactiveSubscribers, messagesFor, recordOutcome, recordSentMany, releaseRows, renewLeases } from './outbox.repo.ts';
 import type { OutboxRow } from './outbox.schema.ts';
 import { decideFailure } from './send-outcome.ts';
 
@@ -85,6 +85,8 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
   async function drainOnce(signal: AbortSignal): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, retried: 0, failed: 0, skipped: 0, lostLease: 0 };
     const queue: OutboxRow[] = [];
+    /** The rendered messages of the queued rows (digest_messages), dropped once sent. */
+    const rendered = new Map<number, string>();
     /** Claimed rows this drain will not send after all (too little lease left): released at the end. */
     const dropped: OutboxRow[] = [];
     let fatal = null as { error: unknown } | null;
@@ -106,6 +108,7 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
         return;
       }
       const inactive = await inactiveSubscribers(d.store.db, rows.map((r) => r.subscriber_id));
+      for (const [id, raw] of await messagesFor(d.store.db, rows.filter((r) => !inactive.has(r.subscriber_id)).map((r) => r.id))) rendered.set(id, raw);
       for (const row of rows) {
         const status = inactive.get(row.subscriber_id);
         if (status === undefined) queue.push(row);
@@ -163,8 +166,10 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
       let response: string;
       try {
         // Rendered at build (the same bytes on every attempt); rows built before migration 0023 are composed here.
-        const sent = row.raw_message
-          ? await d.mailer.sendRaw({ to: row.email, raw: row.raw_message })
+        const raw = rendered.get(row.id);
+        rendered.delete(row.id);
+        const sent = raw
+          ? await d.mailer.sendRaw({ to: row.email, raw })
           : await d.mailer.send({
             to: row.email,
             subject: row.subject,

@@ -47,7 +47,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0020_subscriptions': subscriptions(engine),
     '0021_digest_outbox': digestOutbox(engine),
     '0022_digest_bounces': digestBounces(),
-    '0023_digest_raw': digestRaw(),
+    '0023_digest_raw': digestRaw(engine),
   };
 }
 
