@@ -31,11 +31,6 @@ export interface NewOutboxRow {
   raw?: string;
 }
 
-/** One row per (subscriber, period, period key): a second insert is a no-op; true when this one wrote it. */
-async function insertOnce(db: Db, values: Insertable<DigestOutboxTable>): Promise<boolean> {
-  return (await insertMany(db, [values])).size === 1;
-}
-
 /**
  * Rows per INSERT when writing many: 16 values each stays far under both engines' bound-parameter
  * limits, and a statement of 100 digests (~30 KiB each) is a few MiB.
@@ -84,16 +79,6 @@ export interface SkippedRow {
   periodKey: string;
   email: string;
   reason: string;
-}
-
-/** Write a composed digest; false when the subscriber already has one for this period (the unique key). */
-export function insertDigest(db: Db, r: NewOutboxRow, now: Date): Promise<boolean> {
-  return insertOnce(db, digestValues(r, now.toISOString()));
-}
-
-/** Settle a subscriber's period without a message (nothing new to send): later builds skip it. */
-export async function insertSkipped(db: Db, r: SkippedRow, now: Date): Promise<void> {
-  await insertOnce(db, skippedValues(r, now.toISOString()));
 }
 
 /**
