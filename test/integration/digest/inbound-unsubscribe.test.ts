@@ -6,25 +6,29 @@
  * a sending MTA acts on.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
 import type { App } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config.ts';
 import { startInboundListener, startInboundUnsubscribe, subjectToken, type InboundListener } from '../../../src/digest/inbound-unsubscribe.ts';
 import { deliveryFor } from '../../../src/digest/outbox.service.ts';
 import { subscriptions } from '../../../src/digest/subscriptions-app.ts';
 import { createTestServer } from '../../helpers/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
-import { createTestDatabase, engineSkipReason, ENGINES, type TestDatabase } from '../../helpers/stores.ts';
+import { createTestDatabase, engineSkipReason, ENGINES, tempDir, type TestDatabase } from '../../helpers/stores.ts';
 import { DIGEST_PAPERS } from '../../helpers/digest.ts';
 import { addSubscribers } from '../../helpers/digest-mail.ts';
 
 const FRIDAY = new Date('2026-08-21T09:00:00Z');
 
 /** Send one message to the listener as a mail client's MTA would; the server's reply, or its refusal. */
-async function mailTo(port: number, m: { to: string; subject: string; text?: string; from?: string }): Promise<{ code: number; response: string }> {
-  const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+async function mailTo(port: number, m: { to: string; subject: string; text?: string; from?: string }, tls?: { ca: string; servername: string }): Promise<{ code: number; response: string }> {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ...(tls ? { requireTLS: true, tls } : { ignoreTLS: true }) });
   try {
     const info = await t.sendMail({ from: m.from ?? 'reader@example.org', to: m.to, subject: m.subject, text: m.text ?? 'Please unsubscribe me.' });
     return { code: Number(/^(\d{3})/.exec(String(info.response))?.[1]), response: String(info.response) };
@@ -130,6 +134,30 @@ for (const engine of ENGINES) {
       const ok = await mailTo(inbound.port, { to: 'unsubscribe@papers.example.org', subject });
       assert.equal(ok.code, 250, ok.response);
       assert.equal((await subscriptions(app).byId(id!))!.status, 'unsubscribed');
+    });
+
+    it('offers STARTTLS with INBOUND_SMTP_TLS_* files, and the mailto works over it', { skip: skip ?? false, timeout: 60_000 }, async () => {
+      const dir = tempDir('paperboy-inbound-tls-');
+      const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+      const name = 'mx.papers.example.org';
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`], { stdio: 'ignore' });
+      const config = loadConfig({ INBOUND_SMTP_PORT: '0', INBOUND_SMTP_HOST: '127.0.0.1', INBOUND_SMTP_HOSTNAME: name, INBOUND_SMTP_TLS_CERT_FILE: cert, INBOUND_SMTP_TLS_KEY_FILE: key });
+      const subs = subscriptions(app);
+      const secure = await startInboundListener({ unsubscribe: (t) => subs.unsubscribe(t), log: pino({ level: 'silent' }) }, { ...config.inboundSmtp!, mailbox: 'unsubscribe@papers.example.org' });
+      try {
+        const [id] = await addSubscribers(app, { n: 1, email: () => 'tls@example.org' });
+        const mailto = mailtoOf(`<${subs.unsubscribeMailto((await subs.byId(id!))!)}>`);
+        const ca = fs.readFileSync(cert, 'utf8');
+        const r = await mailTo(secure.port, mailto, { ca, servername: name });
+        assert.equal(r.code, 250, r.response);
+        assert.equal((await subs.byId(id!))!.status, 'unsubscribed');
+        // The listener without certificates offers no STARTTLS: a client that requires it gives up.
+        const plain = await mailTo(inbound.port, mailto, { ca, servername: name });
+        assert.notEqual(plain.code, 250, plain.response);
+      } finally {
+        await secure.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('rate-limits each client address: 421 past the limit', { skip: skip ?? false, timeout: 60_000 }, async () => {
