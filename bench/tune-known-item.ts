@@ -17,12 +17,10 @@ const dirs = process.argv.slice(2).filter((a, i) => !a.startsWith('--') && i + 2
 const base: PrfOptions = { docs: 5, terms: 10, weight: 0.2 };
 const settings: Array<[string, PrfOptions | null, boolean?]> = [
   ['rm3 (today)', base],
-  ['rm3, every match scored (no bounded stage)', base, true],
   ['no feedback', null],
+  ['rm3, the first run\'s top 1 kept in place', { ...base, keep: 1 }],
+  ['rm3, the first run\'s top 3 kept in place', { ...base, keep: 3 }],
   ['rm3, skip when top ≥ 1.2 × second', { ...base, clearWinner: 1.2 }],
-  ['rm3, skip when top ≥ 1.35 × second', { ...base, clearWinner: 1.35 }],
-  ['rm3, skip when top ≥ 1.5 × second', { ...base, clearWinner: 1.5 }],
-  ['rm3, skip when top ≥ 2 × second', { ...base, clearWinner: 2 }],
 ];
 for (const dir of dirs) {
   const split = defaultSplit(dir) ?? 'dev';

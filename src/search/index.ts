@@ -22,3 +22,4 @@ export { createVectorIndex, DEFAULT_HNSW, type VectorIndex, type VectorIndexOpti
 export { BASELINE, runEval, type EvalOptions, type EvalResult } from './eval/run-eval.ts';
 export { defaultSplit, loadBeir } from './eval/beir.ts';
 export { mrrAt, ndcgAt } from './eval/metrics.ts';
+export { createPlainBm25 } from './eval/plain-bm25.ts';

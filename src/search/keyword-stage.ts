@@ -41,6 +41,8 @@ export interface StageOptions {
   /** Candidates for fusion: skip the all-common-words pass when the rare-word passes already found `n`
    * papers with two or more rare words (it costs a scan of every common word's postings again, for FTS5's idf). */
   lean?: boolean;
+  /** A word's idf from its document frequency, as the scores use it (default FTS5's, `fts5Idf`). */
+  idf?: (docFreq: number) => number;
 }
 
 export interface StageResult {
@@ -57,6 +59,15 @@ const K1 = 1.2;
 export function fts5Idf(docCount: number, docFreq: number): number {
   const idf = Math.log((docCount - docFreq + 0.5) / (docFreq + 0.5));
   return idf <= 0 ? 1e-6 : idf;
+}
+
+/**
+ * Lucene's BM25 idf: log(1 + (N − n + 0.5) / (n + 0.5)), positive for every word. FTS5's is ~0 for a word in
+ * half the catalog or more ("model", "language" among ML abstracts), so such a word of a title looked up
+ * counts for nothing; here it counts a little (docs/search-quality.md: +0.5 to +1.1 points of known-item MRR@10).
+ */
+export function luceneIdf(docCount: number, docFreq: number): number {
+  return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
 }
 
 const or = (ws: string[]) => `(${ws.join(' OR ')})`;
@@ -87,7 +98,8 @@ export function rankAnyWords(sql: StageSql, o: StageOptions): StageResult {
     for (const r of rows) if (r.score > (best.get(r.id) ?? -Infinity)) best.set(r.id, r.score);
     return rows.length < o.n ? -Infinity : rows[rows.length - 1]!.score;
   };
-  const ub = common.map((d) => (K1 + 1) * fts5Idf(o.docCount, d.df));
+  const idf = o.idf ?? ((df: number) => fts5Idf(o.docCount, df));
+  const ub = common.map((d) => (K1 + 1) * idf(d.df));
   const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
   const cuts: number[] = [];
   const commonOr = or(common.map((d) => d.w));

@@ -53,7 +53,8 @@ describe('pb_bm25', { skip }, () => {
 
   before(() => {
     // A stage budget far below the catalog size makes many words "common" on this small index.
-    native = openSearchIndex(dir, { rank: 'native', budget: 300 });
+    // FTS5's idf: the same ranking as bm25() (Lucene's, the default, has its own test below).
+    native = openSearchIndex(dir, { rank: 'native', budget: 300, idf: 'fts5' });
     plain = openSearchIndex(dir, { rank: 'bm25', budget: 300 });
     native.apply([...syntheticTexts(N)].map((t) => ({ ...t, arxivId: `syn.${t.id}`, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: t.id % 7, seq: t.id })));
     db = new SQLite(path.join(dir, 'search.db'), { readonly: true });
@@ -170,5 +171,55 @@ describe('pb_bm25', { skip }, () => {
       const b = plain.search(q, { limit: 50, plain: true });
       assert.deepEqual(a.hits.map((h) => [h.id, h.score.toFixed(9)]), b.hits.map((h) => [h.id, h.score.toFixed(9)]));
     }
+  });
+
+  it('ranks with Lucene’s idf by default: bm25()’s scores rescaled word by word, every word counting', (t) => {
+    // Opened here, after whatever other tests wrote (it caches the row count); no community prior nor feedback: they rescale scores.
+    const lucene = openSearchIndex(dir, { rank: 'native', budget: 300, prior: null, prf: null });
+    // The truth from a fresh connection too: pb_bm25 caches row lengths per connection, and `db` saw none of the rewrites.
+    const db = new SQLite(path.join(dir, 'search.db'), { readonly: true });
+    assert.equal(loadRankExtension(db).ok, true);
+    t.after(() => {
+      lucene.close();
+      db.close();
+    });
+    const n = (db.prepare('SELECT count(*) AS n FROM fts').get() as { n: number }).n;
+    const df = (w: string) => (db.prepare('SELECT count(*) AS n FROM fts WHERE fts MATCH ?').get(`"${w}"`) as { n: number }).n;
+    // One word: the score is idf × the same term part, so the two rankings differ by the idfs' ratio alone.
+    const vocabulary = [...new Set(texts.join(' ').split(' '))].filter((w) => /^[a-z]+$/.test(w));
+    for (const w of vocabulary.slice(0, 40)) {
+      const d = df(w);
+      if (d === 0) continue;
+      const a = lucene.search(parseQuery(w), { limit: 10, plain: true });
+      const b = { hits: db.prepare('SELECT rowid AS id, -bm25(fts, 3, 1, 1, 0.3) AS score FROM fts WHERE fts MATCH ? ORDER BY score DESC, id LIMIT 10').all(`"${w}"`) as Array<{ id: number; score: number }> };
+      assert.deepEqual(a.hits.map((h) => h.id), b.hits.map((h) => h.id), w);
+      const fts5 = Math.max(1e-6, Math.log((n - d + 0.5) / (d + 0.5)));
+      const ratio = Math.log(1 + (n - d + 0.5) / (d + 0.5)) / fts5;
+      a.hits.forEach((h, j) => assert.ok(Math.abs(h.score - b.hits[j]!.score * ratio) < 1e-6 * Math.max(1, h.score), `${w}: ${h.score} vs ${b.hits[j]!.score} × ${ratio}`));
+    }
+    // A word in most papers scores ~0 under FTS5's idf (floored at 1e-6) and clearly above 0 under Lucene's.
+    const everywhere = vocabulary.find((w) => df(w) > n / 2);
+    if (everywhere) {
+      assert.ok(lucene.search(parseQuery(everywhere), { limit: 1, plain: true }).hits[0]!.score > 0.1);
+      assert.ok((db.prepare('SELECT max(-bm25(fts, 3, 1, 1, 0.3)) AS s FROM fts WHERE fts MATCH ?').get(`"${everywhere}"`) as { s: number }).s < 1e-5);
+    }
+    // Several words, bounded stage or not: each hit's score is the OR's score with every phrase's Lucene idf.
+    let same = 0;
+    let all = 0;
+    for (const q of queries.slice(0, 20)) {
+      const m = toFtsMatch(q, { words: 'any' })!;
+      const idfs = idfArgument(m, (p) => {
+        const d = (db.prepare('SELECT count(*) AS n FROM fts WHERE fts MATCH ?').get(p) as { n: number }).n;
+        return Math.log(1 + (n - d + 0.5) / (d + 0.5));
+      });
+      const truth = new Map((db.prepare('SELECT rowid AS id, -pb_bm25(fts, ?, 3, 1, 1, 0.3) AS s FROM fts WHERE fts MATCH ?').all(idfs, m) as Array<{ id: number; s: number }>).map((r) => [r.id, r.s]));
+      // The bounded stage (budget 300) scores its candidates with the same idfs, and bounds them with them.
+      const exact = lucene.search(q, { limit: 20, plain: true, exhaustive: true }).hits;
+      const bounded = lucene.search(q, { limit: 20, plain: true }).hits;
+      same += bounded.filter((h) => exact.some((e) => e.id === h.id)).length;
+      all += exact.length;
+      for (const h of [...exact, ...bounded]) assert.ok(Math.abs(h.score - truth.get(h.id)!) < 1e-9, `${q.terms.join(' ')}: paper ${h.id} ${h.score} vs ${truth.get(h.id)}`);
+    }
+    assert.ok(same / all > 0.9, `bounded top-20 overlap ${same}/${all}`);
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
-import { fts5Idf, rankAnyWords, type StageSql } from '../../src/search/keyword-stage.ts';
+import { fts5Idf, luceneIdf, rankAnyWords, type StageSql } from '../../src/search/keyword-stage.ts';
 import { parseQuery } from '../../src/search/query.ts';
 import { openSearchIndex, type SearchIndex } from '../../src/search/index.ts';
 import { syntheticKeywordQueries, syntheticTexts } from '../../bench/synthetic.ts';
@@ -109,6 +109,9 @@ describe('bounded keyword stage', () => {
   it('uses FTS5’s idf', () => {
     assert.equal(fts5Idf(1000, 10), Math.log(990.5 / 10.5));
     assert.equal(fts5Idf(1000, 900), 1e-6);
+    // Lucene's stays positive for a word in most papers.
+    assert.equal(luceneIdf(1000, 900), Math.log(1 + 100.5 / 900.5));
+    assert.ok(luceneIdf(1000, 1000) > 0);
   });
 });
 

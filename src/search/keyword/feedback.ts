@@ -35,5 +35,10 @@ export function rankWithFeedback(db: SQLite.Database, prf: PrfOptions, rank: Ran
     const add = prf.weight * (r.score / max2);
     fused.set(r.id, prev ? { ...prev, score: prev.score + add } : { ...r, score: add });
   }
-  return [...fused.values()].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, need);
+  const out = [...fused.values()].sort((a, b) => b.score - a.score || a.id - b.id);
+  if (!prf.keep) return out.slice(0, need);
+  // The first run's head keeps its place: feedback re-ranks below it.
+  const head = first.slice(0, prf.keep).map((r) => fused.get(r.id)!);
+  const inHead = new Set(head.map((r) => r.id));
+  return [...head, ...out.filter((r) => !inHead.has(r.id))].slice(0, need);
 }

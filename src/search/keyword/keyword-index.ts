@@ -18,7 +18,7 @@ import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
 import { chooseRanking, createScoring } from './scoring.ts';
 import { createTermStats, type TermStats } from './term-stats.ts';
-import { DEFAULT_WEIGHTS, type FieldWeights, type RankChoice, type SearchIndex } from './types.ts';
+import { DEFAULT_WEIGHTS, type FieldWeights, type IdfChoice, type RankChoice, type SearchIndex } from './types.ts';
 
 export interface KeywordIndexOptions {
   weights?: FieldWeights;
@@ -27,6 +27,8 @@ export interface KeywordIndexOptions {
   /** The community prior for short, navigational queries (prior.ts); null turns it off. */
   prior?: PriorOptions | null;
   rank?: RankChoice;
+  /** BM25's idf: Lucene's (default, with pb_bm25) or FTS5's (always under bm25()). */
+  idf?: IdfChoice;
   /** Postings up to which every match is scored (the bounded stage's budget). */
   budget?: number;
 }
@@ -45,7 +47,7 @@ export function wireKeyword(db: SQLite.Database, file: string, opts: KeywordInde
   const budget = opts.budget ?? EXHAUSTIVE_BUDGET;
   const ranking = chooseRanking(db, opts.rank ?? 'auto');
   let terms: TermStats | null = null;
-  const scoring = createScoring(db, { ranking, weights: opts.weights ?? DEFAULT_WEIGHTS, terms: () => terms });
+  const scoring = createScoring(db, { ranking, weights: opts.weights ?? DEFAULT_WEIGHTS, terms: () => terms, idf: opts.idf });
   terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
   const decorate = createHighlighter(db);
   const prior = opts.prior === undefined ? DEFAULT_PRIOR : opts.prior;

@@ -55,7 +55,7 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
     return (words, wrap, n, atLeast, dropCommon, lean) => {
       const quoted = words.map(ftsQuote);
       if (!bounded) return topScores(wrap(`(${quoted.join(' OR ')})`), from, params, n);
-      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: scoring.docCount(), budget }).ranked.map((r) => ({ ...r, arxivId: '' }));
+      return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: scoring.docCount(), budget, idf: scoring.idf }).ranked.map((r) => ({ ...r, arxivId: '' }));
     };
   };
 

@@ -4,10 +4,10 @@
  */
 import { AppError } from '../../errors.ts';
 import type SQLite from 'better-sqlite3';
-import { fts5Idf } from '../keyword-stage.ts';
+import { fts5Idf, luceneIdf } from '../keyword-stage.ts';
 import { idfArgument, loadRankExtension } from '../native-rank.ts';
 import type { TermStats } from './term-stats.ts';
-import type { FieldWeights, RankChoice, Ranked, Ranking } from './types.ts';
+import type { FieldWeights, IdfChoice, RankChoice, Ranked, Ranking } from './types.ts';
 
 const DF_CACHE_SIZE = 10_000;
 
@@ -19,6 +19,10 @@ export interface Scoring {
   args(match: string): unknown[];
   /** Rows in the index (FTS5's row count, for idf bounds); counted once per change. */
   docCount(): number;
+  /** Which idf the scores use ('fts5' under bm25(), which cannot take another). */
+  readonly idfFormula: IdfChoice;
+  /** A word's idf from its document frequency, as the scores use it (the bounded stage's bounds). */
+  idf(docFreq: number): number;
   /** The capped document frequency of a quoted word (exact below `cap`). */
   dfOf(word: string, cap: number): number;
   /** The top `n` ids and scores of `match` over `from` (a FROM … WHERE fts MATCH ? clause and its params). */
@@ -36,9 +40,12 @@ export function chooseRanking(db: SQLite.Database, choice: RankChoice): Ranking 
   return loaded.ok ? { fn: 'pb_bm25' } : { fn: 'bm25', why: loaded.why };
 }
 
-export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weights: FieldWeights; terms: () => TermStats | null }): Scoring {
+export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weights: FieldWeights; terms: () => TermStats | null; idf?: IdfChoice }): Scoring {
   const w = o.weights;
   const native = o.ranking.fn === 'pb_bm25';
+  // Lucene's idf needs every phrase's idf passed in: pb_bm25 alone can take them.
+  const lucene = native && (o.idf ?? 'lucene') === 'lucene';
+  const idfOf = (df: number) => (lucene ? luceneIdf : fts5Idf)(docCount(), df);
   const weightList = `${w.title}, ${w.abstract}, ${w.authors}, ${w.expansion}`;
   const forget = native ? db.prepare('SELECT pb_forget(?)') : null;
   const rank = native ? `-pb_bm25(fts, ?, ${weightList})` : `-bm25(fts, ${weightList})`;
@@ -49,29 +56,35 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
   // emptied by every change to the index, like indexedRows.
   const dfCache = new Map<string, number>();
   const docCount = () => (indexedRows ??= (db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
+  /** A quoted word's or phrase's papers: counted once per change (cached), when the term counts lack it. */
+  const exactDf = (p: string) => dfOf(p, docCount());
   const args = (match: string): unknown[] => {
     if (!native) return [];
     return [idfArgument(match, (p) => {
-      const df = o.terms()?.df(p) ?? null;
-      return df === null ? null : fts5Idf(docCount(), df);
+      // Under FTS5's idf, pb_bm25 counts what the term counts lack itself (-1); Lucene's it cannot compute.
+      const df = o.terms()?.df(p) ?? (lucene ? exactDf(p) : null);
+      return df === null ? null : idfOf(df);
     })];
   };
+  function dfOf(word: string, cap: number): number {
+    const known = o.terms()?.df(word) ?? null;
+    if (known !== null) return Math.min(known, cap);
+    const key = `${cap} ${word}`;
+    let n = dfCache.get(key);
+    if (n === undefined) {
+      if (dfCache.size >= DF_CACHE_SIZE) dfCache.clear();
+      dfCache.set(key, (n = (docFreq.get(word, cap) as { n: number }).n));
+    }
+    return n;
+  }
   return {
     ranking: o.ranking,
     rank,
     args,
     docCount,
-    dfOf(word, cap) {
-      const known = o.terms()?.df(word) ?? null;
-      if (known !== null) return Math.min(known, cap);
-      const key = `${cap} ${word}`;
-      let n = dfCache.get(key);
-      if (n === undefined) {
-        if (dfCache.size >= DF_CACHE_SIZE) dfCache.clear();
-        dfCache.set(key, (n = (docFreq.get(word, cap) as { n: number }).n));
-      }
-      return n;
-    },
+    idfFormula: lucene ? 'lucene' : 'fts5',
+    idf: idfOf,
+    dfOf,
     // Ids only: the arXiv ids of the few papers shown are looked up afterwards (withArxivIds), so an
     // unfiltered query ranks inside FTS5 without joining every match to `docs` (~25% of its time).
     topScores: (match, from, params, n) =>

@@ -80,6 +80,9 @@ export const MARK_END = '\uE001';
 export const DEFAULT_WEIGHTS = { title: 3.0, abstract: 1.0, authors: 1.0, expansion: 0.3 };
 export type FieldWeights = typeof DEFAULT_WEIGHTS;
 
+/** The idf of BM25: 'lucene' (log(1 + (N − n + ½)/(n + ½)), every word counts; needs pb_bm25) or FTS5's own ('fts5'). */
+export type IdfChoice = 'lucene' | 'fts5';
+
 /** 'auto': pb_bm25 when it was built, else bm25(); 'native': pb_bm25 or fail; 'bm25': FTS5's own. */
 export type RankChoice = 'auto' | 'native' | 'bm25';
 
