@@ -82,6 +82,8 @@ export const ERROR_CODES = {
   /** A manage or feed link from before the subscriber unsubscribed. */
   SUBSCRIPTION_LINK_REVOKED: 410,
   SUBSCRIBER_NOT_FOUND: 404,
+  /** A paper moderators hid: gone on purpose (its HTML page stays and says why; moderators still read it). */
+  PAPER_HIDDEN: 410,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

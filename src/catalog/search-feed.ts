@@ -24,6 +24,8 @@ export function catalogChangeFeed(db: Kysely<Database>): ChangeFeed {
           dailyDate: p.dailyDate,
           upvotes: p.upvotes,
           seq: p.seq,
+          // Papers moderators hid leave the index (so search totals leave them out too).
+          ...(p.hiddenAt ? { hidden: true } : {}),
         };
       });
     },

@@ -21,6 +21,7 @@ import { cleanToken, createLinkSigner, tokenHash, TOKEN_PURPOSES, type LinkSigne
 import { alreadySubscribedMail, confirmMail } from './subscriptions-mails.ts';
 import { groupExtras, settingsColumns, settingsOf, toSubscriber } from './subscriptions-mapping.ts';
 import { listDue } from './subscriptions-due.ts';
+import { exportSubscriptions } from './subscriptions-export.ts';
 import { buildSections } from './subscriptions-sections.ts';
 import { draftSettings, parseSettings } from './subscriptions-settings.ts';
 import type { TokenPurpose } from './subscriptions.schema.ts';
@@ -71,6 +72,12 @@ export interface Subscriptions extends DigestSource {
   feed(token: string): Promise<{ subscriber: Subscriber; items: DigestItem[] }>;
   /** The subscription of a signed-in account, if any. */
   forUser(userId: number): Promise<ManageView | null>;
+  /** Change the settings of a signed-in account's subscription (the settings page). @throws SUBSCRIPTION_INVALID, SUBSCRIBER_NOT_FOUND */
+  updateForUser(userId: number, input: Record<string, unknown>): Promise<ManageView>;
+  /** Unsubscribe a signed-in account's subscription, exactly as its unsubscribe link does. @throws SUBSCRIBER_NOT_FOUND */
+  unsubscribeForUser(userId: number): Promise<'unsubscribed' | 'already'>;
+  /** The member's subscriptions for "download all my data" (subscriptions-export.ts): no tokens, no message bodies. */
+  exportFor(user: { id: number; email: string }): Promise<Array<Record<string, unknown>>>;
   /** Subscribers by status, for metrics and `digest status`. */
   counts(): Promise<Record<string, number>>;
   /** Wait for subscribe mails still being sent (called on close). */
@@ -116,6 +123,7 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
     const x = groupExtras(await repo.listSearches(db, [id]), await repo.listFollows(db, [id])).get(id);
     return toSubscriber(row, x);
   };
+  const tokenOf = (s: LinkSubject, purpose: TokenPurpose) => sign().token(s, purpose);
   const view = (s: Subscriber): ManageView => ({ subscriber: s, links: sign().links(s) });
   const tokenRows = (s: LinkSubject) => TOKEN_PURPOSES.map((purpose) => ({ hash: tokenHash(sign().token(s, purpose)), subscriberId: s.id, purpose, generation: s.linkGeneration }));
 
@@ -288,6 +296,21 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
       const row = await repo.findSubscriberByUser(db, userId);
       return row ? view((await load(Number(row.id)))!) : null;
     },
+
+    async updateForUser(userId, input) {
+      const mine = await service.forUser(userId);
+      if (!mine || mine.subscriber.status === 'unsubscribed') throw new AppError('SUBSCRIBER_NOT_FOUND', 'You have no digest subscription to change: subscribe first.');
+      return service.update(tokenOf(mine.subscriber, 'manage'), input);
+    },
+
+    async unsubscribeForUser(userId) {
+      const mine = await service.forUser(userId);
+      if (!mine) throw new AppError('SUBSCRIBER_NOT_FOUND', 'You have no digest subscription.');
+      if (mine.subscriber.status === 'unsubscribed') return 'already';
+      return service.unsubscribe(tokenOf(mine.subscriber, 'unsubscribe'));
+    },
+
+    exportFor: (user) => exportSubscriptions(db, { userId: user.id, email: user.email }),
 
     async dueSubscribers(period, at) {
       await ready();

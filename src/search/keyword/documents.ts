@@ -35,6 +35,18 @@ export function createDocumentWriter(db: SQLite.Database, o: { meta: Meta; scori
     let maxSeq = Number(meta.get('last_seq'));
     let texts = 0;
     for (const d of docs) {
+      if (d.hidden) {
+        // Out of the index rather than filtered after it, so totals and every mode leave it out; a paper
+        // shown again arrives with a new sequence and is indexed (and embedded) afresh.
+        if (d.seq > maxSeq) maxSeq = d.seq;
+        if (!oldText.get(d.id)) continue;
+        scoring.forget(d.id);
+        deleteFts.run(d.id);
+        deleteDoc.run(d.id);
+        if (deleteVector.run(d.id).changes) o.vectorRemoved();
+        texts++;
+        continue;
+      }
       // A changed text needs a new vector; an upvote or category change does not, nor a new FTS row.
       const old = oldText.get(d.id) as { title: string; abstract: string; authors: string; expansion: string } | undefined;
       if ((!old || old.title !== d.title || old.abstract !== d.abstract) && deleteVector.run(d.id).changes) o.vectorRemoved();

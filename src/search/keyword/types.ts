@@ -20,6 +20,8 @@ export interface IndexDoc {
   seq: number;
   /** Extra words for the low-weight expansion column (document expansion), if any. */
   expansion?: string;
+  /** Hidden by the catalog (moderators): the paper leaves the index, so no mode finds or counts it. */
+  hidden?: boolean;
 }
 
 export interface SearchOptions {

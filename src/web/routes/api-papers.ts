@@ -2,7 +2,7 @@
  * The JSON API in Hugging Face's shapes: `/api/daily_papers` and `/api/papers/{id}`, answering what
  * huggingface_hub's `list_daily_papers` and `paper_info` send (docs/api.md lists what still differs).
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogService } from '../../catalog/catalog.service.ts';
 import { DAILY_SORTS, parseDailySort } from '../../catalog/daily-papers.service.ts';
 import type { Paper } from '../../catalog/paper.ts';
@@ -40,6 +40,24 @@ export async function getApiPaper(catalog: CatalogService, id: string): Promise<
 }
 
 /**
+ * A paper moderators hid answers 410 `PAPER_HIDDEN` on the API and in Markdown (clients and crawlers
+ * learn it was removed on purpose, not that the id is wrong), with when and why; moderators and admins
+ * still read it, privately. The HTML page stays reachable for everyone and says the same in words.
+ */
+export function visibleApiPaper(req: FastifyRequest, reply: FastifyReply, paper: Paper): Paper {
+  if (!paper.hiddenAt) return paper;
+  const role = req.user?.role;
+  if (role === 'moderator' || role === 'admin') {
+    reply.header('cache-control', 'private, no-store');
+    return paper;
+  }
+  reply.header('cache-control', 'public, no-cache');
+  throw new AppError('PAPER_HIDDEN', `Paper ${paper.arxivId} was hidden by moderators on ${paper.hiddenAt.slice(0, 10)}${paper.hiddenReason ? `: ${paper.hiddenReason}` : ''}`, {
+    details: { id: paper.arxivId, hiddenAt: paper.hiddenAt, reason: paper.hiddenReason ?? null },
+  });
+}
+
+/**
  * The id a paper-page request asks Markdown for (`/papers/{id}.md`, or `Accept: text/markdown` and no
  * HTML), or null for the HTML page.
  */
@@ -50,9 +68,10 @@ export function markdownRequest(param: string, accept: string | undefined): stri
 }
 
 /** Answer a paper as Markdown; an unknown or invalid id is a 404, as for `read_paper` on Hugging Face. */
-export async function sendPaperMarkdown(app: FastifyInstance['app'], reply: FastifyReply, id: string): Promise<FastifyReply> {
-  const paper = await getApiPaper(app.catalog, decodeURIComponent(id));
+export async function sendPaperMarkdown(app: FastifyInstance['app'], req: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+  const found = await getApiPaper(app.catalog, decodeURIComponent(id));
   reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
+  const paper = visibleApiPaper(req, reply, found);
   return reply.type('text/markdown; charset=utf-8').send(paperMarkdown(paper, app.config.baseUrl));
 }
 
@@ -108,13 +127,13 @@ export const apiPaperRoutes: FastifyPluginAsync = async (server) => {
         summary: 'One paper by arXiv id (any form: 2310.06511, 2310.06511v2, hep-th/9901001)',
         tags: ['papers'],
         params: { type: 'object', properties: { '*': { type: 'string', maxLength: 300 } } },
-        response: { 200: hfPaperSchema, 404: errorSchema },
+        response: { 200: hfPaperSchema, 404: errorSchema, 410: errorSchema },
       },
     },
     async (req, reply) => {
-      const paper = await getApiPaper(app.catalog, decodeURIComponent(req.params['*']));
+      const found = await getApiPaper(app.catalog, decodeURIComponent(req.params['*']));
       reply.header('cache-control', 'public, max-age=300');
-      return hfPaperJson(paper, app.config.baseUrl);
+      return hfPaperJson(visibleApiPaper(req, reply, found), app.config.baseUrl);
     },
   );
 };

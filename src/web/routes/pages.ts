@@ -105,7 +105,7 @@ export const pageRoutes: FastifyPluginAsync = async (server) => {
   server.get<{ Params: { '*': string } }>('/papers/*', { schema: { hide: true } }, async (req, reply) => {
     // `/papers/{id}.md` and `Accept: text/markdown` answer the paper as Markdown (api-papers.ts).
     const markdown = markdownRequest(req.params['*'], req.headers.accept);
-    if (markdown) return sendPaperMarkdown(app, reply, markdown);
+    if (markdown) return sendPaperMarkdown(app, req, reply, markdown);
     const paper = await app.catalog.getPaper(decodeURIComponent(req.params['*']));
     // Revalidated on every view (the ETag makes that cheap): votes and comments change it.
     reply.header('cache-control', 'public, no-cache').header('vary', 'accept');

@@ -1,5 +1,5 @@
 /**
- * The settings page and its forms: profile, password, API tokens. Signed-in (session) users only;
+ * The settings page and its forms: profile, password, API tokens, the digest subscription. Signed-in (session) users only;
  * every form carries a CSRF token.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +10,9 @@ import { AppError, isAppError } from '../../errors.ts';
 import { viewerOf } from '../viewer.ts';
 import { clearSessionCookie } from '../plugins/session.ts';
 import { settingsPage, type SettingsInput } from '../views/settings.ts';
+import { subscriptions } from '../../digest/subscriptions-app.ts';
+import { daysInWords } from '../views/subscribe.ts';
+import { settingsBody } from './subscribe-schemas.ts';
 
 const HTML = 'text/html; charset=utf-8';
 const field = { type: 'string', maxLength: 5000 } as const;
@@ -18,11 +21,13 @@ const formSchema = (...names: string[]) => ({ type: 'object', properties: Object
 export const settingsRoutes: FastifyPluginAsync = async (server) => {
   const app = server.app;
   const c = community(app);
+  const subs = subscriptions(app);
+  const dailyDays = daysInWords(app.config.digestDailyDays);
 
   const render = async (req: FastifyRequest, reply: FastifyReply, status: number, extra: Partial<SettingsInput> = {}) => {
     const viewer = await viewerOf(req, reply);
     if (!viewer) return reply.redirect(`/signin?next=${encodeURIComponent('/settings')}`, 303);
-    const [row, tokens, sessions] = await Promise.all([c.users.byId(viewer.user.id), c.tokens.list(viewer.user.id), c.sessions.list(viewer.user.id)]);
+    const [row, tokens, sessions, digest] = await Promise.all([c.users.byId(viewer.user.id), c.tokens.list(viewer.user.id), c.sessions.list(viewer.user.id), subs.forUser(viewer.user.id)]);
     const current = req.auth?.kind === 'session' ? req.auth.sessionHash : '';
     return reply.status(status).type(HTML).send(
       settingsPage({
@@ -31,6 +36,7 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
         tokens,
         sessions: sessions.map((s) => ({ ...s, current: s.idHash === current })),
         passwords: app.config.passwordSignin,
+        digest: { view: digest, defaults: subs.defaults(), dailyDays },
         ...extra,
       }).value,
     );
@@ -49,8 +55,11 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
     }
   };
 
-  server.get<{ Querystring: { welcome?: string; next?: string } }>('/settings', { schema: { hide: true, querystring: formSchema('welcome', 'next') } }, async (req, reply) =>
-    render(req, reply, 200, req.query.welcome ? { welcome: { next: safeNext(req.query.next) } } : {}),
+  server.get<{ Querystring: { welcome?: string; next?: string; digest?: string } }>('/settings', { schema: { hide: true, querystring: formSchema('welcome', 'next', 'digest') } }, async (req, reply) =>
+    render(req, reply, 200, {
+      ...(req.query.welcome ? { welcome: { next: safeNext(req.query.next) } } : {}),
+      ...(req.query.digest === 'saved' ? { notice: 'Digest settings saved.' } : {}),
+    }),
   );
 
   server.post<{ Body: Record<string, string | undefined> }>('/settings/profile', { schema: { hide: true, body: formSchema('name', 'handle', 'bio', 'avatarUrl', 'links', 'next') } }, async (req, reply) =>
@@ -80,7 +89,8 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
 
   server.get('/settings/export.json', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user || req.auth?.kind !== 'session') throw new AppError('SIGN_IN_REQUIRED', 'Sign in to download your data.');
-    const data = await c.accountData.export(req.user.id);
+    // The digest is the subscriptions service's (src/digest): an account's subscription, or its address's.
+    const data = { ...(await c.accountData.export(req.user.id)), digestSubscriptions: await subs.exportFor(req.user) };
     reply.header('cache-control', 'private, no-store').header('content-disposition', `attachment; filename="paperboy-${req.user.handle}.json"`);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
   });
@@ -96,6 +106,29 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
     clearSessionCookie(req, reply);
     return reply.header('cache-control', 'no-store').redirect('/?deleted=1', 303);
   });
+
+  // The digest section: the same settings as the manage page, for the signed-in account's subscription.
+  server.post<{ Body: Record<string, unknown> }>('/settings/digest', { schema: { hide: true, body: settingsBody } }, async (req, reply) => {
+    if (!req.user || req.auth?.kind !== 'session') throw new AppError('SIGN_IN_REQUIRED', 'Sign in to change your settings.');
+    const body = req.body ?? {};
+    try {
+      const mine = await subs.forUser(req.user.id);
+      if (mine && mine.subscriber.status !== 'unsubscribed') await subs.updateForUser(req.user.id, body);
+      else await subs.subscribe({ settings: body, user: req.user });
+    } catch (e) {
+      // The form again with what was typed and the message naming the field; nothing was saved.
+      if (isAppError(e) && e.status < 500) return render(req, reply, e.status, { error: e.message, digestDraft: subs.draft(body) });
+      throw e;
+    }
+    return reply.redirect('/settings?digest=saved#digest', 303);
+  });
+
+  server.post('/settings/digest/unsubscribe', { schema: { hide: true, body: formSchema() } }, async (req, reply) =>
+    form(req, reply, async (id) => {
+      await subs.unsubscribeForUser(id);
+      return { notice: 'You are unsubscribed from the digest: no more digests will be sent to your address.' };
+    }),
+  );
 
   server.post<{ Body: { id?: string } }>('/settings/tokens/revoke', { schema: { hide: true, body: formSchema('id') } }, async (req, reply) =>
     form(req, reply, async (id) => {

@@ -3,9 +3,12 @@
  */
 import type { TokenInfo } from '../../community/tokens.service.ts';
 import type { PublicProfile } from '../../community/users.service.ts';
+import type { ManageView } from '../../digest/subscriptions.service.ts';
+import type { SubscriptionSettings } from '../../digest/types.ts';
 import { html, type Html } from '../html.ts';
 import { humanDate } from './format.ts';
 import { layout } from './layout.ts';
+import { settingsFields } from './subscribe.ts';
 import { csrfField, type Viewer } from './viewer.ts';
 
 export interface SettingsInput {
@@ -14,6 +17,10 @@ export interface SettingsInput {
   tokens: TokenInfo[];
   sessions: Array<{ current: boolean; createdAt: string; lastSeenAt: string; userAgent: string; ip: string }>;
   passwords: boolean;
+  /** The account's digest subscription (null: none yet), the settings a new one starts with, the digest days in words. */
+  digest: { view: ManageView | null; defaults: SubscriptionSettings; dailyDays: string };
+  /** Digest settings as typed, shown again with an error. */
+  digestDraft?: SubscriptionSettings;
   /** A token just made: shown this once. */
   newToken?: { name: string; token: string };
   welcome?: { next: string };
@@ -61,8 +68,9 @@ ${i.tokens.length
 <h2 id="sessions">Sessions</h2>
 <ul class="sessions">${i.sessions.map((s) => html`<li>${s.current ? html`<strong>This browser</strong>` : s.userAgent.slice(0, 80) || 'Unknown browser'} · signed in ${humanDate(s.createdAt)} · last seen ${humanDate(s.lastSeenAt)}</li>`)}</ul>
 <form method="post" action="/signout/everywhere">${csrf}<button type="submit">Sign out everywhere</button></form>
+${digestSection(i, csrf)}
 <h2 id="data">Your data</h2>
-<p><a class="button" href="/settings/export.json" download>Download all my data (JSON)</a> <span class="muted">Account, sessions, token names, upvotes, comments with their earlier versions, reports, collections.</span></p>
+<p><a class="button" href="/settings/export.json" download>Download all my data (JSON)</a> <span class="muted">Account, sessions, token names, upvotes, comments with their earlier versions, reports, collections, your digest subscription and the digests sent to you.</span></p>
 <h2 id="delete">Delete my account</h2>
 <form class="stack" method="post" action="/settings/delete">${csrf}
   <p class="muted">This takes back your upvotes, blanks your comments (replies stay, under “deleted”), ends your sessions and tokens, deletes your collections and removes the account. It cannot be undone.</p>
@@ -70,5 +78,28 @@ ${i.tokens.length
   <button type="submit">Delete my account</button>
 </form>
 </section>`;
-  return layout({ title: 'Settings', body, viewer: i.viewer });
+  return layout({ title: 'Settings', body, viewer: i.viewer, head: html`<script src="/static/subscribe.js" defer></script>` });
+}
+
+/** The digest subscription: its state, the same settings as the manage page, unsubscribe (plain forms). */
+function digestSection(i: SettingsInput, csrf: Html): Html {
+  const v = i.digest.view;
+  const s = v?.subscriber;
+  const live = s && s.status !== 'unsubscribed';
+  const settings = i.digestDraft ?? (live ? s : i.digest.defaults);
+  const state = !s || s.status === 'unsubscribed'
+    ? html`<p>You are not subscribed. The digest goes to your account's address, ${i.viewer.user.email}, with no confirmation mail.</p>`
+    : s.status === 'suspended'
+      ? html`<p class="status-suspended" role="status"><strong>Sending is paused</strong> since ${humanDate(s.suspendedAt ?? s.createdAt)}: ${s.suspendedReason ?? 'mail to this address could not be delivered'}. Saving below starts it again.</p>`
+      : html`<p>You get the digest <strong>${s.frequency === 'daily' ? `daily (${i.digest.dailyDays})` : 'weekly'}</strong> at ${String(s.sendHour).padStart(2, '0')}:00 ${s.timeZone} time, at ${s.email}.</p>`;
+  return html`<div class="subscribe"><h2 id="digest">Digest by e-mail</h2>
+${state}
+<form class="stack" method="post" action="/settings/digest">${csrf}
+  ${settingsFields(settings, i.digest.dailyDays)}
+  <button type="submit" class="primary">${live ? 'Save digest settings' : 'Subscribe'}</button>
+</form>
+${live && v
+  ? html`<p class="muted">Every digest also links to <a href="${v.links.manage}">its manage page</a> (no sign-in needed) and your <a href="${v.links.feed}">personal feed</a>.</p>
+<form method="post" action="/settings/digest/unsubscribe">${csrf}<button type="submit">Unsubscribe from the digest</button></form>`
+  : ''}</div>`;
 }

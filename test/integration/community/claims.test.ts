@@ -216,6 +216,8 @@ describeEngines('authors: author pages, claims, hidden papers', (ctx) => {
     const searched = async () => ((await t.server.inject('/api/search?q=Lovelace')).json().hits as Array<{ paper: { id: string } }>).some((h) => h.paper.id === PAPER);
     const inFeed = async () => (await t.server.inject('/authors/Ada%20Lovelace/feed.atom')).body.includes(`abs/${PAPER}<`);
     assert.deepEqual([await listed(), await searched(), await inFeed()], [true, true, true]);
+    const total = async () => (await t.server.inject('/api/search?q=Lovelace')).json().total as number;
+    const totalBefore = await total();
 
     assert.equal((await member.post('/moderation/papers', { paper: PAPER, action: 'hide', reason: 'x' })).statusCode, 403);
     assert.equal((await mod.post('/moderation/papers', { paper: PAPER, action: 'hide', reason: 'x' }, { csrf: false })).statusCode, 403, 'CSRF');
@@ -227,10 +229,26 @@ describeEngines('authors: author pages, claims, hidden papers', (ctx) => {
     const page = await t.server.inject(`/papers/${PAPER}`);
     assert.equal(page.statusCode, 200, 'the page stays');
     assert.match(page.body, /Hidden by moderators on [^:]+: duplicate of 2405\.12346 It is not shown in lists, search results or feeds\./);
+    // Search totals leave it out too (the index drops hidden papers, not just the page of results).
+    await eventually(total, totalBefore - 1, 'the search total counts one paper fewer');
+    // The API answers 410 with when and why for everyone but moderators, who still read it privately.
+    for (const url of [`/api/papers/${PAPER}`, `/papers/${PAPER}.md`]) {
+      const gone = await t.server.inject(url);
+      assert.equal(gone.statusCode, 410, url);
+      // The API answers in JSON, the Markdown URL with the error page: both say when and why.
+      if (url.startsWith('/api/')) assert.equal(gone.json().code, 'PAPER_HIDDEN');
+      assert.match(gone.body, /hidden by moderators on \d{4}-\d{2}-\d{2}: duplicate of 2405\.12346/);
+      assert.equal((await member.get(url)).statusCode, 410, 'a member is the public');
+      const seen = await mod.get(url);
+      assert.equal(seen.statusCode, 200, url);
+      assert.equal(seen.headers['cache-control'], 'private, no-store');
+    }
 
     assert.equal((await mod.post('/moderation/papers', { paper: PAPER, action: 'unhide', reason: 'not a duplicate after all' })).statusCode, 200);
     await t.app.search.syncOnce();
     await eventually(where, [true, true, true], 'back in lists, search, feeds');
+    await eventually(total, totalBefore, 'counted again');
+    assert.equal((await t.server.inject(`/api/papers/${PAPER}`)).statusCode, 200);
     const log = (await t.server.inject('/api/moderation/log')).json() as Array<{ action: string; target: string }>;
     assert.deepEqual(log.slice(0, 2).map((e) => [e.action, e.target]), [['unhide-paper', PAPER], ['hide-paper', PAPER]]);
   });
