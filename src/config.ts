@@ -285,6 +285,20 @@ const schema = z.object({
   DIGEST_SECTION_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   /** The mailbox of List-Unsubscribe's mailto (default: unsubscribe@ the MAIL_FROM domain). */
   DIGEST_UNSUBSCRIBE_MAILBOX: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an address such as unsubscribe@example.org').optional(),
+  // Inbound mail to the unsubscribe mailbox (src/digest/inbound-unsubscribe.ts; docs/digests.md "Unsubscribing by mail").
+  /** Listen for mail to DIGEST_UNSUBSCRIBE_MAILBOX on this TCP port (25 for an MX); unset: no listener. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** The address the listener binds. */
+  INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  /** The name in the listener's greeting (the MX host name); default: BASE_URL's host. */
+  INBOUND_SMTP_HOSTNAME: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name such as mx.example.org').optional(),
+  /** Largest message accepted (bytes); an unsubscribe mail is a few hundred. */
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** Messages (MAIL FROM commands) per client address per minute, on this node. */
+  INBOUND_SMTP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** PEM certificate and key files: offer STARTTLS (sending servers use it when offered). */
+  INBOUND_SMTP_TLS_CERT_FILE: z.string().min(1).optional(),
+  INBOUND_SMTP_TLS_KEY_FILE: z.string().min(1).optional(),
 }).superRefine((e, ctx) => {
   // Settings that only make sense together are checked together, so `serve` never starts half-configured.
   if (e.EMBEDDER.startsWith('openai:') && !e.EMBEDDER_MODEL) {
@@ -296,6 +310,9 @@ const schema = z.object({
   const dkimSet = e.DKIM_DOMAIN !== undefined || e.DKIM_SELECTOR !== undefined || dkimKeys > 0;
   if (dkimSet && !e.DKIM_DOMAIN) ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'is required with DKIM_SELECTOR / DKIM_PRIVATE_KEY (the d= domain, e.g. example.org)' });
   if (dkimSet && !e.DKIM_SELECTOR) ctx.addIssue({ code: 'custom', path: ['DKIM_SELECTOR'], message: 'is required with DKIM_DOMAIN (the s= selector, e.g. paperboy2026)' });
+  if ((e.INBOUND_SMTP_TLS_CERT_FILE === undefined) !== (e.INBOUND_SMTP_TLS_KEY_FILE === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [e.INBOUND_SMTP_TLS_CERT_FILE === undefined ? 'INBOUND_SMTP_TLS_CERT_FILE' : 'INBOUND_SMTP_TLS_KEY_FILE'], message: 'give both INBOUND_SMTP_TLS_CERT_FILE and INBOUND_SMTP_TLS_KEY_FILE, or neither' });
+  }
   if (dkimSet && dkimKeys === 0) ctx.addIssue({ code: 'custom', path: ['DKIM_PRIVATE_KEY'], message: 'is required with DKIM_DOMAIN (a PEM private key, or DKIM_PRIVATE_KEY_FILE naming one)' });
 });
 
@@ -368,6 +385,8 @@ export type Config = Readonly<{
   digestDefaultHour: number;
   digestSectionSize: number;
   digestUnsubscribeMailbox: string;
+  /** The inbound SMTP listener for mailto unsubscribes, or undefined when INBOUND_SMTP_PORT is unset. */
+  inboundSmtp: Readonly<{ port: number; host: string; hostname: string; maxBytes: number; perMinute: number; tls: Readonly<{ cert: string; key: string }> | undefined }> | undefined;
 }>;
 
 /** A PEM private key from DKIM_PRIVATE_KEY (`\n` escapes allowed, as env files often hold one line) or DKIM_PRIVATE_KEY_FILE. */
@@ -388,6 +407,15 @@ function readDkimKey(e: { DKIM_PRIVATE_KEY?: string | undefined; DKIM_PRIVATE_KE
     throw new AppError('CONFIG_INVALID', `${name} is invalid: not a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`);
   }
   return key;
+}
+
+/** A file a setting names (TLS certificate or key), read once when the configuration loads. */
+function readConfigFile(name: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AppError('CONFIG_INVALID', `${name} is invalid: cannot read ${JSON.stringify(file)} (${(err as Error).message})`);
+  }
 }
 
 /**
@@ -476,5 +504,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestDefaultHour: e.DIGEST_DEFAULT_HOUR,
     digestSectionSize: e.DIGEST_SECTION_SIZE,
     digestUnsubscribeMailbox: e.DIGEST_UNSUBSCRIBE_MAILBOX ?? `unsubscribe@${mailDomain(e.MAIL_FROM, e.BASE_URL)}`,
+    inboundSmtp: e.INBOUND_SMTP_PORT === undefined ? undefined : Object.freeze({
+      port: e.INBOUND_SMTP_PORT,
+      host: e.INBOUND_SMTP_HOST,
+      hostname: e.INBOUND_SMTP_HOSTNAME ?? new URL(e.BASE_URL ?? 'http://localhost').hostname,
+      maxBytes: e.INBOUND_SMTP_MAX_BYTES,
+      perMinute: e.INBOUND_SMTP_PER_MINUTE,
+      tls: e.INBOUND_SMTP_TLS_CERT_FILE && e.INBOUND_SMTP_TLS_KEY_FILE
+        ? Object.freeze({ cert: readConfigFile('INBOUND_SMTP_TLS_CERT_FILE', e.INBOUND_SMTP_TLS_CERT_FILE), key: readConfigFile('INBOUND_SMTP_TLS_KEY_FILE', e.INBOUND_SMTP_TLS_KEY_FILE) })
+        : undefined,
+    }),
   });
 }

@@ -7,6 +7,7 @@ import { createScheduler } from '../jobs/scheduler.ts';
 import { startServer } from '../web/server.ts';
 import { community } from '../community/index.ts';
 import { startDigestDelivery } from '../digest/outbox.service.ts';
+import { startInboundUnsubscribe } from '../digest/inbound-unsubscribe.ts';
 import type { Command } from './command.ts';
 
 export const serve: Command = {
@@ -31,6 +32,8 @@ export const serve: Command = {
     community(app).counts.start();
     // Send digests from the outbox on this node (with SMTP_URL; docs/digests.md).
     const delivery = startDigestDelivery(app);
+    // Read mail to the List-Unsubscribe mailto on this node (INBOUND_SMTP_PORT; docs/digests.md).
+    const inbound = await startInboundUnsubscribe(app);
     out.info(`Paperboy is serving ${config.baseUrl} on port ${port} (database: ${app.store.engine} ${app.store.location}; node ${scheduler.owner})`);
     await new Promise<void>((resolve) => {
       let stopping = false;
@@ -39,7 +42,7 @@ export const serve: Command = {
         stopping = true;
         app.log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
         // New connections are refused at once; requests and job runs already started complete.
-        await Promise.all([server.close(), scheduler.stop(), delivery.stop()]);
+        await Promise.all([server.close(), scheduler.stop(), delivery.stop(), inbound?.close()]);
         await app.close();
         app.log.info('shut down cleanly');
         resolve();

@@ -28,6 +28,23 @@ export function abstractExcerpt(abstract: string | null | undefined, max = EXCER
   return `${cut.slice(0, end).replace(/[\s,.;:]+$/, '')}…`;
 }
 
+/**
+ * What one paper renders to, kept per Paper object and (why, url): in one build the same trending and
+ * search results (shared objects, section-memo.ts) appear in thousands of digests, and their escaping,
+ * whitespace collapsing and wrapping were a fifth of composing (bench:digest --cpu-prof). Keyed by the
+ * object, so a changed paper (a new object) is rendered afresh and the entry goes with the object.
+ */
+export function createItemCache<T>(): (paper: object, key: string, render: () => T) => T {
+  const byPaper = new WeakMap<object, Map<string, T>>();
+  return (paper, key, render) => {
+    let m = byPaper.get(paper);
+    if (!m) byPaper.set(paper, (m = new Map()));
+    let v = m.get(key);
+    if (v === undefined) m.set(key, (v = render()));
+    return v;
+  };
+}
+
 /** The Monday (UTC date) of an ISO week `YYYY-Www`. */
 function isoWeekMonday(year: number, week: number): Date {
   // 4 January is always in week 1; step back to its Monday, then forward.

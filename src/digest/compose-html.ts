@@ -8,7 +8,7 @@
  * `<think>`, abstracts `&` and quotes.
  */
 import { html, raw, safeUrl, type Html } from '../web/html.ts';
-import { abstractExcerpt, paperCount, upvoteText } from './compose-format.ts';
+import { abstractExcerpt, createItemCache, paperCount, upvoteText } from './compose-format.ts';
 import type { DigestItem, DigestLinks, DigestSection } from './types.ts';
 import { displayText } from '../catalog/paper.ts';
 
@@ -52,7 +52,13 @@ export interface HtmlDigest {
   email: string;
 }
 
+const items = createItemCache<Html>();
+
 function item(it: DigestItem): Html {
+  return items(it.paper, `${it.why}\u0000${it.url}`, () => renderItem(it));
+}
+
+function renderItem(it: DigestItem): Html {
   const url = safeUrl(it.url);
   const title = displayText(it.paper.title);
   return html`<tr><td class="pb-card" style="background-color:${C.card};border:1px solid ${C.border};border-radius:8px;padding:14px 16px;">

@@ -5,7 +5,7 @@
  * their own lines so clients make them clickable.
  */
 import { displayText } from '../catalog/paper.ts';
-import { abstractExcerpt, paperCount, upvoteText } from './compose-format.ts';
+import { abstractExcerpt, createItemCache, paperCount, upvoteText } from './compose-format.ts';
 import type { DigestLinks, DigestSection } from './types.ts';
 
 const WIDTH = 76;
@@ -34,16 +34,23 @@ export interface TextDigest {
   email: string;
 }
 
+const bodies = createItemCache<string[]>();
+
+/** A paper's lines under its numbered title: the excerpt, upvotes and why, the link. */
+function itemBody(it: DigestSection['items'][number]): string[] {
+  return bodies(it.paper, `${it.why}\u0000${it.url}`, () => {
+    const excerpt = abstractExcerpt(it.paper.abstract);
+    return [...(excerpt ? wrap(excerpt, '   ') : []), ...wrap(`${upvoteText(it.paper.upvotes)} · ${it.why}`, '   '), `   ${it.url}`, ''];
+  });
+}
+
 /** The whole text part of one digest. */
 export function digestText(d: TextDigest): string {
   const out: string[] = [...wrap(d.heading), '='.repeat(Math.min(WIDTH, displayText(d.heading).length)), ''];
   for (const s of d.sections) {
     out.push(...wrap(`${s.title} (${paperCount(s.items.length)})`), '-'.repeat(Math.min(WIDTH, displayText(s.title).length)), '');
     s.items.forEach((it, i) => {
-      out.push(...wrap(`${i + 1}. ${it.paper.title}`));
-      const excerpt = abstractExcerpt(it.paper.abstract);
-      if (excerpt) out.push(...wrap(excerpt, '   '));
-      out.push(...wrap(`${upvoteText(it.paper.upvotes)} · ${it.why}`, '   '), `   ${it.url}`, '');
+      out.push(...wrap(`${i + 1}. ${it.paper.title}`), ...itemBody(it));
     });
   }
   out.push(

@@ -27,37 +27,97 @@ export interface NewOutboxRow {
   headers: Record<string, string>;
   arxivIds: string[];
   date: Date;
+  /** The rendered RFC 5322 message (without DKIM: the sender's transport signs it). */
+  raw?: string;
 }
 
-/** One row per (subscriber, period, period key): a second insert is a no-op; true when this one wrote it. */
-async function insertOnce(db: Db, values: Insertable<DigestOutboxTable>): Promise<boolean> {
-  const res = await db
-    .insertInto('digest_outbox')
-    .values(values)
-    .onConflict((oc) => oc.columns(['subscriber_id', 'period', 'period_key']).doNothing())
-    .executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+/**
+ * Rows per INSERT when writing many: 16 values each stays far under both engines' bound-parameter
+ * limits, and a statement of 100 digests (~30 KiB each) is a few MiB.
+ */
+const INSERT_CHUNK = 100;
+
+/**
+ * Write many rows, each at most once per (subscriber, period, period key); the keys (`id:periodKey`)
+ * of the rows this call wrote (RETURNING reports only inserted rows when a conflict is skipped).
+ */
+async function insertMany(db: Db, values: ReadonlyArray<Insertable<DigestOutboxTable>>): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (let i = 0; i < values.length; i += INSERT_CHUNK) {
+    const rows = await db
+      .insertInto('digest_outbox')
+      .values(values.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.columns(['subscriber_id', 'period', 'period_key']).doNothing())
+      .returning(['subscriber_id', 'period_key'])
+      .execute();
+    for (const r of rows) written.add(`${Number(r.subscriber_id)}:${r.period_key}`);
+  }
+  return written;
 }
 
-/** Write a composed digest; false when the subscriber already has one for this period (the unique key). */
-export function insertDigest(db: Db, r: NewOutboxRow, now: Date): Promise<boolean> {
-  const at = now.toISOString();
-  return insertOnce(db, {
+function digestValues(r: NewOutboxRow, at: string): Insertable<DigestOutboxTable> {
+  return {
     subscriber_id: r.subscriberId, period: r.period, period_key: r.periodKey, email: r.email, status: 'pending',
-    message_id: r.messageId, subject: r.subject, text_body: r.text, html_body: r.html,
+    // With a rendered message (digest_messages) the parts are in it: the state row stays small.
+    message_id: r.messageId, subject: r.subject, text_body: r.raw ? '' : r.text, html_body: r.raw ? '' : r.html,
     headers: JSON.stringify(r.headers), arxiv_ids: JSON.stringify(r.arxivIds), message_date: r.date.toISOString(),
     next_attempt_at: at, created_at: at,
-  });
+  };
 }
 
-/** Settle a subscriber's period without a message (nothing new to send): later builds skip it. */
-export async function insertSkipped(db: Db, r: { subscriberId: number; period: Period; periodKey: string; email: string; reason: string }, now: Date): Promise<void> {
-  const at = now.toISOString();
-  await insertOnce(db, {
+function skippedValues(r: SkippedRow, at: string): Insertable<DigestOutboxTable> {
+  return {
     subscriber_id: r.subscriberId, period: r.period, period_key: r.periodKey, email: r.email, status: 'skipped',
     message_id: `skipped:${r.period}:${r.periodKey}:${r.subscriberId}`, subject: '', text_body: '', html_body: '',
     headers: '{}', arxiv_ids: '[]', message_date: at, next_attempt_at: at, last_error: r.reason, created_at: at,
-  });
+  };
+}
+
+export interface SkippedRow {
+  subscriberId: number;
+  period: Period;
+  periodKey: string;
+  email: string;
+  reason: string;
+}
+
+/**
+ * Write a batch of digests (each with its rendered message, in the same transaction: a row is never
+ * pending without the message it stands for) and settled periods; the keys (`subscriberId:periodKey`)
+ * of the digests this call wrote (not those another builder wrote first).
+ */
+export async function insertBatch(db: Db, digests: readonly NewOutboxRow[], skipped: readonly SkippedRow[], now: Date): Promise<Set<string>> {
+  const at = now.toISOString();
+  const written = new Set<string>();
+  for (let i = 0; i < digests.length; i += INSERT_CHUNK) {
+    const chunk = digests.slice(i, i + INSERT_CHUNK);
+    const byKey = new Map(chunk.map((r) => [`${r.subscriberId}:${r.periodKey}`, r]));
+    await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .insertInto('digest_outbox')
+        .values(chunk.map((r) => digestValues(r, at)))
+        .onConflict((oc) => oc.columns(['subscriber_id', 'period', 'period_key']).doNothing())
+        .returning(['id', 'subscriber_id', 'period_key'])
+        .execute();
+      const messages = rows.flatMap((row) => {
+        const raw = byKey.get(`${Number(row.subscriber_id)}:${row.period_key}`)?.raw;
+        return raw ? [{ outbox_id: Number(row.id), raw }] : [];
+      });
+      if (messages.length) await trx.insertInto('digest_messages').values(messages).execute();
+      for (const r of rows) written.add(`${Number(r.subscriber_id)}:${r.period_key}`);
+    });
+  }
+  if (skipped.length) await insertMany(db, skipped.map((r) => skippedValues(r, at)));
+  return written;
+}
+
+/** The rendered messages of these outbox rows (rows built before migration 0023 have none). */
+export async function messagesFor(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom('digest_messages').select(['outbox_id', 'raw']).where('outbox_id', 'in', [...ids]).execute();
+  for (const r of rows) out.set(Number(r.outbox_id), r.raw);
+  return out;
 }
 
 /** The rows that already exist for these (subscriber, period key) pairs, keyed `id:key`, with their papers. */
@@ -154,6 +214,21 @@ export async function recordOutcome(db: Db, id: number, owner: string, o: Outcom
     .where('status', '=', 'sending')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * recordOutcome 'sent' for many rows in one statement (the sender's group commit): the ids still held
+ * by `owner`, which are the ones recorded; the others were taken over and are left as they are.
+ */
+export async function recordSentMany(db: Db, owner: string, rows: ReadonlyArray<{ id: number; smtpResponse: string }>, now = new Date()): Promise<Set<number>> {
+  if (rows.length === 0) return new Set();
+  const response = sql.join(rows.map((r) => sql`WHEN ${r.id} THEN ${r.smtpResponse.slice(0, 500)}`), sql` `);
+  const res = await sql<{ id: number }>`UPDATE digest_outbox
+    SET status = 'sent', lease_owner = NULL, lease_expires_at = NULL, sent_at = ${now.toISOString()}, last_error = NULL,
+      smtp_response = CASE id ${response} END
+    WHERE id IN (${sql.join(rows.map((r) => r.id))}) AND lease_owner = ${owner} AND status = 'sending'
+    RETURNING id`.execute(db);
+  return new Set(res.rows.map((r) => Number(r.id)));
 }
 
 export type StatusCounts = Record<OutboxStatus, number>;

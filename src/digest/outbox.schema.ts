@@ -1,5 +1,5 @@
 /**
- * The delivery tables (migrations 0021, 0022), merged into the store's `Database` type.
+ * The delivery tables (migrations 0021, 0022, 0023), merged into the store's `Database` type.
  */
 import type { Generated, Selectable } from 'kysely';
 
@@ -42,8 +42,15 @@ export interface DigestBouncesTable {
   suspended_at: string | null;
 }
 
+/** A digest's rendered message (migration 0023), written with its outbox row, read once by the sender. */
+export interface DigestMessagesTable {
+  outbox_id: number;
+  raw: string;
+}
+
 export interface DeliveryTables {
   digest_outbox: DigestOutboxTable;
+  digest_messages: DigestMessagesTable;
   digest_bounces: DigestBouncesTable;
 }
 

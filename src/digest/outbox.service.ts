@@ -4,7 +4,7 @@
  * the outbox's state. Subscriptions come in through the DigestSource (subscriptions.service.ts).
  */
 import type { App } from '../app.ts';
-import { createMailer, renderMessage } from '../mail/mailer.ts';
+import { createMailer, createRenderer, renderMessage } from '../mail/mailer.ts';
 import { suspendedCount } from './bounces.repo.ts';
 import { addressDomain, composeDigest, newMessageId, type ComposedDigest } from './compose.ts';
 import { buildDigests, type BuildResult } from './outbox-build.ts';
@@ -54,8 +54,12 @@ export function createDeliveryService(app: App, source: DigestSource): DeliveryS
   const mailDomain = addressDomain(c.mailFrom);
   const log = app.log.child({ component: 'digest' });
   return {
-    build: (period, now = new Date(), signal) =>
-      buildDigests({ store: app.store, source, siteName: SITE_NAME, siteUrl: c.baseUrl, mailDomain, log }, period, now, { signal }),
+    build(period, now = new Date(), signal) {
+      // The message is rendered once, at build: senders then only send (the MIME encoding of a
+      // digest's HTML part was most of a send's own CPU; docs/benchmarks.md, "Digests").
+      const render = createRenderer({ from: c.mailFrom });
+      return buildDigests({ store: app.store, source, siteName: SITE_NAME, siteUrl: c.baseUrl, mailDomain, log, render }, period, now, { signal });
+    },
 
     sender({ pool = true, ...overrides } = {}) {
       const leaseMs = overrides.leaseMs ?? c.digestLeaseMs;

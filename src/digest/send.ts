@@ -21,7 +21,7 @@ import type { Store } from '../store/db.ts';
 import { nodeId } from '../jobs/scheduler.ts';
 import { addBounce, markSuspended } from './bounces.repo.ts';
 import { SUSPEND_AT, suspensionReason } from './bounces.ts';
-import { claimDue, inactiveSubscribers, recordOutcome, releaseRows, renewLeases } from './outbox.repo.ts';
+import { claimDue, inactiveSubscribers, messagesFor, recordOutcome, recordSentMany, releaseRows, renewLeases } from './outbox.repo.ts';
 import type { OutboxRow } from './outbox.schema.ts';
 import { decideFailure } from './send-outcome.ts';
 
@@ -85,6 +85,8 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
   async function drainOnce(signal: AbortSignal): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, retried: 0, failed: 0, skipped: 0, lostLease: 0 };
     const queue: OutboxRow[] = [];
+    /** The rendered messages of the queued rows (digest_messages), dropped once sent. */
+    const rendered = new Map<number, string>();
     /** Claimed rows this drain will not send after all (too little lease left): released at the end. */
     const dropped: OutboxRow[] = [];
     let fatal = null as { error: unknown } | null;
@@ -106,6 +108,7 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
         return;
       }
       const inactive = await inactiveSubscribers(d.store.db, rows.map((r) => r.subscriber_id));
+      for (const [id, raw] of await messagesFor(d.store.db, rows.filter((r) => !inactive.has(r.subscriber_id)).map((r) => r.id))) rendered.set(id, raw);
       for (const row of rows) {
         const status = inactive.get(row.subscriber_id);
         if (status === undefined) queue.push(row);
@@ -113,37 +116,75 @@ export function createDigestSender(d: SenderDeps, o: SenderOptions): DigestSende
       }
     }
 
-    /** Record an outcome, retrying while the database is away (the row keeps its lease meanwhile). */
-    async function record(row: OutboxRow, outcome: Parameters<typeof recordOutcome>[3]): Promise<boolean> {
+    /** Run a write, retrying while the database is away (the rows keep their lease meanwhile). */
+    async function retrying<T>(what: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
       for (let i = 0; ; i++) {
         try {
-          return await recordOutcome(d.store.db, row.id, owner, outcome);
+          return await fn();
         } catch (e) {
           if (Date.now() - renewedAt > o.leaseMs) throw e;
-          log.warn({ id: row.id, error: messageOf(e) }, 'could not record a digest outcome; retrying');
+          log.warn({ ...what, error: messageOf(e) }, 'could not record a digest outcome; retrying');
           await sleep(Math.min(2000, 100 * 2 ** i));
         }
       }
     }
 
+    /** Record an outcome, retrying while the database is away. */
+    function record(row: OutboxRow, outcome: Parameters<typeof recordOutcome>[3]): Promise<boolean> {
+      return retrying({ id: row.id }, () => recordOutcome(d.store.db, row.id, owner, outcome));
+    }
+
+    /**
+     * Record "sent" by group commit: the rows whose 250 arrived while the previous write ran are
+     * written together in one UPDATE, at once when none is running — no timer, so a lone message is
+     * recorded as soon as alone, and the window between a 250 and its "sent" (docs/digests.md,
+     * "Exactly once") grows by at most one write. Each caller still waits for its own row's write.
+     */
+    const sentQueue: Array<{ id: number; smtpResponse: string; done: (held: boolean) => void; fail: (e: unknown) => void }> = [];
+    let writingSent = false;
+    function recordSent(row: OutboxRow, smtpResponse: string): Promise<boolean> {
+      return new Promise((done, fail) => {
+        sentQueue.push({ id: row.id, smtpResponse, done, fail });
+        if (!writingSent) void writeSent();
+      });
+    }
+    async function writeSent(): Promise<void> {
+      writingSent = true;
+      while (sentQueue.length) {
+        const group = sentQueue.splice(0, 200);
+        try {
+          const held = await retrying({ ids: group.length }, () => recordSentMany(d.store.db, owner, group));
+          for (const g of group) g.done(held.has(g.id));
+        } catch (e) {
+          for (const g of group) g.fail(e);
+        }
+      }
+      writingSent = false;
+    }
+
     async function deliver(row: OutboxRow): Promise<void> {
       let response: string;
       try {
-        const sent = await d.mailer.send({
-          to: row.email,
-          subject: row.subject,
-          text: row.text_body,
-          html: row.html_body,
-          headers: JSON.parse(row.headers) as Record<string, string>,
-          messageId: row.message_id,
-          date: new Date(row.message_date),
-        });
+        // Rendered at build (the same bytes on every attempt); rows built before migration 0023 are composed here.
+        const raw = rendered.get(row.id);
+        rendered.delete(row.id);
+        const sent = raw
+          ? await d.mailer.sendRaw({ to: row.email, raw })
+          : await d.mailer.send({
+            to: row.email,
+            subject: row.subject,
+            text: row.text_body,
+            html: row.html_body,
+            headers: JSON.parse(row.headers) as Record<string, string>,
+            messageId: row.message_id,
+            date: new Date(row.message_date),
+          });
         response = sent.response;
       } catch (e) {
         await failed(row, e);
         return;
       }
-      if (await record(row, { status: 'sent', smtpResponse: response })) {
+      if (await recordSent(row, response)) {
         result.sent += 1;
         d.metrics?.digestMessages.inc({ outcome: 'sent' });
       } else {

@@ -12,7 +12,8 @@
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { Paper } from '../catalog/paper.ts';
 import { explainTrending } from '../catalog/trending.ts';
-import type { DigestItem, DigestRecipient, DigestSection, PicksProvider, SectionKind } from './types.ts';
+import { createSectionMemo, queryKey } from './section-memo.ts';
+import type { DigestItem, DigestRecipient, DigestSection, PicksProvider, SectionKind, SectionMemo } from './types.ts';
 
 const MS_DAY = 86_400_000;
 
@@ -34,29 +35,33 @@ function quoteAuthor(name: string): string {
   return `author:"${name.replace(/"/g, ' ')}"`;
 }
 
-/** The sections of a recipient's digest (empty sections left out). */
-export async function buildSections(d: SectionDeps, r: DigestRecipient): Promise<DigestSection[]> {
+/**
+ * The sections of a recipient's digest (empty sections left out). Searches and the trending ranking
+ * go through `memo`: a build passes one memo for all its recipients (section-memo.ts).
+ */
+export async function buildSections(d: SectionDeps, r: DigestRecipient, memo: SectionMemo = createSectionMemo()): Promise<DigestSection[]> {
   const sub = r.subscriber;
   const on = new Set<SectionKind>(sub.sections);
   const afterDay = new Date(Date.parse(r.since) - 2 * MS_DAY).toISOString().slice(0, 10);
-  const search = async (q: string): Promise<Paper[]> => {
-    try {
-      const res = await d.catalog.search({ q: `${q} after:${afterDay}`, limit: d.size * 3, bare: true });
-      return res.results.map((h) => h.paper);
-    } catch {
-      // A saved search that no longer parses (it was valid when saved) yields nothing rather than no digest.
-      return [];
-    }
-  };
+  const search = (q: string): Promise<Paper[]> =>
+    memo.get(`search\u0000${queryKey(q)}\u0000${afterDay}\u0000${d.size}`, async () => {
+      try {
+        const res = await d.catalog.search({ q: `${queryKey(q)} after:${afterDay}`, limit: d.size * 3, bare: true });
+        return res.results.map((h) => h.paper);
+      } catch {
+        // A saved search that no longer parses (it was valid when saved) yields nothing rather than no digest.
+        return [];
+      }
+    });
 
   const planned: Array<{ kind: SectionKind; title: string; query?: string; candidates: Candidate[] }> = [];
   if (on.has('trending')) {
-    const { ranked } = await d.catalog.trending({ today: r.dueAt.slice(0, 10) });
-    planned.push({
-      kind: 'trending',
-      title: 'Trending papers',
-      candidates: ranked.slice(0, d.size * 5).map((t) => ({ paper: t.paper, why: `Trending: ${explainTrending(t.parts)}` })),
+    const today = r.dueAt.slice(0, 10);
+    const candidates = await memo.get(`trending\u0000${today}\u0000${d.size}`, async () => {
+      const { ranked } = await d.catalog.trending({ today });
+      return ranked.slice(0, d.size * 5).map((t): Candidate => ({ paper: t.paper, why: `Trending: ${explainTrending(t.parts)}` }));
     });
+    planned.push({ kind: 'trending', title: 'Trending papers', candidates });
   }
   if (on.has('search')) {
     for (const q of sub.searches) {

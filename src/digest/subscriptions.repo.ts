@@ -99,6 +99,18 @@ export async function insertSent(db: Db, subscriberId: number, arxivIds: readonl
     .execute();
 }
 
+/** insertSent for many subscribers at once, in statements of at most 1,000 rows (3,000 bound values). */
+export async function insertSentMany(db: Db, entries: ReadonlyArray<{ subscriberId: number; arxivIds: readonly string[] }>, now: string): Promise<void> {
+  const rows = entries.flatMap((e) => [...new Set(e.arxivIds)].map((arxiv_id) => ({ subscriber_id: e.subscriberId, arxiv_id, sent_at: now })));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('sent_papers')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['subscriber_id', 'arxiv_id']).doNothing())
+      .execute();
+  }
+}
+
 export async function countByStatus(db: Db): Promise<Array<{ status: string; n: number }>> {
   const rows = await db.selectFrom('subscribers').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
   return rows.map((r) => ({ status: r.status, n: Number(r.n) }));

@@ -294,10 +294,14 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
       return listDue(db, { period, at, dailyDays, links: (sub) => sign().links(sub) });
     },
 
-    sectionsFor: (recipient) => buildSections(sectionDeps, recipient),
+    sectionsFor: (recipient, _period, memo) => buildSections(sectionDeps, recipient, memo),
 
     async markSent(subscriberId, arxivIds) {
       await repo.insertSent(db, subscriberId, arxivIds, now().toISOString());
+    },
+
+    async markSentMany(entries) {
+      await repo.insertSentMany(db, entries, now().toISOString());
     },
 
     async suspend(id, reason) {

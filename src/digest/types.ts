@@ -108,10 +108,16 @@ export interface DigestSection {
 export interface DigestSource {
   /** Active subscribers of `period` whose send hour has come at `now` in their zone, with their period key. */
   dueSubscribers(period: Period, now: Date): Promise<DigestRecipient[]>;
-  /** The sections of a recipient's digest, each paper not yet sent to them. Empty: nothing new to send. */
-  sectionsFor(recipient: DigestRecipient, period: Period): Promise<DigestSection[]>;
+  /**
+   * The sections of a recipient's digest, each paper not yet sent to them. Empty: nothing new to send.
+   * A build passes one `memo` for all its recipients: what is the same for everyone (the trending
+   * ranking of a day, one saved search over one window) is then computed once per build.
+   */
+  sectionsFor(recipient: DigestRecipient, period: Period, memo?: SectionMemo): Promise<DigestSection[]>;
   /** Record papers as delivered to a subscriber (idempotent), so no later digest repeats them. */
   markSent(subscriberId: number, arxivIds: readonly string[]): Promise<void>;
+  /** markSent for many subscribers in a few statements (a build records a batch of digests at once). */
+  markSentMany(entries: ReadonlyArray<{ subscriberId: number; arxivIds: readonly string[] }>): Promise<void>;
   /** Stop sending to a subscriber, with the reason the manage page shows (e.g. repeated bounces). */
   suspend(subscriberId: number, reason: string): Promise<void>;
   manageUrl(sub: Pick<Subscriber, 'id' | 'linkGeneration'>): string;
@@ -121,6 +127,14 @@ export interface DigestSource {
   byId(id: number): Promise<Subscriber | null>;
   /** Look up a subscriber by address (`paperboy digest preview --email`). */
   byEmail(email: string): Promise<Subscriber | null>;
+}
+
+/**
+ * Answers shared by the recipients of one build, by key (createSectionMemo in section-memo.ts). It
+ * holds promises, so recipients built at once wait for the same computation instead of repeating it.
+ */
+export interface SectionMemo {
+  get<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
 /** Personal picks for the `picks` section: filled by the recommendations work; none until then. */

@@ -46,6 +46,11 @@ export interface Mailer {
    * @throws AppError MAIL_FAILED with `details.responseCode` (SMTP code, when the server answered) and `details.transient`
    */
   send(msg: MailMessage): Promise<SentMail>;
+  /**
+   * Send a message rendered before (renderMessage, createRenderer) as it is, to `to`, with MAIL FROM
+   * the `From` address of config; DKIM-signed here when configured. Fails like send().
+   */
+  sendRaw(msg: { to: string; raw: string | Buffer }): Promise<SentMail>;
   close(): void;
 }
 
@@ -87,6 +92,21 @@ export async function renderMessage(msg: MailMessage, o: { from: string; dkim?: 
   return info.message as Buffer;
 }
 
+/**
+ * renderMessage for many messages: one stream transport, reused (creating a transport per message
+ * costs more than rendering a small one). Unsigned: DKIM is the sending transport's, at send time,
+ * so a key rotated between build and send signs with the new key.
+ */
+export function createRenderer(o: { from: string }): (msg: MailMessage) => Promise<Buffer> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return async (msg) => (await transport.sendMail(nodemailerMessage(msg, o.from))).message as Buffer;
+}
+
+/** The address of a `Name <addr>` or bare `addr` From, for the SMTP envelope. */
+export function envelopeAddress(from: string): string {
+  return (/<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from.trim())?.[1] ?? from.trim());
+}
+
 export function createMailer(o: MailerOptions): Mailer {
   if (!o.smtpUrl) {
     return {
@@ -98,6 +118,10 @@ export function createMailer(o: MailerOptions): Mailer {
         // operator can follow a sign-in link. Never used when SMTP is configured.
         o.log.info({ mail: { to: msg.to, subject: msg.subject, messageId }, text: msg.text }, 'mail not sent (SMTP_URL is not set); its text follows');
         return { messageId, response: 'logged' };
+      },
+      async sendRaw(msg) {
+        o.log.info({ mail: { to: msg.to, bytes: msg.raw.length } }, 'mail not sent (SMTP_URL is not set)');
+        return { messageId: '', response: 'logged' };
       },
       close() {},
     };
@@ -116,20 +140,23 @@ export function createMailer(o: MailerOptions): Mailer {
     socketTimeout: timeout,
     dkim: o.dkim,
   } as Parameters<typeof nodemailer.createTransport>[0]);
+  const sendVia = async (to: string, data: Parameters<typeof transport.sendMail>[0]): Promise<SentMail> => {
+    try {
+      const info = await transport.sendMail(data);
+      return { messageId: String(info.messageId ?? ''), response: String(info.response ?? '') };
+    } catch (e) {
+      const responseCode = (e as { responseCode?: number }).responseCode;
+      // No reply code means the connection failed or timed out: worth retrying, like a 4xx.
+      const transient = responseCode === undefined || (responseCode >= 400 && responseCode < 500);
+      throw new AppError('MAIL_FAILED', `mail to ${to} failed: ${messageOf(e)}`, { cause: e, details: { responseCode, transient } });
+    }
+  };
+  const envelopeFrom = envelopeAddress(o.from);
   return {
     configured: true,
     from: o.from,
-    async send(msg) {
-      try {
-        const info = await transport.sendMail(nodemailerMessage(msg, o.from));
-        return { messageId: String(info.messageId), response: String(info.response ?? '') };
-      } catch (e) {
-        const responseCode = (e as { responseCode?: number }).responseCode;
-        // No reply code means the connection failed or timed out: worth retrying, like a 4xx.
-        const transient = responseCode === undefined || (responseCode >= 400 && responseCode < 500);
-        throw new AppError('MAIL_FAILED', `mail to ${msg.to} failed: ${messageOf(e)}`, { cause: e, details: { responseCode, transient } });
-      }
-    },
+    send: (msg) => sendVia(msg.to, nodemailerMessage(msg, o.from)),
+    sendRaw: (msg) => sendVia(msg.to, { envelope: { from: envelopeFrom, to: [msg.to] }, raw: msg.raw }),
     close() {
       transport.close();
     },

@@ -83,6 +83,17 @@ describe('config: every variable parsed once into its final type', () => {
     for (const v of ['0', 'soon', '-1']) bad({ DB_CONNECT_TIMEOUT_MS: v }, 'DB_CONNECT_TIMEOUT_MS');
   });
 
+  it('INBOUND_SMTP_*: off by default; a port turns the unsubscribe listener on; TLS files in pairs, read at load', () => {
+    assert.equal(loadConfig({}).inboundSmtp, undefined);
+    const c = loadConfig({ INBOUND_SMTP_PORT: '2525', BASE_URL: 'https://papers.example.org' }).inboundSmtp!;
+    assert.deepEqual({ ...c }, { port: 2525, host: '0.0.0.0', hostname: 'papers.example.org', maxBytes: 65536, perMinute: 30, tls: undefined });
+    assert.ok(Object.isFrozen(c));
+    for (const v of ['-1', '70000', 'smtp']) bad({ INBOUND_SMTP_PORT: v }, 'INBOUND_SMTP_PORT');
+    bad({ INBOUND_SMTP_PORT: '25', INBOUND_SMTP_MAX_BYTES: '10' }, 'INBOUND_SMTP_MAX_BYTES');
+    bad({ INBOUND_SMTP_PORT: '25', INBOUND_SMTP_TLS_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt' }, 'INBOUND_SMTP_TLS_KEY_FILE');
+    bad({ INBOUND_SMTP_PORT: '25', INBOUND_SMTP_TLS_CERT_FILE: '/nonexistent/cert.pem', INBOUND_SMTP_TLS_KEY_FILE: '/nonexistent/key.pem' }, 'INBOUND_SMTP_TLS_CERT_FILE');
+  });
+
   it('never echoes a value that may hold a password (REDIS_URL, SMTP_URL, keys)', () => {
     for (const [name, v] of [['REDIS_URL', 'mysql://u:hunter2@x'], ['SMTP_URL', 'http://u:hunter2@x']] as const) {
       assert.throws(() => loadConfig({ [name]: v }), (e: Error) => e.message.startsWith(`${name} is invalid`) && !e.message.includes('hunter2'));

@@ -24,6 +24,7 @@ import { collections } from './0015-collections.ts';
 import { subscriptions } from './0020-subscriptions.ts';
 import { digestOutbox } from './0021-digest-outbox.ts';
 import { digestBounces } from './0022-digest-bounces.ts';
+import { digestRaw } from './0023-digest-raw.ts';
 
 import type { Engine } from './engine.ts';
 
@@ -46,6 +47,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0020_subscriptions': subscriptions(engine),
     '0021_digest_outbox': digestOutbox(engine),
     '0022_digest_bounces': digestBounces(),
+    '0023_digest_raw': digestRaw(engine),
   };
 }
 

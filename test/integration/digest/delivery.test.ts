@@ -9,13 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../src/app.ts';
 import { bounceScore } from '../../../src/digest/bounces.repo.ts';
 import { deliveryFor, registerDigestGauges } from '../../../src/digest/outbox.service.ts';
-import { statusCounts } from '../../../src/digest/outbox.repo.ts';
+import { insertBatch, statusCounts } from '../../../src/digest/outbox.repo.ts';
 import { subscriptions } from '../../../src/digest/subscriptions-app.ts';
 import { createTestServer } from '../../helpers/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 import { createTestDatabase, engineSkipReason, ENGINES, type TestDatabase } from '../../helpers/stores.ts';
 import { DIGEST_PAPERS } from '../../helpers/digest.ts';
-import { addSubscribers, deliveriesByRecipient } from '../../helpers/digest-mail.ts';
+import { addSubscribers, deliveriesByRecipient, sampleDigest } from '../../helpers/digest-mail.ts';
 
 /** Friday 2026-08-21, 09:00 UTC: an hour after the test subscribers' send hour. */
 const FRIDAY = new Date('2026-08-21T09:00:00Z');
@@ -182,6 +182,34 @@ for (const engine of ENGINES) {
       const got = smtp.messages.filter((m) => m.to.includes('window@example.org'));
       assert.equal(got.length, 1);
       assert.equal(got[0]!.header('message-id'), row.message_id, 'the resend is the same message');
+    });
+
+    it('sends the message rendered at build as it is, and composes a row built before migration 0023 from its parts', { skip: skip ?? false, timeout: 60_000 }, async () => {
+      const [built, legacy] = await addSubscribers(app, { n: 2, email: (i) => `render${i}@example.org` });
+      const delivery = deliveryFor(app);
+      await delivery.build('daily', new Date('2026-08-28T09:00:00Z'));
+      const stored = await app.store.db
+        .selectFrom('digest_outbox').innerJoin('digest_messages', 'digest_messages.outbox_id', 'digest_outbox.id')
+        .select(['digest_messages.raw', 'digest_outbox.html_body']).where('digest_outbox.subscriber_id', '=', built!).where('digest_outbox.period_key', '=', '2026-08-28')
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.html_body, '', 'the parts live in the rendered message only');
+      // A row as 0021 wrote them: parts in the row, no rendered message.
+      const m = sampleDigest({ email: 'render1@example.org', periodKey: '2026-08-28' });
+      const ours = await app.store.db.selectFrom('digest_outbox').select('id').where('subscriber_id', '=', legacy!).where('period_key', '=', '2026-08-28').executeTakeFirstOrThrow();
+      await app.store.db.deleteFrom('digest_messages').where('outbox_id', '=', ours.id).execute();
+      await app.store.db.deleteFrom('digest_outbox').where('id', '=', ours.id).execute();
+      const written = await insertBatch(app.store.db, [{ subscriberId: legacy!, period: 'daily', periodKey: '2026-08-28', email: m.to, messageId: m.messageId, subject: m.subject, text: m.text, html: m.html, headers: m.headers, arxivIds: m.arxivIds, date: m.date }], [], new Date());
+      assert.equal(written.size, 1);
+      const sender = delivery.sender();
+      await sender.drain();
+      await sender.stop();
+      const rendered = smtp.messages.find((x) => x.to.includes('render0@example.org'))!;
+      assert.equal(rendered.raw.replace(/\r?\n$/, ''), stored.raw.replace(/\r?\n$/, ''), 'the bytes rendered at build are the bytes received');
+      const composed = smtp.messages.find((x) => x.to.includes('render1@example.org'))!;
+      assert.equal(composed.header('message-id'), m.messageId);
+      assert.equal(composed.header('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
+      assert.match(composed.text, /Trending papers/);
+      assert.match(composed.html, /pb-card/);
     });
 
     it('pauses when no SMTP server answers, without counting bounces', { skip: skip ?? false, timeout: 60_000 }, async () => {
