@@ -13,7 +13,8 @@ import { syntheticKeywordQueries } from './synthetic.ts';
 
 const dir = process.argv[2] ?? '/tmp/syn-1m';
 const count = Number(process.argv[3] ?? 500);
-const native = openSearchIndex(dir, { rank: 'native' });
+// FTS5's idf on both sides, so the two must return the same ids (the product's default is Lucene's idf, pb_bm25 only).
+const native = openSearchIndex(dir, { rank: 'native', idf: 'fts5' });
 const plain = openSearchIndex(dir, { rank: 'bm25' });
 console.log(`${dir}: ${native.count()} papers, ${count} queries`);
 const queries = syntheticKeywordQueries(count).map((q) => parseQuery(q));

@@ -16,10 +16,10 @@ const sample = sampleAt > 0 ? Number(process.argv[sampleAt + 1]) : Infinity;
 const dirs = process.argv.slice(2).filter((a, i) => !a.startsWith('--') && i + 2 !== sampleAt + 1);
 const base: PrfOptions = { docs: 5, terms: 10, weight: 0.2 };
 const settings: Array<[string, PrfOptions | null, boolean?]> = [
-  ['rm3 (today)', base],
+  ['rm3, every rank re-ranked (before)', base],
   ['no feedback', null],
   ['rm3, the first run\'s top 1 kept in place', { ...base, keep: 1 }],
-  ['rm3, the first run\'s top 3 kept in place', { ...base, keep: 3 }],
+  ['rm3, the first run\'s top 3 kept in place (default)', { ...base, keep: 3 }],
   ['rm3, skip when top ≥ 1.2 × second', { ...base, clearWinner: 1.2 }],
 ];
 for (const dir of dirs) {
