@@ -90,8 +90,11 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     delegator: (req, cb) => cb(null, (req.url ?? '').startsWith('/api/') ? { origin: '*', methods: ['GET', 'HEAD'] } : { origin: false }),
   });
   await server.register(etag);
-  server.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks below, not async ones: hooks that do no I/O gain nothing from a promise, and
+  // every request ran each of them (bench:votes, docs/benchmarks.md "Votes").
+  server.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   // While shutting down, answer in-flight requests with `Connection: close` so their keep-alive
   // sockets end with the response instead of holding the process open for the keep-alive timeout.
@@ -99,12 +102,14 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.addHook('preClose', async () => {
     draining = true;
   });
-  server.addHook('onSend', async (_req, reply) => {
+  server.addHook('onSend', (_req, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
-  server.addHook('onResponse', async (req, reply) => {
+  server.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     app.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   for (const routes of ROUTES) await server.register(routes);

@@ -125,8 +125,10 @@ export async function registerRateLimits(server: FastifyInstance, config: Pick<C
     if (!limit) return; // switched off in RATE_LIMITS
     const key = spec.key ?? ((req: FastifyRequest) => normalizeIP(req.ip));
     const policy = `${limit.max};w=${Math.round(limit.windowMs / 1000)}`;
-    const policyHook = async (_req: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
+    // A callback hook (no I/O): every limited request ran it, and an async one costs a promise each time.
+    const policyHook = (_req: FastifyRequest, reply: { header(k: string, v: string): unknown }, done: () => void) => {
       reply.header('ratelimit-policy', policy);
+      done();
     };
     const hook = spec.hook ?? 'onRequest';
     const existing = route[hook];

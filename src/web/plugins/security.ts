@@ -90,7 +90,9 @@ export async function registerSecurityHeaders(server: FastifyInstance, config: P
   const https = config.baseUrl.startsWith('https:');
   const headers = helmetHeaders(https);
   const docsHeaders = { ...headers, 'content-security-policy': cspHeader(https, [SWAGGER_UI_STYLE]) };
-  server.addHook('onRequest', async (req, reply) => {
+  // A callback hook: no I/O here, so no promise per request.
+  server.addHook('onRequest', (req, reply, done) => {
     reply.headers(req.url === '/docs' || req.url.startsWith('/docs/') ? docsHeaders : headers);
+    done();
   });
 }
