@@ -4,7 +4,7 @@ import { describeEngines } from '../../helpers/stores.ts';
 import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
 
 describeEngines('community rate limits', (ctx) => {
-  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m' });
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m,comment=2/1m' });
 
   it('sign-in attempts are limited per client address: 429 with Retry-After', async () => {
     const c = createClient(t.server);
@@ -32,5 +32,24 @@ describeEngines('community rate limits', (ctx) => {
     assert.equal((await vote(b)).statusCode, 200, 'another account still votes');
     // The API route shares the same per-account budget.
     assert.equal((await a.json('POST', '/api/votes', { paper: '2310.06511', vote: 'toggle' })).statusCode, 429);
+  });
+
+  it('comments are limited per account, on the form and the API alike: 429 with Retry-After', async () => {
+    const a = await signInByLink(t.server, t.smtp, 'talker-a@example.org', { ip: '198.51.100.3' });
+    const b = await signInByLink(t.server, t.smtp, 'talker-b@example.org', { ip: '198.51.100.4' });
+    assert.equal((await a.json('POST', '/api/comments', { paper: '2310.06511', body: 'First thoughts' })).statusCode, 200);
+    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Second thoughts' })).statusCode, 303);
+    const over = await a.json('POST', '/api/comments', { paper: '2310.06511', body: 'Third thoughts' });
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.match(over.json().error, /2 comment requests per minute/);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Third thoughts' })).statusCode, 429, 'the form shares the budget');
+    const listed = await t.server.inject({ url: '/api/comments?paper=2310.06511' });
+    assert.equal(listed.statusCode, 200, listed.body);
+    const list = listed.json();
+    const bodies = list.comments.map((c: { body: string }) => c.body);
+    assert.deepEqual(bodies.filter((b: string) => b.endsWith('thoughts')), ['First thoughts', 'Second thoughts'], 'nothing over the limit was stored');
+    assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another account still comments');
   });
 });
