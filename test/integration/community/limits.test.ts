@@ -53,3 +53,24 @@ describeEngines('community rate limits', (ctx) => {
     assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another account still comments');
   });
 });
+
+describeEngines('community new-account limits: comments per hour', (ctx) => {
+  // Accounts under a day old count as new; the comment rate limit is off, so only the hourly count refuses.
+  const t = useCommunityServer(ctx, { NEW_ACCOUNT_DAYS: '1', NEW_ACCOUNT_COMMENTS_PER_HOUR: '2', RATE_LIMITS: 'comment=off' });
+
+  it('a new account writes at most NEW_ACCOUNT_COMMENTS_PER_HOUR comments an hour: 429 NEW_ACCOUNT_LIMIT saying so', async () => {
+    const a = await signInByLink(t.server, t.smtp, 'newcomer-a@example.org', { ip: '198.51.100.5' });
+    const b = await signInByLink(t.server, t.smtp, 'newcomer-b@example.org', { ip: '198.51.100.6' });
+    assert.equal((await a.json('POST', '/api/comments', { paper: '2310.06511', body: 'One' })).statusCode, 200);
+    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Two' })).statusCode, 303);
+    const over = await a.json('POST', '/api/comments', { paper: '2310.06511', body: 'Three' });
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'NEW_ACCOUNT_LIMIT');
+    assert.match(over.json().error, /New accounts can write 2 comments an hour/);
+    const form = await a.post('/comments', { paper: '2310.06511', body: 'Three' });
+    assert.equal(form.statusCode, 429, 'the form is refused too');
+    const bodies = (await t.server.inject({ url: '/api/comments?paper=2310.06511' })).json().comments.map((c: { body: string }) => c.body);
+    assert.deepEqual(bodies, ['One', 'Two'], 'nothing over the limit was stored');
+    assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another new account has its own hour');
+  });
+});
