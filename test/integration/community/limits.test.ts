@@ -4,7 +4,7 @@ import { describeEngines } from '../../helpers/stores.ts';
 import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
 
 describeEngines('community rate limits', (ctx) => {
-  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m,comment=2/1m' });
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m,comment=2/1m,submit=2/1m' });
 
   it('sign-in attempts are limited per client address: 429 with Retry-After', async () => {
     const c = createClient(t.server);
@@ -51,6 +51,21 @@ describeEngines('community rate limits', (ctx) => {
     const bodies = list.comments.map((c: { body: string }) => c.body);
     assert.deepEqual(bodies.filter((b: string) => b.endsWith('thoughts')), ['First thoughts', 'Second thoughts'], 'nothing over the limit was stored');
     assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another account still comments');
+  });
+  it('submissions are limited per account on the form and the API alike: 429 with Retry-After, refused ones count too', async () => {
+    const a = await signInByLink(t.server, t.smtp, 'submitter-a@example.org', { ip: '198.51.100.7' });
+    const b = await signInByLink(t.server, t.smtp, 'submitter-b@example.org', { ip: '198.51.100.8' });
+    // Unreadable ids are refused by the rules, after the limit has counted them.
+    const first = await a.json('POST', '/api/submissions', { paper: 'not a paper' });
+    assert.ok(first.statusCode >= 400 && first.statusCode < 429, first.body);
+    assert.notEqual((await a.post('/submit', { paper: 'not a paper' })).statusCode, 429);
+    const over = await a.json('POST', '/api/submissions', { paper: 'not a paper' });
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.match(over.json().error, /2 submit requests per minute/);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await a.post('/submit', { paper: 'not a paper' })).statusCode, 429, 'the form shares the budget');
+    assert.notEqual((await b.json('POST', '/api/submissions', { paper: 'not a paper' })).statusCode, 429, 'another account still submits');
   });
 });
 
