@@ -4,7 +4,7 @@ import { describeEngines } from '../../helpers/stores.ts';
 import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
 
 describeEngines('community rate limits', (ctx) => {
-  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m,comment=2/1m,submit=2/1m' });
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=3/1m,vote=4/1m,comment=2/1m,submit=2/1m,submit-ip=off' });
 
   it('sign-in attempts are limited per client address: 429 with Retry-After', async () => {
     const c = createClient(t.server);
@@ -87,5 +87,26 @@ describeEngines('community new-account limits: comments per hour', (ctx) => {
     const bodies = (await t.server.inject({ url: '/api/comments?paper=2310.06511' })).json().comments.map((c: { body: string }) => c.body);
     assert.deepEqual(bodies, ['One', 'Two'], 'nothing over the limit was stored');
     assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another new account has its own hour');
+  });
+});
+
+describeEngines('community rate limits: submissions per client address', (ctx) => {
+  // Accounts may submit plenty here; what one address sends, across its accounts, is limited.
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'submit=100/1m,submit-ip=3/1m' });
+
+  it('submissions from one address add up across its accounts: 429 with Retry-After; another address is not affected', async () => {
+    const a = await signInByLink(t.server, t.smtp, 'shared-a@example.org', { ip: '198.51.100.10' });
+    const b = await signInByLink(t.server, t.smtp, 'shared-b@example.org', { ip: '198.51.100.10' });
+    const c = await signInByLink(t.server, t.smtp, 'elsewhere@example.org', { ip: '198.51.100.11' });
+    assert.notEqual((await a.json('POST', '/api/submissions', { paper: 'not a paper' })).statusCode, 429);
+    assert.notEqual((await a.post('/submit', { paper: 'not a paper' })).statusCode, 429);
+    assert.notEqual((await b.json('POST', '/api/submissions', { paper: 'not a paper' })).statusCode, 429);
+    const over = await b.json('POST', '/api/submissions', { paper: 'not a paper' });
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.match(over.json().error, /3 submit-ip requests per minute/);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await a.post('/submit', { paper: 'not a paper' })).statusCode, 429, 'the form shares the address budget');
+    assert.notEqual((await c.json('POST', '/api/submissions', { paper: 'not a paper' })).statusCode, 429, 'another address still submits');
   });
 });
