@@ -40,6 +40,8 @@ export const RATE_LIMIT_DEFAULTS = {
   comment: '30/10m',
   /** Community, per account: paper submissions. */
   submit: '30/1h',
+  /** Community, per client address: paper submissions from all accounts there (a shared NAT holds a few members). */
+  'submit-ip': '60/1h',
   /** Community, per account: authorship claims (each one waits for a moderator). */
   claim: '10/1h',
   /** Community, per account: collection writes (create, edit, add, remove, reorder, note). */

@@ -1,10 +1,12 @@
 /**
  * A member's own data: everything we hold about them as one JSON document ("download my data"),
  * and deleting the account. Deleting takes back their votes (the counts drop), blanks their comments
- * (replies keep their place under "deleted"), and removes sessions, tokens, reports, collections and the account.
+ * (replies keep their place under "deleted"), and removes sessions, tokens, reports, collections and the account
+ * (authorship claims go with it, by the foreign key's cascade).
  */
 import type { Store } from '../store/db.ts';
 import { AppError } from '../errors.ts';
+import { claimsBy } from './claims.repo.ts';
 import { deleteAllOf as deleteCollectionsOf, exportOf as collectionsOf } from './collections.repo.ts';
 import { bumpCounts } from './votes.repo.ts';
 
@@ -21,7 +23,7 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
   return {
     async export(userId) {
       const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-      const [sessions, tokens, votes, comments, revisions, reports, collections] = await Promise.all([
+      const [sessions, tokens, votes, comments, revisions, reports, collections, claims] = await Promise.all([
         db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip']).where('user_id', '=', userId).execute(),
         db.selectFrom('api_tokens').select(['name', 'prefix', 'created_at', 'last_used_at', 'revoked_at']).where('user_id', '=', userId).execute(),
         db.selectFrom('votes').innerJoin('papers', 'papers.id', 'votes.paper_id').select(['papers.arxiv_id', 'votes.created_at']).where('votes.user_id', '=', userId).orderBy('votes.created_at').execute(),
@@ -29,6 +31,8 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
         db.selectFrom('comment_revisions').innerJoin('comments', 'comments.id', 'comment_revisions.comment_id').select(['comment_revisions.comment_id', 'comment_revisions.body', 'comment_revisions.written_at']).where('comments.author_id', '=', userId).execute(),
         db.selectFrom('comment_reports').select(['comment_id', 'reason', 'created_at', 'resolved_at', 'resolution']).where('reporter_id', '=', userId).execute(),
         collectionsOf(db, userId),
+        // Every claim in every state; the `claim` rate limit (10 an hour) keeps this far below the bound.
+        claimsBy(db, userId, ['pending', 'verified', 'rejected'], 1_000_000),
       ]);
       return {
         exportedAt: new Date(now()).toISOString(),
@@ -41,6 +45,11 @@ export function createAccountData(o: { store: Store; onUserChange?: (userId: num
         comments: comments.map((c) => ({ ...c, id: Number(c.id), parent_id: c.parent_id === null ? null : Number(c.parent_id), revisions: revisions.filter((r) => Number(r.comment_id) === Number(c.id)).map((r) => ({ body: r.body, writtenAt: r.written_at })) })),
         reports,
         collections,
+        // In /api/claims' shape; who decided a claim is the moderator's, not the member's: left out.
+        authorshipClaims: claims.map((c) => ({
+          paper: c.arxiv_id, title: c.title, authorIndex: c.author_index, authorName: c.author_name, state: c.state, hidden: c.hidden === 1,
+          createdAt: c.created_at, decidedAt: c.decided_at, reason: c.decision_reason,
+        })),
       };
     },
 

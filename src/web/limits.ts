@@ -1,6 +1,7 @@
 /**
  * The community's rate limits on edges' named-limit mechanism (plugins/rate-limit.ts): per client
- * address for signing in, per account for writes (after the session is read, hence `preHandler`).
+ * address for signing in, per account for writes (after the session is read, hence `preHandler`);
+ * submissions also per address.
  */
 import type { FastifyRequest } from 'fastify';
 import type { RouteLimit } from './plugins/rate-limit.ts';
@@ -12,7 +13,7 @@ export const LIMITS = {
   signin: 'signin',
   vote: { name: 'vote', key: byAccount, hook: 'preHandler' },
   comment: { name: 'comment', key: byAccount, hook: 'preHandler' },
-  submit: { name: 'submit', key: byAccount, hook: 'preHandler' },
+  submit: [{ name: 'submit', key: byAccount, hook: 'preHandler' }, 'submit-ip'],
   claim: { name: 'claim', key: byAccount, hook: 'preHandler' },
   collection: { name: 'collection', key: byAccount, hook: 'preHandler' },
 } as const satisfies Record<string, RouteLimit>;

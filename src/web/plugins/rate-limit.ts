@@ -10,6 +10,7 @@
  *   server.post('/api/votes', { config: { limit: 'vote' } }, handler)                 // per IP
  *   server.post('/api/votes', { config: { limit: { name: 'vote', key: (req) => req.user?.id ?? req.ip,
  *     hook: 'preHandler' } } }, handler)                                               // per account
+ *   server.post('/submit', { config: { limit: [perAccount, 'submit-ip'] } }, handler)   // both counts
  *   server.get('/healthz', { config: { limit: false } }, handler)                      // never limited
  *
  * `key` picks whose count a request adds to (the client's IP by default, IPv6 grouped by /64);
@@ -28,11 +29,14 @@ import type { Redis } from 'ioredis';
 import type { Config, RateLimitName } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 
-/** How a route is limited: a limit's name, the name with a client key (and hook), or false for never. */
-export type RouteLimit =
-  | RateLimitName
-  | { name: RateLimitName; key?: (req: FastifyRequest) => string | Promise<string>; hook?: 'onRequest' | 'preHandler' }
-  | false;
+/** One named limit: its name, or the name with a client key (and hook). */
+export type NamedLimit = RateLimitName | { name: RateLimitName; key?: (req: FastifyRequest) => string | Promise<string>; hook?: 'onRequest' | 'preHandler' };
+
+/**
+ * How a route is limited: one named limit, several (each counts the request; the first one over answers), or
+ * false for never.
+ */
+export type RouteLimit = NamedLimit | readonly [NamedLimit, ...NamedLimit[]] | false;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -102,6 +106,9 @@ class RedisCounts {
   }
 }
 
+/** The default client key: the address, IPv6 grouped by /64. */
+const byAddress = (req: FastifyRequest): string => normalizeIP(req.ip);
+
 /** A window for people: "minute", "15 minutes", "30 seconds". */
 function windowText(ms: number): string {
   const [n, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [Math.round(ms / 1000), 'second'];
@@ -117,13 +124,15 @@ export async function registerRateLimits(server: FastifyInstance, config: Pick<C
   // Registered before the plugin's own onRoute hook, so the plugin sees the `rateLimit` set here.
   server.addHook('onRoute', (route: RouteOptions) => {
     const given = route.config?.limit;
-    const wanted = given === undefined ? defaultLimit(route.url) : given;
-    if (!wanted) return;
-    const spec = typeof wanted === 'string' ? { name: wanted } : wanted;
+    const all = given === undefined ? defaultLimit(route.url) : given;
+    if (!all) return;
+    const [wanted, ...more] = Array.isArray(all) ? (all as readonly NamedLimit[]) : [all as NamedLimit];
+    for (const extra of more) addExtraLimit(route, extra);
+    const spec = typeof wanted === 'string' ? { name: wanted } : wanted!;
     if (!(spec.name in config.rateLimits)) throw new AppError('CONFIG_INVALID', `route ${route.url} names an unknown rate limit "${spec.name}"`);
     const limit = config.rateLimits[spec.name];
     if (!limit) return; // switched off in RATE_LIMITS
-    const key = spec.key ?? ((req: FastifyRequest) => normalizeIP(req.ip));
+    const key = spec.key ?? byAddress;
     const policy = `${limit.max};w=${Math.round(limit.windowMs / 1000)}`;
     // A callback hook (no I/O): every limited request ran it, and an async one costs a promise each time.
     const policyHook = (_req: FastifyRequest, reply: { header(k: string, v: string): unknown }, done: () => void) => {
@@ -147,6 +156,31 @@ export async function registerRateLimits(server: FastifyInstance, config: Pick<C
       },
     } as never;
   });
+  /**
+   * A route's second (third…) limit: the same fixed window in the same counts, checked in its own hook, so
+   * one request adds to each of its limits (per account and per address for submissions).
+   */
+  function addExtraLimit(route: RouteOptions, extra: NamedLimit): void {
+    const spec = typeof extra === 'string' ? { name: extra } : extra;
+    if (!(spec.name in config.rateLimits)) throw new AppError('CONFIG_INVALID', `route ${route.url} names an unknown rate limit "${spec.name}"`);
+    const limit = config.rateLimits[spec.name];
+    if (!limit) return; // switched off in RATE_LIMITS
+    const key = spec.key ?? byAddress;
+    const check = async (req: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
+      const k = `${spec.name}:${await key(req)}`;
+      const hit = await new Promise<Hit | null>((resolve) => counts.incr(k, (err, res) => resolve(err ? null : res!), limit.windowMs));
+      if (!hit || hit.current <= limit.max) return; // under the limit, or the counts unreachable (let through)
+      const after = Math.max(1, Math.ceil(hit.ttl / 1000));
+      reply.header('retry-after', String(after));
+      throw new AppError('RATE_LIMITED', `Too many requests: this site allows ${limit.max} ${spec.name} requests per ${windowText(limit.windowMs)} from one client. Try again in ${after} seconds.`, {
+        details: { limit: spec.name },
+      });
+    };
+    const hook = spec.hook ?? 'onRequest';
+    const existing = route[hook];
+    route[hook] = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), check] as never;
+  }
+
   await server.register(rateLimit, {
     global: false,
     enableDraftSpec: true,

@@ -43,6 +43,8 @@ describeEngines('profiles, my data, deleting an account', (ctx) => {
     const id = (await c.json('POST', '/api/comments', { paper: PAPER, body: 'v1' })).json().id;
     await c.json('PATCH', `/api/comments/${id}`, { body: 'v2' });
     await c.post('/settings/tokens', { name: 'script' });
+    const claimed = await c.json('POST', '/api/claims', { paper: PAPER, author: 0 });
+    assert.equal(claimed.statusCode, 200, claimed.body);
     const r = await c.get('/settings/export.json');
     assert.equal(r.statusCode, 200);
     assert.match(String(r.headers['content-disposition']), /attachment; filename="paperboy-member-\d+\.json"/);
@@ -52,6 +54,9 @@ describeEngines('profiles, my data, deleting an account', (ctx) => {
     assert.equal(data.comments[0].body, 'v2');
     assert.deepEqual(data.comments[0].revisions.map((x: { body: string }) => x.body), ['v1']);
     assert.equal(data.apiTokens[0].name, 'script');
+    const { id: _id, claimant: _claimant, ...claim } = claimed.json();
+    assert.deepEqual(data.authorshipClaims, [claim], 'the claim, pending, as /api/claims shows it');
+    assert.equal(data.authorshipClaims[0].state, 'pending');
     assert.ok(!/hash|scrypt\$|pb_[A-Za-z0-9_-]{43}/.test(r.body), 'no hashes, no token secrets');
     assert.equal((await t.server.inject({ url: '/settings/export.json' })).statusCode, 401);
   });
