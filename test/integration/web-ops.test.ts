@@ -19,7 +19,8 @@ for (const r of ['GET /signin', 'POST /signin', 'GET /signin/link', 'POST /signi
   'GET /moderation', 'POST /moderation/comments/{id}/hide', 'POST /moderation/comments/{id}/dismiss', 'POST /moderation/comments', 'POST /moderation/threads', 'POST /moderation/users', 'GET /moderation/log']) HIDDEN.add(r);
 // Trending and digest subscription pages (HTML and signed links; docs/digests.md).
 for (const r of ['GET /trending', 'GET /subscribe', 'POST /subscribe', 'GET /subscribe/confirm/{token}', 'POST /subscribe/confirm/{token}', 'GET /subscribe/manage/{token}', 'POST /subscribe/manage/{token}',
-  'POST /subscribe/manage/{token}/unsubscribe', 'GET /unsubscribe/{token}', 'POST /unsubscribe/{token}', 'GET /subscribe/feed/{file}']) HIDDEN.add(r);
+  'POST /subscribe/manage/{token}/unsubscribe', 'GET /unsubscribe/{token}', 'POST /unsubscribe/{token}', 'GET /subscribe/feed/{file}',
+  'POST /settings/digest', 'POST /settings/digest/unsubscribe']) HIDDEN.add(r);
 
 // Collection pages and their forms (HTML; /api/collections… is documented).
 for (const r of ['GET /collections', 'POST /collections', 'GET /collections/add', 'POST /collections/add', 'GET /collections/{key}', 'POST /collections/{key}/edit',
