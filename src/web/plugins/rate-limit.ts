@@ -109,6 +109,11 @@ class RedisCounts {
 /** The default client key: the address, IPv6 grouped by /64. */
 const byAddress = (req: FastifyRequest): string => normalizeIP(req.ip);
 
+/** The 429's message, the same for a route's first limit (the plugin's) and its extra ones. */
+function limitedText(name: string, limit: { max: number; windowMs: number }, after: string): string {
+  return `Too many requests: this site allows ${limit.max} ${name} requests per ${windowText(limit.windowMs)} from one client. Try again in ${after}.`;
+}
+
 /** A window for people: "minute", "15 minutes", "30 seconds". */
 function windowText(ms: number): string {
   const [n, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [Math.round(ms / 1000), 'second'];
@@ -128,11 +133,9 @@ export async function registerRateLimits(server: FastifyInstance, config: Pick<C
     if (!all) return;
     const [wanted, ...more] = Array.isArray(all) ? (all as readonly NamedLimit[]) : [all as NamedLimit];
     for (const extra of more) addExtraLimit(route, extra);
-    const spec = typeof wanted === 'string' ? { name: wanted } : wanted!;
-    if (!(spec.name in config.rateLimits)) throw new AppError('CONFIG_INVALID', `route ${route.url} names an unknown rate limit "${spec.name}"`);
-    const limit = config.rateLimits[spec.name];
-    if (!limit) return; // switched off in RATE_LIMITS
-    const key = spec.key ?? byAddress;
+    const resolved = resolveLimit(route, wanted!);
+    if (!resolved) return;
+    const { spec, limit, key } = resolved;
     const policy = `${limit.max};w=${Math.round(limit.windowMs / 1000)}`;
     // A callback hook (no I/O): every limited request ran it, and an async one costs a promise each time.
     const policyHook = (_req: FastifyRequest, reply: { header(k: string, v: string): unknown }, done: () => void) => {
@@ -150,7 +153,7 @@ export async function registerRateLimits(server: FastifyInstance, config: Pick<C
         hook,
         keyGenerator: async (req: FastifyRequest) => `${spec.name}:${await key(req)}`,
         errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string }) =>
-          new AppError('RATE_LIMITED', `Too many requests: this site allows ${limit.max} ${spec.name} requests per ${windowText(limit.windowMs)} from one client. Try again in ${ctx.after}.`, {
+          new AppError('RATE_LIMITED', limitedText(spec.name, limit, String(ctx.after)), {
             details: { limit: spec.name },
           }),
       },
@@ -160,19 +163,25 @@ export async function registerRateLimits(server: FastifyInstance, config: Pick<C
    * A route's second (third…) limit: the same fixed window in the same counts, checked in its own hook, so
    * one request adds to each of its limits (per account and per address for submissions).
    */
-  function addExtraLimit(route: RouteOptions, extra: NamedLimit): void {
-    const spec = typeof extra === 'string' ? { name: extra } : extra;
+  /** A named limit's settings and client key; null when RATE_LIMITS switches it off. */
+  function resolveLimit(route: RouteOptions, named: NamedLimit) {
+    const spec = typeof named === 'string' ? { name: named } : named;
     if (!(spec.name in config.rateLimits)) throw new AppError('CONFIG_INVALID', `route ${route.url} names an unknown rate limit "${spec.name}"`);
     const limit = config.rateLimits[spec.name];
-    if (!limit) return; // switched off in RATE_LIMITS
-    const key = spec.key ?? byAddress;
+    return limit ? { spec, limit, key: spec.key ?? byAddress } : null;
+  }
+
+  function addExtraLimit(route: RouteOptions, extra: NamedLimit): void {
+    const resolved = resolveLimit(route, extra);
+    if (!resolved) return;
+    const { spec, limit, key } = resolved;
     const check = async (req: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
       const k = `${spec.name}:${await key(req)}`;
       const hit = await new Promise<Hit | null>((resolve) => counts.incr(k, (err, res) => resolve(err ? null : res!), limit.windowMs));
       if (!hit || hit.current <= limit.max) return; // under the limit, or the counts unreachable (let through)
       const after = Math.max(1, Math.ceil(hit.ttl / 1000));
       reply.header('retry-after', String(after));
-      throw new AppError('RATE_LIMITED', `Too many requests: this site allows ${limit.max} ${spec.name} requests per ${windowText(limit.windowMs)} from one client. Try again in ${after} seconds.`, {
+      throw new AppError('RATE_LIMITED', limitedText(spec.name, limit, `${after} seconds`), {
         details: { limit: spec.name },
       });
     };
