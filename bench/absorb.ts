@@ -12,6 +12,8 @@
  *   --poll-ms MS   /healthz poll interval (default 50)        --no-hf   start from an empty catalog
  *   --env K=V,…    extra settings for the server (e.g. SEARCH_THREADS=0)
  *   --out FILE     also write the figures as JSON
+ *   --trace FILE   also write a line of JSON a second: RSS (anonymous and file-backed), the main isolate's
+ *                  heap and external memory, threads, CPU (all threads, and the main thread alone), progress
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,7 @@ import type { PaperInput } from '../src/catalog/paper.ts';
 import { upsertPapers } from '../src/catalog/papers.repo.ts';
 import { migrate, openStore } from '../src/store/db.ts';
 import { arxiv, hfDaily, SHARED } from './seed-data.ts';
-import { settle, startServer } from './servers.ts';
+import { cpuSeconds, settle, startServer } from './servers.ts';
 import { syntheticTexts } from './synthetic.ts';
 
 const { values } = parseArgs({
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     'no-hf': { type: 'boolean', default: false },
     env: { type: 'string', default: '' },
     out: { type: 'string' },
+    trace: { type: 'string' },
   },
 });
 if (!SHARED) throw new Error('bench:absorb needs ../shared/data (the arXiv and HF daily papers)');
@@ -68,6 +71,7 @@ const status = (key: string) => {
 const startRss = status('VmRSS');
 console.error(`node up with ${papers} papers, RSS ${startRss.toFixed(0)} MB; absorbing…`);
 
+const t0 = performance.now();
 // Probes: /healthz round trips, the event-loop delay of each scrape interval, resident memory.
 const healthz: number[] = [];
 let loopMaxMs = 0;
@@ -85,23 +89,44 @@ const pollHealth = (async () => {
     await new Promise((r) => setTimeout(r, pollMs));
   }
 })();
-let last = { lag: NaN, pending: NaN, vectors: NaN, indexed: NaN };
+let last = { lag: NaN, pending: NaN, vectors: NaN, indexed: NaN, heapMb: NaN, externalMb: NaN };
 const scrape = async () => {
   const text = await (await fetch(`${url}/metrics`)).text();
   loopMaxMs = Math.max(loopMaxMs, metric(text, 'paperboy_nodejs_eventloop_lag_max_seconds') * 1000 || 0);
   last = {
     lag: metric(text, 'paperboy_search_index_lag'), pending: metric(text, 'paperboy_search_vectors_pending'),
     vectors: metric(text, 'paperboy_search_vectors'), indexed: metric(text, 'paperboy_search_index_papers'),
+    heapMb: Math.round(metric(text, 'paperboy_nodejs_heap_size_used_bytes') / 2 ** 20), externalMb: Math.round(metric(text, 'paperboy_nodejs_external_memory_bytes') / 2 ** 20),
   };
+};
+// The trace: where the memory is (anonymous: heaps, typed arrays, malloc; file: mapped code and files) and
+// which thread works (the main thread's tid is the pid; the rest are workers, usearch's and libuv's).
+const traceOut = values.trace ? fs.openSync(values.trace, 'w') : undefined;
+let cpuAt = { t: performance.now(), all: cpuSeconds(pid) ?? 0, main: cpuSeconds(pid, pid) ?? 0 };
+const trace = () => {
+  if (traceOut === undefined) return;
+  const now = { t: performance.now(), all: cpuSeconds(pid) ?? NaN, main: cpuSeconds(pid, pid) ?? NaN };
+  const dt = (now.t - cpuAt.t) / 1000;
+  const threads = fs.readdirSync(`/proc/${pid}/task`).length;
+  fs.writeSync(traceOut, `${JSON.stringify({
+    s: Math.round((now.t - t0) / 1000), rssMb: Math.round(status('VmRSS')), anonMb: Math.round(status('RssAnon')), fileMb: Math.round(status('RssFile')), hwmMb: Math.round(status('VmHWM')),
+    heapMb: last.heapMb, externalMb: last.externalMb, threads, cpu: +((now.all - cpuAt.all) / dt).toFixed(2), cpuMain: +((now.main - cpuAt.main) / dt).toFixed(2),
+    indexed: last.indexed, vectors: last.vectors, pending: last.pending, lag: last.lag,
+  })}\n`);
+  cpuAt = now;
 };
 const scraper = (async () => {
   while (probing) {
     await scrape().catch(() => {});
+    try {
+      trace();
+    } catch {
+      // the node has exited
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
 })();
 
-const t0 = performance.now();
 let batch: PaperInput[] = [];
 const flush = async () => {
   await upsertPapers(store, batch);

@@ -17,6 +17,8 @@ export interface VectorStore {
   /** Store vectors made by `embedder`; ignored if the store was reset to another embedder meanwhile. */
   put(embedder: string, rows: Array<{ id: number; v: Float32Array }>): boolean;
   get(id: number): Float32Array | null;
+  /** The stored vectors of `ids`, in their order (null where none): a lean vector index's re-rank. */
+  many(ids: number[]): Array<Float32Array | null>;
   /** Stored vectors by id from after `afterId`, at most `limit` (loading the in-memory index in steps). */
   page(afterId: number, limit: number): Array<{ id: number; v: Float32Array }>;
   /** Bumped by every change to the stored vectors: a saved in-memory index is current if it saw this version. */
@@ -51,6 +53,8 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
   const putVector = db.prepare('INSERT INTO vectors (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v');
   const indexed = db.prepare('SELECT 1 FROM fts WHERE rowid = ?');
   const page = db.prepare('SELECT id, v FROM vectors WHERE id > ? ORDER BY id LIMIT ?');
+  // One statement for the whole short list: SQLite's B-tree lookups without a round trip to JS per id.
+  const someOf = db.prepare('SELECT id, v FROM vectors WHERE id IN (SELECT value FROM json_each(?))');
   const store: VectorStore = {
     embedder: () => meta.get('embedder') || null,
     reset: db.transaction((embedder: string | null) => {
@@ -81,6 +85,11 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
     get: (id) => {
       const r = vectorOf.get(id) as { v: Buffer } | undefined;
       return r ? fromBlob(r.v) : null;
+    },
+    many(ids) {
+      const found = new Map<number, Float32Array>();
+      for (const r of someOf.all(JSON.stringify(ids)) as Array<{ id: number; v: Buffer }>) found.set(r.id, fromBlob(r.v));
+      return ids.map((id) => found.get(id) ?? null);
     },
     page: (afterId, limit) => (page.all(afterId, limit) as Array<{ id: number; v: Buffer }>).map((r) => ({ id: r.id, v: fromBlob(r.v) })),
     version: () => Number(meta.get('vectors_version') ?? 0),
