@@ -159,10 +159,18 @@ for (;;) {
 const absorbed = (performance.now() - t0) / 1000;
 await settle([proc]);
 const peakRss = status('VmHWM');
+const cpu0 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
 const steadyRss = status('VmRSS');
+// What an idle node does by itself: the same 10 s without this benchmark's /healthz and /metrics probes
+// (a scrape a second counts the catalog and the index; Prometheus scrapes every 15-60 s).
+const cpu1 = cpuSeconds(pid) ?? NaN;
 probing = false;
 await Promise.all([pollHealth, scraper]);
+const cpu2 = cpuSeconds(pid) ?? NaN;
+await new Promise((r) => setTimeout(r, 10_000));
+const idleCpu = ((cpuSeconds(pid) ?? NaN) - cpu2) / 10;
+const probedCpu = (cpu1 - cpu0) / 10;
 proc.kill('SIGTERM');
 await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
 await store.close();
@@ -173,7 +181,8 @@ const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted
 const r = {
   papers: total, seconds: Math.round(absorbed), healthzPolls: sorted.length, healthzP50Ms: +q(0.5).toFixed(1), healthzP99Ms: +q(0.99).toFixed(1),
   healthzMaxMs: +q(1).toFixed(0), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
-  startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss), env, load: os.loadavg().map((x) => +x.toFixed(2)),
+  startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss),
+  idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, load: os.loadavg().map((x) => +x.toFixed(2)),
 };
 console.log(`\nabsorb: ${r.papers} papers on one SQLite node, ${os.cpus().length} cores, load ${r.load.join(' ')}${values.env ? `, ${values.env}` : ''}\n`);
 console.log('| measure | before (issue 14) | now |');
@@ -184,4 +193,5 @@ console.log(`| event-loop delay, max (monitorEventLoopDelay) | – | ${r.eventLo
 console.log(`| RSS at start (${startPapers} papers) | 201 MB (demo) | ${r.startRssMb} MB |`);
 console.log(`| peak RSS, all threads (VmHWM) | ${BEFORE.peakRssMb} MB | ${r.peakRssMb} MB |`);
 console.log(`| steady RSS (idle, 10 s after) | ${BEFORE.steadyRssMb} MB | ${r.steadyRssMb} MB |`);
+console.log(`| CPU when idle: with this benchmark's probes / without | – | ${Math.round(r.idleCpuProbed * 100)}% / ${Math.round(r.idleCpu * 100)}% of a core |`);
 if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2));
