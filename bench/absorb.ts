@@ -12,6 +12,8 @@
  *   --poll-ms MS   /healthz poll interval (default 50)        --no-hf   start from an empty catalog
  *   --env K=V,…    extra settings for the server (e.g. SEARCH_THREADS=0)
  *   --out FILE     also write the figures as JSON
+ *   --trace FILE   also write a line of JSON a second: RSS (anonymous and file-backed), the main isolate's
+ *                  heap and external memory, threads, CPU (all threads, and the main thread alone), progress
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,7 @@ import type { PaperInput } from '../src/catalog/paper.ts';
 import { upsertPapers } from '../src/catalog/papers.repo.ts';
 import { migrate, openStore } from '../src/store/db.ts';
 import { arxiv, hfDaily, SHARED } from './seed-data.ts';
-import { settle, startServer } from './servers.ts';
+import { cpuSeconds, settle, startServer } from './servers.ts';
 import { syntheticTexts } from './synthetic.ts';
 
 const { values } = parseArgs({
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     'no-hf': { type: 'boolean', default: false },
     env: { type: 'string', default: '' },
     out: { type: 'string' },
+    trace: { type: 'string' },
   },
 });
 if (!SHARED) throw new Error('bench:absorb needs ../shared/data (the arXiv and HF daily papers)');
@@ -68,6 +71,7 @@ const status = (key: string) => {
 const startRss = status('VmRSS');
 console.error(`node up with ${papers} papers, RSS ${startRss.toFixed(0)} MB; absorbing…`);
 
+const t0 = performance.now();
 // Probes: /healthz round trips, the event-loop delay of each scrape interval, resident memory.
 const healthz: number[] = [];
 let loopMaxMs = 0;
@@ -85,23 +89,44 @@ const pollHealth = (async () => {
     await new Promise((r) => setTimeout(r, pollMs));
   }
 })();
-let last = { lag: NaN, pending: NaN, vectors: NaN, indexed: NaN };
+let last = { lag: NaN, pending: NaN, vectors: NaN, indexed: NaN, heapMb: NaN, externalMb: NaN };
 const scrape = async () => {
   const text = await (await fetch(`${url}/metrics`)).text();
   loopMaxMs = Math.max(loopMaxMs, metric(text, 'paperboy_nodejs_eventloop_lag_max_seconds') * 1000 || 0);
   last = {
     lag: metric(text, 'paperboy_search_index_lag'), pending: metric(text, 'paperboy_search_vectors_pending'),
     vectors: metric(text, 'paperboy_search_vectors'), indexed: metric(text, 'paperboy_search_index_papers'),
+    heapMb: Math.round(metric(text, 'paperboy_nodejs_heap_size_used_bytes') / 2 ** 20), externalMb: Math.round(metric(text, 'paperboy_nodejs_external_memory_bytes') / 2 ** 20),
   };
+};
+// The trace: where the memory is (anonymous: heaps, typed arrays, malloc; file: mapped code and files) and
+// which thread works (the main thread's tid is the pid; the rest are workers, usearch's and libuv's).
+const traceOut = values.trace ? fs.openSync(values.trace, 'w') : undefined;
+let cpuAt = { t: performance.now(), all: cpuSeconds(pid) ?? 0, main: cpuSeconds(pid, pid) ?? 0 };
+const trace = () => {
+  if (traceOut === undefined) return;
+  const now = { t: performance.now(), all: cpuSeconds(pid) ?? NaN, main: cpuSeconds(pid, pid) ?? NaN };
+  const dt = (now.t - cpuAt.t) / 1000;
+  const threads = fs.readdirSync(`/proc/${pid}/task`).length;
+  fs.writeSync(traceOut, `${JSON.stringify({
+    s: Math.round((now.t - t0) / 1000), rssMb: Math.round(status('VmRSS')), anonMb: Math.round(status('RssAnon')), fileMb: Math.round(status('RssFile')), hwmMb: Math.round(status('VmHWM')),
+    heapMb: last.heapMb, externalMb: last.externalMb, threads, cpu: +((now.all - cpuAt.all) / dt).toFixed(2), cpuMain: +((now.main - cpuAt.main) / dt).toFixed(2),
+    indexed: last.indexed, vectors: last.vectors, pending: last.pending, lag: last.lag,
+  })}\n`);
+  cpuAt = now;
 };
 const scraper = (async () => {
   while (probing) {
     await scrape().catch(() => {});
+    try {
+      trace();
+    } catch {
+      // the node has exited
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
 })();
 
-const t0 = performance.now();
 let batch: PaperInput[] = [];
 const flush = async () => {
   await upsertPapers(store, batch);
@@ -134,10 +159,18 @@ for (;;) {
 const absorbed = (performance.now() - t0) / 1000;
 await settle([proc]);
 const peakRss = status('VmHWM');
+const cpu0 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
 const steadyRss = status('VmRSS');
+// What an idle node does by itself: the same 10 s without this benchmark's /healthz and /metrics probes
+// (a scrape a second counts the catalog and the index; Prometheus scrapes every 15-60 s).
+const cpu1 = cpuSeconds(pid) ?? NaN;
 probing = false;
 await Promise.all([pollHealth, scraper]);
+const cpu2 = cpuSeconds(pid) ?? NaN;
+await new Promise((r) => setTimeout(r, 10_000));
+const idleCpu = ((cpuSeconds(pid) ?? NaN) - cpu2) / 10;
+const probedCpu = (cpu1 - cpu0) / 10;
 proc.kill('SIGTERM');
 await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
 await store.close();
@@ -148,7 +181,8 @@ const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted
 const r = {
   papers: total, seconds: Math.round(absorbed), healthzPolls: sorted.length, healthzP50Ms: +q(0.5).toFixed(1), healthzP99Ms: +q(0.99).toFixed(1),
   healthzMaxMs: +q(1).toFixed(0), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
-  startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss), env, load: os.loadavg().map((x) => +x.toFixed(2)),
+  startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss),
+  idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, load: os.loadavg().map((x) => +x.toFixed(2)),
 };
 console.log(`\nabsorb: ${r.papers} papers on one SQLite node, ${os.cpus().length} cores, load ${r.load.join(' ')}${values.env ? `, ${values.env}` : ''}\n`);
 console.log('| measure | before (issue 14) | now |');
@@ -159,4 +193,5 @@ console.log(`| event-loop delay, max (monitorEventLoopDelay) | – | ${r.eventLo
 console.log(`| RSS at start (${startPapers} papers) | 201 MB (demo) | ${r.startRssMb} MB |`);
 console.log(`| peak RSS, all threads (VmHWM) | ${BEFORE.peakRssMb} MB | ${r.peakRssMb} MB |`);
 console.log(`| steady RSS (idle, 10 s after) | ${BEFORE.steadyRssMb} MB | ${r.steadyRssMb} MB |`);
+console.log(`| CPU when idle: with this benchmark's probes / without | – | ${Math.round(r.idleCpuProbed * 100)}% / ${Math.round(r.idleCpu * 100)}% of a core |`);
 if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2));

@@ -37,11 +37,11 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Rec
   throw new Error('server did not become ready in 600 s');
 }
 
-/** CPU seconds a process has used (Linux /proc; undefined elsewhere). */
-export function cpuSeconds(pid: number): number | undefined {
+/** CPU seconds a process (or, with `tid`, one of its threads) has used (Linux /proc; undefined elsewhere). */
+export function cpuSeconds(pid: number, tid?: number): number | undefined {
   try {
     // Fields after the command name: state is 3rd, utime 14th, stime 15th (1-based over the whole line).
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = fs.readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
   } catch {
     return undefined;

@@ -8,7 +8,7 @@ import type { PrfOptions } from './prf.ts';
 import type { PriorOptions } from './keyword/prior.ts';
 import type { ParsedQuery, SortOrder } from './query.ts';
 import type { CountKind, FieldWeights, IndexDoc, KeywordHit, SearchIndex } from './keyword/types.ts';
-import type { VectorIndex, VectorIndexOptions } from './vectors/vector-index.ts';
+import type { VectorIndex, VectorIndexOptions, VectorSource } from './vectors/vector-index.ts';
 import type { QueryPool } from './pool/query-pool.ts';
 
 export interface ChangeFeed {
@@ -97,10 +97,13 @@ export interface SearchComponents {
   openIndex: (dir: string) => SearchIndex;
   /** The in-memory nearest-neighbour index for `dim`-dimensional vectors. Default: usearch, `vectorIndexFor(dim)`. */
   vectorIndex: {
-    /** An empty index that will hold about `expected` vectors; it never rebuilds itself (it reports `outgrown`). */
-    create(dim: number, expected: number): VectorIndex;
+    /**
+     * An empty index that will hold about `expected` vectors; it never rebuilds itself (it reports `outgrown`).
+     * `source` reads stored vectors: an index may re-rank from it instead of keeping its own full copies.
+     */
+    create(dim: number, expected: number, source: VectorSource): VectorIndex;
     /** Load one saved by `VectorIndex.save` (throws when unreadable). */
-    load(file: string, dim: number): VectorIndex;
+    load(file: string, dim: number, source: VectorSource): VectorIndex;
   };
 }
 

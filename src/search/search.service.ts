@@ -38,7 +38,10 @@ function defaultComponents(opts: SearchServiceOptions): SearchComponents {
   const options = (dim: number): VectorIndexOptions => ({ ...(opts.vectorIndex ?? vectorIndexFor(dim)), autoSwitch: false });
   return {
     openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf, prior: opts.prior }),
-    vectorIndex: { create: (dim, expected) => createVectorIndex(dim, options(dim), expected), load: (file, dim) => loadVectorIndex(file, options(dim)) },
+    vectorIndex: {
+      create: (dim, expected, source) => createVectorIndex(dim, options(dim), expected, source),
+      load: (file, dim, source) => loadVectorIndex(file, options(dim), source),
+    },
   };
 }
 

@@ -21,7 +21,8 @@ describe('served vectors', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-  it('an outgrown exact index becomes a graph holding the latest vector of every paper, also those stored behind the build while it ran', async () => {
+  // i8: the index keeps no full vectors and re-ranks from the store (f32 keeps its own).
+  for (const quantization of ['f32', 'i8'] as const) it(`an outgrown exact index becomes a graph holding the latest vector of every paper, also those stored behind the build while it ran (${quantization})`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-served-'));
     dirs.push(dir);
     const index = openSearchIndex(dir);
@@ -30,10 +31,10 @@ describe('served vectors', () => {
       index.apply(Array.from({ length: n }, (_, i) => doc(i + 1)));
       const first = sampleVectors(space, n, 1);
       const second = sampleVectors(space, n, 2);
-      const opts: VectorIndexOptions = { kind: 'auto', hnswFrom: 600, quantization: 'f32', autoSwitch: false };
+      const opts: VectorIndexOptions = { kind: 'auto', hnswFrom: 600, quantization, autoSwitch: false };
       const served = createServedVectors({
         dir, index: () => index,
-        components: { create: (dim, expected) => createVectorIndex(dim, opts, expected), load: (file) => loadVectorIndex(file, opts) },
+        components: { create: (dim, expected, source) => createVectorIndex(dim, opts, expected, source), load: (file, _dim, source) => loadVectorIndex(file, opts, source) },
       });
       const e = { id: 'test', dim: DIM, embed: async () => [] };
       index.vectors.reset('test');
@@ -43,10 +44,12 @@ describe('served vectors', () => {
         await served.add(rows);
       };
       await store(Array.from({ length: 500 }, (_, i) => i + 1), first);
-      assert.equal((await served.ensure(e)).kind, 'exact-f32');
+      assert.equal((await served.ensure(e)).kind, `exact-${quantization}`);
       // Past hnswFrom: the graph is built from the store in steps, while more vectors arrive.
       await store(Array.from({ length: 200 }, (_, i) => 501 + i), first);
       assert.match(served.describe(), /building its graph/);
+      // The outgrown exact index serves meanwhile, new vectors included.
+      assert.equal(served.current()!.index.search(vector(first, 649), 1)[0]!.key, 650);
       // Meanwhile: new papers (ahead of the build), and papers re-embedded (some behind it), in small steps.
       for (let id = 701; id <= n; id += 20) await store(Array.from({ length: 20 }, (_, i) => id + i), first);
       for (let id = 1; id <= 300; id += 25) await store(Array.from({ length: 25 }, (_, i) => id + i), second);
@@ -62,6 +65,14 @@ describe('served vectors', () => {
         assert.equal(top!.key, id);
         assert.ok(Math.abs(top!.score - 1) < 1e-4, `paper ${id}: score ${top!.score}`);
       }
+      // Saved and loaded again: the same answers (an i8 file holds the graph and keys, no full vectors).
+      await served.save();
+      const back = createServedVectors({ dir, index: () => index, components: { create: (dim, expected, source) => createVectorIndex(dim, opts, expected, source), load: (file, _dim, source) => loadVectorIndex(file, opts, source) } });
+      const again = await back.ensure(e);
+      assert.match(back.describe(), /loaded from vectors.idx/);
+      for (const id of [1, 650, n]) assert.deepEqual(again.search(vector(first, id - 1), 5), v.search(vector(first, id - 1), 5));
+      const bytes = fs.statSync(back.file).size;
+      if (quantization === 'i8') assert.ok(bytes < n * DIM * 4, `${bytes} bytes: no full vectors saved`);
     } finally {
       index.close();
     }

@@ -157,6 +157,85 @@ describe('vector index', () => {
     }
   });
 
+  it('an outgrown exact index that does not switch itself still finds the vectors added past hnswFrom', () => {
+    // Before: past hnswFrom, upserts went to the (absent) switch instead of the quantized stage, so an
+    // exact-i8 index serving while its owner built the graph could not find any newer vector.
+    const idx = createVectorIndex(DIM, { kind: 'auto', hnswFrom: 500, quantization: 'i8', autoSwitch: false });
+    idx.upsertMany(keys.slice(0, 400), vecs.slice(0, 400));
+    idx.upsertMany(keys.slice(400, 600), vecs.slice(400, 600));
+    for (let i = 600; i < 650; i++) idx.upsert(keys[i]!, vecs[i]!);
+    assert.equal(idx.outgrown, true);
+    assert.equal(idx.kind, 'exact-i8');
+    for (const i of [10, 450, 599, 649]) assert.equal(idx.search(vecs[i]!, 1)[0]!.key, keys[i], `row ${i}`);
+  });
+
+  describe('with a vector source (no full vectors kept)', () => {
+    // The source is the store the vectors came from; it counts what the re-rank asks for.
+    const byKey = new Map(keys.map((k, i) => [k, vecs[i]!]));
+    let asked = 0;
+    const source = (ks: number[]) => {
+      asked += ks.length;
+      return ks.map((k) => byKey.get(k) ?? null);
+    };
+    for (const o of [{ kind: 'exact', quantization: 'i8' }, { kind: 'hnsw', quantization: 'i8' }, { kind: 'auto', hnswFrom: 100, autoSwitch: false, quantization: 'b1' }, { kind: 'hnsw', funnelDims: 32 }] as VectorIndexOptions[]) {
+      const name = `${o.kind} ${o.quantization ?? 'f32'}${o.funnelDims ? ' funnel' : ''}`;
+      it(`answers exactly as an index that keeps them, re-ranking the short list from the source; save and load (${name})`, () => {
+        const full = createVectorIndex(DIM, o);
+        const lean = createVectorIndex(DIM, o, 0, source);
+        for (const idx of [full, lean]) {
+          idx.upsertMany(keys.slice(0, 2000), vecs.slice(0, 2000));
+          for (let i = 2000; i < 2100; i++) idx.upsert(keys[i]!, vecs[i]!);
+          idx.remove(keys[5]!);
+        }
+        asked = 0;
+        if (o.kind === 'hnsw') {
+          // Two graphs built by usearch's threads differ a little: the same neighbours mostly, true dot products always.
+          let same = 0;
+          for (const q of qs) {
+            const got = lean.search(q, 10);
+            const want = new Set(full.search(q, 10).map((h) => h.key));
+            same += got.filter((h) => want.has(h.key)).length;
+            for (const h of got) assert.ok(Math.abs(h.score - dot(q, byKey.get(h.key)!)) < 1e-6);
+          }
+          assert.ok(same >= Q * 10 * 0.9, `${same} of ${Q * 10} the same`);
+        } else for (const q of qs) assert.deepEqual(lean.search(q, 10), full.search(q, 10));
+        assert.ok(asked > 0 && asked <= Q * 400, `asked the source for ${asked} vectors`);
+        const file = path.join(tmp, `lean-${o.kind}-${o.quantization ?? 'f32'}.vec`);
+        lean.save(file);
+        // The file holds keys and the stage's own vectors (or its graph beside it), not 2,099 × 96 floats.
+        assert.ok(fs.statSync(file).size < 2099 * DIM * 4 / 3, `${fs.statSync(file).size} bytes`);
+        const back = loadVectorIndex(file, o, source);
+        assert.equal(back.size, 2099);
+        assert.equal(back.kind, lean.kind);
+        for (const q of qs.slice(0, 10)) assert.deepEqual(back.search(q, 10), lean.search(q, 10));
+        back.upsert(keys[2500]!, vecs[2500]!);
+        assert.equal(back.search(vecs[2500]!, 1)[0]!.key, keys[2500]);
+        // Without its source, or for another stage, such a file cannot serve: a clear error (the owner rebuilds).
+        assert.throws(() => loadVectorIndex(file, o), /holds no full vectors \(saved by an index that re-ranks from its vector store\)/);
+        assert.throws(() => loadVectorIndex(file, { ...o, quantization: 'i8', funnelDims: 48 }, source), /saved with another short-list stage/);
+      });
+    }
+
+    it('a vector the source no longer has is no candidate; a file with full vectors loads without keeping them', () => {
+      const o: VectorIndexOptions = { kind: 'exact', quantization: 'i8' };
+      const lean = createVectorIndex(DIM, o, 0, source);
+      lean.upsertMany(keys.slice(0, 500), vecs.slice(0, 500));
+      const gone = (ks: number[]) => ks.map((k) => (k === keys[7] ? null : byKey.get(k) ?? null));
+      const partial = createVectorIndex(DIM, o, 0, gone);
+      partial.upsertMany(keys.slice(0, 500), vecs.slice(0, 500));
+      assert.equal(lean.search(vecs[7]!, 1)[0]!.key, keys[7]);
+      assert.notEqual(partial.search(vecs[7]!, 1)[0]!.key, keys[7]);
+      // A file saved with full vectors (as every file before format 2): its stage is filled from them.
+      const full = createVectorIndex(DIM, o);
+      full.upsertMany(keys.slice(0, 500), vecs.slice(0, 500));
+      const file = path.join(tmp, 'full-into-lean.vec');
+      full.save(file);
+      const back = loadVectorIndex(file, o, source);
+      for (const q of qs.slice(0, 10)) assert.deepEqual(back.search(q, 10), full.search(q, 10));
+      assert.throws(() => createVectorIndex(DIM, { kind: 'auto', quantization: 'i8' }, 0, source), /autoSwitch false/);
+    });
+  });
+
   it('rejects bad input with clear errors', () => {
     const idx = createVectorIndex(DIM, { kind: 'exact' });
     assert.deepEqual(idx.search(qs[0]!, 5), []);

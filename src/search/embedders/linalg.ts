@@ -24,9 +24,11 @@ export function gaussian(seed: number): () => number {
  * The columns are worked on in a column-major copy: walking a column of a row-major matrix touches a
  * new cache line per element, which made this the bulk of LSA training (same arithmetic, same result).
  */
-export function orthonormalizeColumns(m: Float64Array | Float32Array, n: number, cols: number): void {
+export function orthonormalizeColumns(m: Float64Array | Float32Array, n: number, cols: number, scratch?: Float64Array | Float32Array): void {
   // The copy has the matrix's precision (LSA's n×l is Float32: 109 MB at 100k papers, not 218); sums are float64.
-  const t = m instanceof Float32Array ? new Float32Array(n * cols) : new Float64Array(n * cols);
+  // A caller that orthonormalizes repeatedly passes one scratch buffer: a new copy per call left several
+  // alive at once until the garbage collector ran (ArrayBuffers are freed only then).
+  const t = scratch && scratch.length >= n * cols && scratch instanceof m.constructor ? scratch : m instanceof Float32Array ? new Float32Array(n * cols) : new Float64Array(n * cols);
   for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) t[j * n + i] = m[i * cols + j]!;
   for (let j = 0; j < cols; j++) {
     const cj = t.subarray(j * n, (j + 1) * n);

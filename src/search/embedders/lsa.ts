@@ -88,6 +88,65 @@ function growable<T extends Int32Array | Uint16Array>(make: (n: number) => T) {
  * @example const model = trainLsa(papers.map((p) => `${p.title} ${p.abstract}`), { dim: 128 })
  */
 export function trainLsa(texts: Iterable<string>, o: LsaOptions = {}): LsaModel {
+  const { n, l, dim, vocab, idf, rowStart, idx, val } = tfidfRows(texts, o);
+  const V = vocab.size;
+  // out = A·m (n×l), or with `t` out = Aᵀ·m (V×l), for the sparse A, into buffers that are reused.
+  const product = (t: boolean) => (m: Float32Array, out: Float32Array): Float32Array => {
+    out.fill(0);
+    for (let i = 0; i < n; i++) {
+      const row = i * l;
+      for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) {
+        const base = idx[k]! * l;
+        const v = val[k]!;
+        if (t) for (let j = 0; j < l; j++) out[base + j]! += v * m[row + j]!;
+        else for (let j = 0; j < l; j++) out[row + j]! += v * m[base + j]!;
+      }
+    }
+    return out;
+  };
+  const times = product(false);
+  const timesT = product(true);
+
+  const rand = gaussian(o.seed ?? 7);
+  // Two buffers: V×l holds Ω, then each Aᵀ·Q, then Bᵀ; n×l holds each A·Z.
+  const vl = new Float32Array(V * l);
+  for (let i = 0; i < vl.length; i++) vl[i] = rand();
+  const y = times(vl, new Float32Array(n * l));
+  // And one for Gram-Schmidt's column-major copies (five of them, up to 109 MB each at 100k papers).
+  const scratch = new Float32Array(Math.max(n, V) * l);
+  orthonormalizeColumns(y, n, l, scratch);
+  for (let q = 0; q < (o.powerIterations ?? 2); q++) {
+    orthonormalizeColumns(timesT(y, vl), V, l, scratch);
+    orthonormalizeColumns(times(vl, y), n, l, scratch);
+  }
+  // Bᵀ = Aᵀ·Q (V×l); the SVD of B comes from the eigen-decomposition of B·Bᵀ (l×l).
+  const bt = timesT(y, vl);
+  const c = new Float64Array(l * l);
+  for (let t = 0; t < V; t++) {
+    for (let i = 0; i < l; i++) {
+      const bi = bt[t * l + i]!;
+      if (bi === 0) continue;
+      for (let j = i; j < l; j++) c[i * l + j]! += bi * bt[t * l + j]!;
+    }
+  }
+  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) c[i * l + j] = c[j * l + i]!;
+  const { values, vectors } = symmetricEigen(c, l);
+  // Bᵀ·U_B = V·Σ; dividing by σ leaves V, so a document's embedding is x·V: every kept dimension
+  // counts alike (scaling by Σ lets the first few topics dominate the cosine; measured worse).
+  const inv = Float64Array.from({ length: dim }, (_, j) => (values[j]! > 1e-12 ? 1 / Math.sqrt(values[j]!) : 0));
+  const weights = new Float32Array(V * dim);
+  for (let t = 0; t < V; t++) {
+    for (let j = 0; j < dim; j++) {
+      let s = 0;
+      for (let m = 0; m < l; m++) s += bt[t * l + m]! * vectors[m * l + j]!;
+      weights[t * dim + j] = s * inv[j]!;
+    }
+  }
+  return { dim, vocab, idf, weights, docsTrained: o.corpusSize ?? n };
+}
+
+/** One pass over the texts: the vocabulary, its idf and the TF-IDF rows (sublinear tf, L2-normalized), compressed. */
+function tfidfRows(texts: Iterable<string>, o: LsaOptions) {
   // Pass over the texts: each document's distinct words under provisional ids, with their counts.
   const ids = new Map<string, number>();
   const names: string[] = [];
@@ -114,6 +173,8 @@ export function trainLsa(texts: Iterable<string>, o: LsaOptions = {}): LsaModel 
   }
   ids.clear();
   const n = ends.length;
+  // What follows keeps only the compressed rows: the words' ids and counts (~100 MB at 100k papers, with the
+  // growable arrays' spare room) are this function's, and go when it returns, before the SVD's buffers exist.
   const docEnd = ends.done();
   const docTerms = terms.done();
   const docCounts = counts.done();
@@ -126,7 +187,6 @@ export function trainLsa(texts: Iterable<string>, o: LsaOptions = {}): LsaModel 
     .sort((a, b) => df[b]! - df[a]! || (names[a]! < names[b]! ? -1 : 1))
     .slice(0, o.maxVocab ?? 50_000);
   const vocab = new Map(kept.map((id, i) => [names[id]!, i]));
-  const V = vocab.size;
   const idf = Float32Array.from(kept, (id) => Math.log((n + 1) / (df[id]! + 1)) + 1);
   const column = new Int32Array(names.length).fill(-1);
   kept.forEach((id, i) => (column[id] = i));
@@ -154,58 +214,7 @@ export function trainLsa(texts: Iterable<string>, o: LsaOptions = {}): LsaModel 
     norm = Math.sqrt(norm) || 1;
     for (let j = from; j < at; j++) val[j]! /= norm;
   }
-
-  // out = A·m (n×l), or with `t` out = Aᵀ·m (V×l), for the sparse A, into buffers that are reused.
-  const product = (t: boolean) => (m: Float32Array, out: Float32Array): Float32Array => {
-    out.fill(0);
-    for (let i = 0; i < n; i++) {
-      const row = i * l;
-      for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) {
-        const base = idx[k]! * l;
-        const v = val[k]!;
-        if (t) for (let j = 0; j < l; j++) out[base + j]! += v * m[row + j]!;
-        else for (let j = 0; j < l; j++) out[row + j]! += v * m[base + j]!;
-      }
-    }
-    return out;
-  };
-  const times = product(false);
-  const timesT = product(true);
-
-  const rand = gaussian(o.seed ?? 7);
-  // Two buffers: V×l holds Ω, then each Aᵀ·Q, then Bᵀ; n×l holds each A·Z.
-  const vl = new Float32Array(V * l);
-  for (let i = 0; i < vl.length; i++) vl[i] = rand();
-  const y = times(vl, new Float32Array(n * l));
-  orthonormalizeColumns(y, n, l);
-  for (let q = 0; q < (o.powerIterations ?? 2); q++) {
-    orthonormalizeColumns(timesT(y, vl), V, l);
-    orthonormalizeColumns(times(vl, y), n, l);
-  }
-  // Bᵀ = Aᵀ·Q (V×l); the SVD of B comes from the eigen-decomposition of B·Bᵀ (l×l).
-  const bt = timesT(y, vl);
-  const c = new Float64Array(l * l);
-  for (let t = 0; t < V; t++) {
-    for (let i = 0; i < l; i++) {
-      const bi = bt[t * l + i]!;
-      if (bi === 0) continue;
-      for (let j = i; j < l; j++) c[i * l + j]! += bi * bt[t * l + j]!;
-    }
-  }
-  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) c[i * l + j] = c[j * l + i]!;
-  const { values, vectors } = symmetricEigen(c, l);
-  // Bᵀ·U_B = V·Σ; dividing by σ leaves V, so a document's embedding is x·V: every kept dimension
-  // counts alike (scaling by Σ lets the first few topics dominate the cosine; measured worse).
-  const inv = Float64Array.from({ length: dim }, (_, j) => (values[j]! > 1e-12 ? 1 / Math.sqrt(values[j]!) : 0));
-  const weights = new Float32Array(V * dim);
-  for (let t = 0; t < V; t++) {
-    for (let j = 0; j < dim; j++) {
-      let s = 0;
-      for (let m = 0; m < l; m++) s += bt[t * l + m]! * vectors[m * l + j]!;
-      weights[t * dim + j] = s * inv[j]!;
-    }
-  }
-  return { dim, vocab, idf, weights, docsTrained: o.corpusSize ?? n };
+  return { n, l, dim, vocab, idf, rowStart, idx, val };
 }
 
 /**

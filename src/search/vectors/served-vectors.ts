@@ -51,12 +51,15 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   let growing: { cursor: number; rows: Array<{ id: number; v: Float32Array }> } | null = null;
   let saving: Promise<void> | null = null;
   const pacer = createPacer({ initial: 64, max: 4096 });
+  // The index re-ranks its short lists from the store (whichever index file is open now) rather than keep
+  // a full copy of every vector: 102 MB at 100k×256 (docs/benchmarks.md, "Memory").
+  const source = (keys: number[]) => o.index().vectors.many(keys);
 
   /** A new index for `dim`-dimensional vectors filled from the stored vectors, in paced steps. */
   const buildFromStore = async (dim: number, progress?: (after: number) => void): Promise<VectorIndex | null> => {
     const index = o.index();
     const gen = generation;
-    const v = o.components.create(dim, index.vectors.count());
+    const v = o.components.create(dim, index.vectors.count(), source);
     for (let after = -1; ; ) {
       if (gen !== generation) return null; // dropped meanwhile (a new embedder, a rebuild)
       const rows = index.vectors.page(after, pacer.size);
@@ -93,7 +96,7 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
     const index = o.index();
     if (fs.existsSync(file) && index.meta('vectors_saved') === `${e.id}@${index.vectors.version()}`) {
       try {
-        const v = o.components.load(file, e.dim);
+        const v = o.components.load(file, e.dim, source);
         if (v.dim === e.dim) {
           vectorsFrom = 'loaded from vectors.idx';
           return v;

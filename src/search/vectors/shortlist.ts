@@ -9,11 +9,14 @@ type UsearchIndex = InstanceType<typeof Index>;
 
 export type Quantization = 'f32' | 'i8' | 'b1';
 
-/** The shared dense store the stages read from: row `r` holds key `keys[r]` at `data[r*dim..]`. */
+/**
+ * The rows the stages index: row `r` holds key `keys[r]`, and, unless the index keeps no full vectors of
+ * its own (it re-ranks from its vector source), its vector at `data[r*dim..]`.
+ */
 export interface Rows {
   readonly dim: number;
   readonly size: number;
-  readonly data: Float32Array;
+  readonly data: Float32Array | null;
   readonly keys: Float64Array;
   row(key: number): number | undefined;
 }
@@ -29,15 +32,21 @@ export interface StageConfig {
 
 export interface Stage {
   readonly kind: 'exact' | 'hnsw';
-  /** Row `r` of the store was written (new or replaced). */
-  set(r: number, key: number, replaced: boolean): void;
-  /** Rows `from..size-1` were appended in one batch. */
-  setMany(from: number): void;
+  /** Row `r` was written (new or replaced) with vector `v`. */
+  set(r: number, key: number, replaced: boolean, v: Float32Array): void;
+  /** Rows `from..size-1` were appended in one batch; `vs[i]` is row `from + i`'s vector. */
+  setMany(from: number, vs: (i: number) => Float32Array): void;
   /** Row `to` now holds what row `from` held (swap-remove); `key` left the store. */
   removed(key: number, from: number, to: number): void;
   /** Candidate rows, not ranked. */
   candidates(q: Float32Array, n: number): number[];
 }
+
+/** An exact stage's own short-list vectors (rows × width), for a save that holds no full vectors. */
+export type ShortVectors = Float32Array | Int8Array | Uint32Array;
+
+/** True when an exact stage of this config scans the full vectors themselves (it keeps no copy). */
+export const scansFullVectors = (c: StageConfig, dim: number) => c.quantization === 'f32' && c.dims === dim;
 
 /** The short-list vector of `v`: its first `dims` components, re-normalized to unit length. */
 export function prefixUnit(v: Float32Array, dims: number, out = new Float32Array(dims)): Float32Array {
@@ -75,26 +84,28 @@ function popcount(x: number): number {
  * otherwise it keeps a parallel array of truncated (f32), quantized (i8, also SIMD) or sign-bit (b1,
  * popcount in JS: usearch's exactSearch takes no bit vectors) short-list vectors.
  */
-export function createExactStage(rows: Rows, c: StageConfig): Stage {
-  const full = c.quantization === 'f32' && c.dims === rows.dim;
+export function createExactStage(rows: Rows, c: StageConfig, restore?: ShortVectors): Stage & { shortVectors(): ShortVectors } {
+  const full = scansFullVectors(c, rows.dim);
+  // eslint-disable-next-line no-restricted-syntax -- programming error: vector-index.ts keeps the full vectors for such a stage
+  if (full && !rows.data) throw new Error('an exact f32 stage scans the full vectors: the index must keep them');
   const width = c.quantization === 'b1' ? (c.dims + 31) >>> 5 : c.dims;
-  let f32 = new Float32Array(0);
-  let i8 = new Int8Array(0);
-  let bits = new Uint32Array(0);
+  let f32 = restore instanceof Float32Array ? restore : new Float32Array(0);
+  let i8 = restore instanceof Int8Array ? restore : new Int8Array(0);
+  let bits = restore instanceof Uint32Array ? restore : new Uint32Array(0);
   const tmp = new Float32Array(c.dims);
 
   function ensure(rowsNeeded: number): void {
     const need = rowsNeeded * width;
     const cur = c.quantization === 'f32' ? f32.length : c.quantization === 'i8' ? i8.length : bits.length;
     if (need <= cur) return;
-    const cap = Math.max(need, cur * 2, width * 1024);
+    // By half again, as the full vectors grow (vector-index.ts): doubling left up to half of it unused.
+    const cap = Math.max(need, Math.ceil(cur * 1.5), width * 1024);
     if (c.quantization === 'f32') (f32 = grow(f32, new Float32Array(cap)));
     else if (c.quantization === 'i8') (i8 = grow(i8, new Int8Array(cap)));
     else bits = grow(bits, new Uint32Array(cap));
   }
-  function write(r: number): void {
+  function write(r: number, v: Float32Array): void {
     if (full) return;
-    const v = rows.data.subarray(r * rows.dim, (r + 1) * rows.dim);
     const sv = c.dims === rows.dim ? v : prefixUnit(v, c.dims, tmp);
     ensure(r + 1);
     if (c.quantization === 'f32') f32.set(sv, r * width);
@@ -128,10 +139,11 @@ export function createExactStage(rows: Rows, c: StageConfig): Stage {
 
   return {
     kind: 'exact',
-    set: (r) => write(r),
-    setMany(from) {
-      for (let r = from; r < rows.size; r++) write(r);
+    set: (r, _key, _replaced, v) => write(r, v),
+    setMany(from, vs) {
+      for (let r = from; r < rows.size; r++) write(r, vs(r - from));
     },
+    shortVectors: () => (c.quantization === 'f32' ? f32 : c.quantization === 'i8' ? i8 : bits).subarray(0, rows.size * width),
     removed: (_key, from, to) => move(from, to),
     candidates(q, n) {
       n = Math.min(n, rows.size);
@@ -140,7 +152,7 @@ export function createExactStage(rows: Rows, c: StageConfig): Stage {
       let dataset: Float32Array | Int8Array;
       let query: Float32Array | Int8Array;
       if (full) {
-        dataset = rows.data.subarray(0, rows.size * rows.dim);
+        dataset = rows.data!.subarray(0, rows.size * rows.dim);
         query = own(q);
       } else if (c.quantization === 'f32') {
         dataset = f32.subarray(0, rows.size * width);
@@ -178,8 +190,7 @@ export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): 
   });
   if (loadFrom) index.load(loadFrom);
 
-  function shortVector(r: number): Float32Array {
-    const v = rows.data.subarray(r * rows.dim, (r + 1) * rows.dim);
+  function shortVector(v: Float32Array): Float32Array {
     // usearch casts f32 input to i8/b1 itself; it still needs its own buffer (see own()).
     return c.dims === rows.dim ? v.slice() : prefixUnit(v, c.dims);
   }
@@ -187,11 +198,11 @@ export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): 
   return {
     kind: 'hnsw',
     index,
-    set(r, key, replaced) {
+    set(_r, key, replaced, v) {
       if (replaced) index.remove(BigInt(key));
-      index.add(BigInt(key), shortVector(r), 1);
+      index.add(BigInt(key), shortVector(v), 1);
     },
-    setMany(from) {
+    setMany(from, vs) {
       const n = rows.size - from;
       if (n <= 0) return;
       // One batch in chunks so the temporary copy stays small; usearch spreads each over all cores.
@@ -200,7 +211,7 @@ export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): 
         const e = Math.min(rows.size, s + chunk);
         const block = new Float32Array((e - s) * c.dims);
         for (let r = s; r < e; r++) {
-          const v = rows.data.subarray(r * rows.dim, (r + 1) * rows.dim);
+          const v = vs(r - from);
           if (c.dims === rows.dim) block.set(v, (r - s) * c.dims);
           else prefixUnit(v, c.dims, block.subarray((r - s) * c.dims, (r - s + 1) * c.dims));
         }

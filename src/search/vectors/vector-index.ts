@@ -1,7 +1,10 @@
 /**
- * The vector index: full-precision unit vectors in one dense array, a cheaper short-list stage in
- * front of them (exact scan or HNSW, optionally quantized or Matryoshka-truncated), and an exact
- * re-rank of the short list, so reported scores are always true dot products.
+ * The vector index: a cheap short-list stage (exact scan or HNSW, optionally quantized or
+ * Matryoshka-truncated) and an exact re-rank of the short list on the full-precision vectors, so
+ * reported scores are always true dot products. The full vectors are kept in one dense array, or, given
+ * a vector source and a stage with vectors of its own (quantized or truncated), not kept at all: the
+ * re-rank reads the short list's vectors from the source. At 100k×256 that array is 102 MB of a small
+ * box's memory, while reading a short list of 200 from SQLite takes well under a millisecond.
  */
 /* eslint-disable no-restricted-syntax -- the throws below check arguments from our own callers (programming errors);
    a damaged saved index is caught by served-vectors.ts, which moves it aside and rebuilds it from the stored vectors. */
@@ -9,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
-import { createExactStage, createHnswStage, type Quantization, type Rows, type Stage, type StageConfig } from './shortlist.ts';
+import { createExactStage, createHnswStage, scansFullVectors, type Quantization, type Rows, type ShortVectors, type Stage, type StageConfig } from './shortlist.ts';
 
 export type { Quantization } from './shortlist.ts';
 
@@ -33,6 +36,12 @@ export interface VectorIndexOptions {
   expansionAdd?: number;
   expansionSearch?: number;
 }
+
+/**
+ * The full vectors of `keys`, for an index that keeps none (in the keys' order; null for a key no
+ * longer stored: its paper changed or left, and it is no candidate until it has a vector again).
+ */
+export type VectorSource = (keys: number[]) => Array<Float32Array | null>;
 
 export interface VectorHit {
   key: number;
@@ -68,21 +77,25 @@ export const DEFAULT_HNSW = { connectivity: 16, expansionAdd: 128, expansionSear
 export const DEFAULT_HNSW_FROM = 20_000;
 
 /*
- * File format, version 1: "PBVECIDX", u32 LE header length, header JSON (dim, size, CRC-32 of the two
- * blocks, short-list stage and its config), zero padding to 8 bytes, keys (f64 × size), vectors
- * (f32 × size × dim). An HNSW stage's graph is usearch's own file beside it, named in the header with
- * its byte size and CRC-32; it is written first, so renaming the header file into place commits both.
+ * File format, version 2: "PBVECIDX", u32 LE header length, header JSON (dim, size, CRC-32 of the two
+ * blocks, what the second block holds, short-list stage and its config), zero padding to 8 bytes, keys
+ * (f64 × size), then either the full vectors (f32 × size × dim; version 1 always) or, for an index that
+ * keeps none, an exact stage's own short-list vectors (nothing for an HNSW stage). An HNSW stage's graph
+ * is usearch's own file beside it, named in the header with its byte size and CRC-32; it is written
+ * first, so renaming the header file into place commits both.
  */
 const MAGIC = 'PBVECIDX';
 /** Distinguishes graph files written within the same millisecond, so a save never overwrites the live one. */
 let saves = 0;
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 interface Header {
   version: number;
   dim: number;
   size: number;
   crc: number;
+  /** Version 2: 'f32' (the full vectors follow the keys) or 'short' (the exact stage's own vectors, or none). */
+  vectors?: 'f32' | 'short';
   stage: { kind: 'exact' | 'hnsw'; config: StageConfig; file?: string; bytes?: number; crc?: number };
 }
 
@@ -128,22 +141,46 @@ function checkKey(key: number): void {
   if (!Number.isSafeInteger(key) || key < 0) throw new Error(`vector keys must be non-negative integers, not ${key}`);
 }
 
+/** The source, when an index with this config can do without its own full vectors (its stage keeps its own). */
+function leanSource(dim: number, r: Resolved, source: VectorSource | undefined): VectorSource | null {
+  if (!source || scansFullVectors(r.stage, dim)) return null;
+  if (r.kind === 'auto' && r.autoSwitch) throw new Error('an index that re-ranks from a vector source cannot build its graph from its own vectors: use autoSwitch false');
+  return source;
+}
+
 /**
  * An empty index; `expected` (the number of vectors about to be added) picks an auto index's stage now.
+ * With `source`, and a quantized or truncated stage, it keeps no full vectors (see the header).
  * @example const idx = createVectorIndex(384, { kind: 'auto', quantization: 'i8' }); idx.upsert(7, v); idx.search(q, 10)
  */
-export function createVectorIndex(dim: number, o: VectorIndexOptions, expected = 0): VectorIndex {
+export function createVectorIndex(dim: number, o: VectorIndexOptions, expected = 0, source?: VectorSource): VectorIndex {
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`vector dimension must be a positive integer, not ${dim}`);
+  const r = resolve(dim, o);
+  const lean = leanSource(dim, r, source);
   // Room for the vectors about to be added at once: growing by doubling to 100k×256 held 134 MB for 100k
   // vectors' 102 MB, and each doubling held the old array beside the new one.
   const cap = Math.max(1024, expected);
-  return build(dim, resolve(dim, o), new Float32Array(dim * cap), new Float64Array(cap), 0, null, expected);
+  return build(dim, r, { data: lean ? null : new Float32Array(dim * cap), keys: new Float64Array(cap), size: 0, expected, source: lean });
 }
 
-function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Array, size0: number, hnswFile: string | null, expected = 0): VectorIndex {
-  let data = data0;
-  let keys = keys0;
-  let size = size0;
+interface Parts {
+  /** The full vectors: kept unless `source` is set; given with `source` (a version 1 file), only to fill the stage. */
+  data: Float32Array | null;
+  keys: Float64Array;
+  size: number;
+  hnswFile?: string | null;
+  /** A saved exact stage's own vectors. */
+  shortVectors?: ShortVectors;
+  expected?: number;
+  source: VectorSource | null;
+}
+
+function build(dim: number, r: Resolved, parts: Parts): VectorIndex {
+  const { hnswFile = null, expected = 0, source } = parts;
+  const data0 = parts.data;
+  let data = source ? null : data0;
+  let keys = parts.keys;
+  let size = parts.size;
   const slot = new Map<number, number>();
   for (let i = 0; i < size; i++) {
     if (slot.has(keys[i]!)) throw new Error(`vector index holds key ${keys[i]} twice`);
@@ -163,18 +200,21 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
     row: (key) => slot.get(key),
   };
   const wantsHnsw = (n: number): boolean => r.kind === 'hnsw' || (r.kind === 'auto' && n >= r.hnswFrom);
-  let stage: Stage & { save?(file: string): void };
+  const stored = (i: number) => data0!.subarray(i * dim, (i + 1) * dim);
+  let stage: Stage & { save?(file: string): void; shortVectors?(): ShortVectors };
   if (hnswFile) {
     const loaded = createHnswStage(rows, r.stage, hnswFile);
     const n = loaded.index.size();
     if (n !== size) throw new Error(`vector index graph ${hnswFile} holds ${n} vectors, its header ${size}; delete it to rebuild from the catalog`);
     stage = loaded;
+  } else if (parts.shortVectors) {
+    stage = createExactStage(rows, r.stage, parts.shortVectors);
   } else if (wantsHnsw(Math.max(size, expected)) && (r.autoSwitch || r.kind === 'hnsw' || size === 0)) {
     stage = createHnswStage(rows, r.stage);
-    stage.setMany(0);
+    stage.setMany(0, stored);
   } else {
     stage = createExactStage(rows, r.stage);
-    stage.setMany(0);
+    stage.setMany(0, stored);
   }
   const b1 = r.stage.quantization === 'b1';
   const funnel = r.stage.dims !== dim;
@@ -183,9 +223,11 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
     if (n <= keys.length) return;
     // By half again, not double: the spare room is memory a small box does not have (a node adds papers daily).
     const cap = Math.max(n, Math.ceil(keys.length * 1.5));
-    const d2 = new Float32Array(cap * dim);
-    d2.set(data.subarray(0, size * dim));
-    data = d2;
+    if (data) {
+      const d2 = new Float32Array(cap * dim);
+      d2.set(data.subarray(0, size * dim));
+      data = d2;
+    }
     const k2 = new Float64Array(cap);
     k2.set(keys.subarray(0, size));
     keys = k2;
@@ -198,24 +240,42 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
   function maybeSwitch(): void {
     if (r.autoSwitch && stage.kind === 'exact' && wantsHnsw(size)) {
       const next = createHnswStage(rows, r.stage);
-      next.setMany(0);
+      next.setMany(0, (i) => data!.subarray(i * dim, (i + 1) * dim));
       stage = next;
     }
   }
   function shortlistSize(k: number): number {
     return r.shortlist ?? (b1 ? Math.max(10 * k, 400) : Math.max(4 * k, 100));
   }
-  function rerank(q: Float32Array, cand: Iterable<number>, k: number): VectorHit[] {
+  function rerank(q: Float32Array, cand: number[], k: number): VectorHit[] {
     const hits: VectorHit[] = [];
-    for (const row of cand) {
-      let dot = 0;
-      const base = row * dim;
-      for (let j = 0; j < dim; j++) dot += q[j]! * data[base + j]!;
-      hits.push({ key: keys[row]!, score: dot });
+    if (source) {
+      const ks = cand.map((row) => keys[row]!);
+      const vs = source(ks);
+      for (let i = 0; i < ks.length; i++) {
+        const v = vs[i];
+        if (!v) continue;
+        let dot = 0;
+        for (let j = 0; j < dim; j++) dot += q[j]! * v[j]!;
+        hits.push({ key: ks[i]!, score: dot });
+      }
+    } else {
+      for (const row of cand) {
+        let dot = 0;
+        const base = row * dim;
+        for (let j = 0; j < dim; j++) dot += q[j]! * data![base + j]!;
+        hits.push({ key: keys[row]!, score: dot });
+      }
     }
     hits.sort((a, b) => b.score - a.score || a.key - b.key);
     return hits.slice(0, k);
   }
+
+  /** The second block of a save: the full vectors, or the exact stage's own (an HNSW graph is its own file). */
+  const saveState = (): SaveState => ({
+    dim, size, keys, stage, config: r.stage,
+    vectors: data ? { kind: 'f32', block: data.subarray(0, size * dim) } : { kind: 'short', block: stage.shortVectors?.() ?? new Int8Array(0) },
+  });
 
   const index: VectorIndex = {
     dim,
@@ -240,9 +300,9 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
         slot.set(key, s);
         keys[s] = key;
       }
-      data.set(v, s * dim);
-      if (stage.kind === 'exact' && wantsHnsw(size)) maybeSwitch();
-      else stage.set(s, key, replaced);
+      data?.set(v, s * dim);
+      if (stage.kind === 'exact' && wantsHnsw(size) && r.autoSwitch) maybeSwitch();
+      else stage.set(s, key, replaced, v);
     },
     upsertMany(ks, vs) {
       if (ks.length !== vs.length) throw new Error(`${ks.length} keys for ${vs.length} vectors`);
@@ -262,11 +322,11 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
       for (const i of fresh) {
         slot.set(ks[i]!, size);
         keys[size] = ks[i]!;
-        data.set(vs[i]!, size * dim);
+        data?.set(vs[i]!, size * dim);
         size++;
       }
-      if (stage.kind === 'exact' && wantsHnsw(size)) maybeSwitch();
-      else stage.setMany(from);
+      if (stage.kind === 'exact' && wantsHnsw(size) && r.autoSwitch) maybeSwitch();
+      else stage.setMany(from, (i) => vs[fresh[i]!]!);
     },
     remove(key) {
       const s = slot.get(key);
@@ -274,7 +334,7 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
       // Move the last vector into the hole so the scan stays dense.
       const last = size - 1;
       if (s !== last) {
-        data.copyWithin(s * dim, last * dim, last * dim + dim);
+        data?.copyWithin(s * dim, last * dim, last * dim + dim);
         keys[s] = keys[last]!;
         slot.set(keys[s]!, s);
       }
@@ -290,10 +350,10 @@ function build(dim: number, r: Resolved, data0: Float32Array, keys0: Float64Arra
       return rerank(q, stage.candidates(q, Math.max(k, o?.shortlist ?? shortlistSize(k))), k);
     },
     save(file) {
-      saveIndex(file, { dim, size, data, keys, stage, config: r.stage });
+      saveIndex(file, saveState());
     },
     saveAsync(file) {
-      return saveIndexAsync(file, { dim, size, data, keys, stage, config: r.stage });
+      return saveIndexAsync(file, saveState());
     },
   };
   return index;
@@ -318,7 +378,10 @@ function fileCrc(file: string): number {
   return crc;
 }
 
-type SaveState = { dim: number; size: number; data: Float32Array; keys: Float64Array; stage: Stage & { save?(file: string): void }; config: StageConfig };
+type SaveState = {
+  dim: number; size: number; keys: Float64Array; stage: Stage & { save?(file: string): void }; config: StageConfig;
+  vectors: { kind: 'f32' | 'short'; block: ArrayBufferView };
+};
 
 /** One file operation of a save: the sync save runs them in turn, the async one through the thread pool. */
 type SaveOp = { open: string } | { write: Buffer } | { sync: true } | { close: true } | { graphCrc: string } | { pause: true };
@@ -337,11 +400,11 @@ function* saveSteps(file: string, s: SaveState): Generator<SaveOp, void, number 
     crc = crc32(c, crc);
     yield { pause: true };
   }
-  for (const c of chunks(s.data, s.size * s.dim * 4)) {
+  for (const c of chunks(s.vectors.block, s.vectors.block.byteLength)) {
     crc = crc32(c, crc);
     yield { pause: true };
   }
-  const header: Header = { version: FORMAT_VERSION, dim: s.dim, size: s.size, crc, stage: { kind: s.stage.kind, config: s.config } };
+  const header: Header = { version: FORMAT_VERSION, dim: s.dim, size: s.size, crc, vectors: s.vectors.kind, stage: { kind: s.stage.kind, config: s.config } };
   if (s.stage.kind === 'hnsw' && s.stage.save) {
     // The graph goes to a fresh side file named in the header; the header's rename commits both.
     const graph = `${base}.${process.pid}-${Date.now().toString(36)}-${++saves}.hnsw`;
@@ -359,7 +422,7 @@ function* saveSteps(file: string, s: SaveState): Generator<SaveOp, void, number 
   yield { open: tmp };
   yield { write: Buffer.concat([pre, json, Buffer.alloc(pad)]) };
   for (const c of chunks(s.keys, s.size * 8)) yield { write: c };
-  for (const c of chunks(s.data, s.size * s.dim * 4)) yield { write: c };
+  for (const c of chunks(s.vectors.block, s.vectors.block.byteLength)) yield { write: c };
   yield { sync: true };
   yield { close: true };
   fs.renameSync(tmp, file);
@@ -425,12 +488,22 @@ async function fileCrcAsync(file: string): Promise<number> {
   return crc;
 }
 
+/** An exact stage's own vectors for `size` rows of config `c`: their array and its length. */
+function shortVectorsFor(c: StageConfig, size: number): ShortVectors {
+  if (c.quantization === 'i8') return new Int8Array(size * c.dims);
+  if (c.quantization === 'b1') return new Uint32Array(size * ((c.dims + 31) >>> 5));
+  return new Float32Array(size * c.dims);
+}
+
 /**
- * Load an index saved by `save()`. The f32 vectors are authoritative: when the options ask for a
- * different short-list stage than the file holds, the stage is rebuilt from them.
- * @throws Error naming the file when it is not a vector index, is truncated, or fails its checksum.
+ * Load an index saved by `save()`. Full f32 vectors in the file are authoritative: when the options ask
+ * for a different short-list stage than the file holds, the stage is rebuilt from them. With `source`
+ * (see createVectorIndex) the full vectors are not kept, and a file saved without them can be read;
+ * its stage must then be the one the options ask for.
+ * @throws Error naming the file when it is not a vector index, is truncated, fails its checksum, or
+ * holds no full vectors and cannot serve these options as it is.
  */
-export function loadVectorIndex(file: string, o: VectorIndexOptions): VectorIndex {
+export function loadVectorIndex(file: string, o: VectorIndexOptions, source?: VectorSource): VectorIndex {
   const bad = (why: string): Error => new Error(`vector index ${file} is unusable: ${why}; delete it to rebuild from the catalog`);
   const fd = fs.openSync(file, 'r');
   try {
@@ -447,17 +520,32 @@ export function loadVectorIndex(file: string, o: VectorIndexOptions): VectorInde
     } catch {
       throw bad('header is not JSON');
     }
-    if (h.version !== FORMAT_VERSION) throw bad(`format version ${h.version}, this build reads ${FORMAT_VERSION}`);
+    if (h.version !== 1 && h.version !== FORMAT_VERSION) throw bad(`format version ${h.version}, this build reads 1 and ${FORMAT_VERSION}`);
     if (!Number.isInteger(h.dim) || h.dim < 1 || !Number.isInteger(h.size) || h.size < 0) throw bad('header has no valid dim/size');
+    const full = (h.vectors ?? 'f32') === 'f32';
+    if (!full && h.vectors !== 'short') throw bad(`unknown vectors block ${JSON.stringify(h.vectors)}`);
+    const r = resolve(h.dim, o);
+    const lean = leanSource(h.dim, r, source);
+    const wantHnsw = r.kind === 'hnsw' || (r.kind === 'auto' && h.size >= r.hnswFrom);
+    const sameStage = sameConfig(h.stage.config, r.stage);
+    if (!full) {
+      // Only its stage's own vectors: usable as it is, or not at all (the caller rebuilds from its store).
+      if (!lean) throw bad('it holds no full vectors (saved by an index that re-ranks from its vector store)');
+      // An exact stage also serves an outgrown auto index (its owner builds the graph), never a kind 'hnsw' one.
+      if (!sameStage || (h.stage.kind === 'hnsw' ? !wantHnsw : r.kind === 'hnsw')) throw bad('it holds no full vectors and was saved with another short-list stage');
+    }
+    const short = !full && h.stage.kind === 'exact' ? shortVectorsFor(h.stage.config, h.size) : null;
     const at = 16 + len + ((8 - ((16 + len) % 8)) % 8);
-    const need = at + h.size * 8 + h.size * h.dim * 4;
+    const blockBytes = full ? h.size * h.dim * 4 : (short?.byteLength ?? 0);
+    const need = at + h.size * 8 + blockBytes;
     if (total !== need) throw bad(`size ${total} bytes, expected ${need} for ${h.size}×${h.dim}`);
+    // Room to grow only for what is kept: a lean index reads the full vectors (if any) to fill its stage, then drops them.
     const cap = Math.max(h.size, 1024);
     const keys = new Float64Array(cap);
-    const data = new Float32Array(cap * h.dim);
+    const block: ArrayBufferView = full ? new Float32Array((lean ? h.size : cap) * h.dim) : short ?? new Int8Array(0);
     let pos = at;
     let crc = 0;
-    for (const [arr, bytes] of [[keys, h.size * 8], [data, h.size * h.dim * 4]] as const) {
+    for (const [arr, bytes] of [[keys, h.size * 8], [block, blockBytes]] as const) {
       for (const c of chunks(arr, bytes)) {
         if (fs.readSync(fd, c, 0, c.length, pos) !== c.length) throw bad('short read');
         crc = crc32(c, crc);
@@ -465,10 +553,8 @@ export function loadVectorIndex(file: string, o: VectorIndexOptions): VectorInde
       }
     }
     if (crc !== h.crc) throw bad('checksum mismatch (corrupted)');
-    const r = resolve(h.dim, o);
     let graph: string | null = null;
-    const wantHnsw = r.kind === 'hnsw' || (r.kind === 'auto' && h.size >= r.hnswFrom);
-    if (h.stage.kind === 'hnsw' && wantHnsw && sameConfig(h.stage.config, r.stage) && h.stage.file) {
+    if (h.stage.kind === 'hnsw' && wantHnsw && sameStage && h.stage.file) {
       graph = path.join(path.dirname(path.resolve(file)), h.stage.file);
       if (!fs.existsSync(graph)) throw bad(`its HNSW graph ${h.stage.file} is missing`);
       if (fs.statSync(graph).size !== h.stage.bytes) throw bad(`its HNSW graph ${h.stage.file} has the wrong size`);
@@ -476,7 +562,8 @@ export function loadVectorIndex(file: string, o: VectorIndexOptions): VectorInde
     if (graph) {
       if (fileCrc(graph) !== h.stage.crc) throw bad(`its HNSW graph ${h.stage.file} fails its checksum`);
     }
-    return build(h.dim, r, data, keys, h.size, graph);
+    if (!full && h.stage.kind === 'hnsw' && !graph) throw bad('it holds no full vectors and names no HNSW graph');
+    return build(h.dim, r, { data: full ? (block as Float32Array) : null, keys, size: h.size, hnswFile: graph, shortVectors: short ?? undefined, source: lean });
   } finally {
     fs.closeSync(fd);
   }
