@@ -70,12 +70,12 @@ export interface Subscriptions extends DigestSource {
   unsubscribeState(token: string): Promise<'active' | 'already'>;
   /** The personal feed: the digest as it would be composed now, without the sent-papers filter. */
   feed(token: string): Promise<{ subscriber: Subscriber; items: DigestItem[] }>;
-  /** The subscription of a signed-in account, if any. */
-  forUser(userId: number): Promise<ManageView | null>;
+  /** The subscription of a signed-in account: linked to it, or else its (proven) address's, subscribed by e-mail alone. */
+  forUser(user: AccountRef): Promise<ManageView | null>;
   /** Change the settings of a signed-in account's subscription (the settings page). @throws SUBSCRIPTION_INVALID, SUBSCRIBER_NOT_FOUND */
-  updateForUser(userId: number, input: Record<string, unknown>): Promise<ManageView>;
+  updateForUser(user: AccountRef, input: Record<string, unknown>): Promise<ManageView>;
   /** Unsubscribe a signed-in account's subscription, exactly as its unsubscribe link does. @throws SUBSCRIBER_NOT_FOUND */
-  unsubscribeForUser(userId: number): Promise<'unsubscribed' | 'already'>;
+  unsubscribeForUser(user: AccountRef): Promise<'unsubscribed' | 'already'>;
   /** The member's subscriptions for "download all my data" (subscriptions-export.ts): no tokens, no message bodies. */
   exportFor(user: { id: number; email: string }): Promise<Array<Record<string, unknown>>>;
   /** Subscribers by status, for metrics and `digest status`. */
@@ -83,6 +83,9 @@ export interface Subscriptions extends DigestSource {
   /** Wait for subscribe mails still being sent (called on close). */
   drain(): Promise<void>;
 }
+
+/** A signed-in account as the subscription lookups need it. */
+export type AccountRef = Pick<SessionUser, 'id' | 'email'>;
 
 export interface SubscriptionsDeps {
   store: Store;
@@ -291,20 +294,25 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
       return { subscriber: sub, items: sections.flatMap((s) => s.items) };
     },
 
-    async forUser(userId) {
+    async forUser(user) {
       await ready();
-      const row = await repo.findSubscriberByUser(db, userId);
-      return row ? view((await load(Number(row.id)))!) : null;
+      // Accounts are made by following a mailed link (or by the operator), so the account's address is
+      // proven: a subscription made by e-mail alone before the account existed is the member's too.
+      const row = (await repo.findSubscriberByUser(db, user.id)) ?? (await repo.findSubscriberByEmail(db, normalizeEmail(user.email)));
+      if (!row || (row.user_id !== null && Number(row.user_id) !== user.id)) return null;
+      return view((await load(Number(row.id)))!);
     },
 
-    async updateForUser(userId, input) {
-      const mine = await service.forUser(userId);
-      if (!mine || mine.subscriber.status === 'unsubscribed') throw new AppError('SUBSCRIBER_NOT_FOUND', 'You have no digest subscription to change: subscribe first.');
+    async updateForUser(user, input) {
+      const mine = await service.forUser(user);
+      if (!mine || mine.subscriber.status === 'unsubscribed' || mine.subscriber.status === 'pending') throw new AppError('SUBSCRIBER_NOT_FOUND', 'You have no digest subscription to change: subscribe first.');
+      // Changed from the account: from now on it is the account's (export's linkedToAccount, and found by id).
+      if (mine.subscriber.userId === null) await repo.updateSubscriber(db, mine.subscriber.id, { user_id: user.id });
       return service.update(tokenOf(mine.subscriber, 'manage'), input);
     },
 
-    async unsubscribeForUser(userId) {
-      const mine = await service.forUser(userId);
+    async unsubscribeForUser(user) {
+      const mine = await service.forUser(user);
       if (!mine) throw new AppError('SUBSCRIBER_NOT_FOUND', 'You have no digest subscription.');
       if (mine.subscriber.status === 'unsubscribed') return 'already';
       return service.unsubscribe(tokenOf(mine.subscriber, 'unsubscribe'));

@@ -27,6 +27,7 @@ const PWN = 'window.__pwned = 1';
 const XSS_NAME = `<img src=x onerror="${PWN}">Eve`;
 const XSS_COMMENT = `<script>${PWN}</script> <img src=x onerror="${PWN}"> [x](javascript:${PWN}) $\\href{javascript:${PWN}}{y}$`;
 const XSS_NOTE = `<script>${PWN}</script><img src=x onerror="${PWN}"> read §2`;
+const XSS_BIO = `<script>${PWN}</script><img src=x onerror="${PWN}"> I read papers`;
 const XSS_COLLECTION = `<b onmouseover="${PWN}">Reading</b> list`;
 /** A paper the fake arXiv API knows (recorded in test/fixtures/arxiv-api), not in the fixture catalog. */
 const SUBMITTED = '2503.12229';
@@ -101,6 +102,7 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
     await page.waitForURL('**/settings?welcome=1**');
     await page.locator('form[action="/settings/profile"] input[name=name]').fill(XSS_NAME);
     await page.locator('form[action="/settings/profile"] input[name=handle]').fill('eve');
+    await page.locator('form[action="/settings/profile"] textarea[name=bio]').fill(XSS_BIO);
     await page.locator('form[action="/settings/profile"] button[type=submit]').click();
     await page.waitForURL(`${base}/`);
     assert.equal(((await page.locator('header a.me').textContent()) ?? '').trim(), XSS_NAME, 'the name shows as text');
@@ -193,6 +195,11 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
     await page.goto(collectionUrl);
     await page.locator(`li.collection-item[data-id="${SUBMITTED}"] .item-note`, { hasText: 'read §2' }).waitFor();
     assert.equal(await page.locator('li.collection-item script, li.collection-item img[src="x"], h1 b').count(), 0, 'no element made from the payloads');
+    // Signed out, the profile page shows the bio as text, and no element is made from it.
+    await page.goto(`${base}/users/eve`);
+    assert.equal(((await page.locator('p.bio').textContent()) ?? '').trim(), XSS_BIO, 'the bio shows as text');
+    assert.equal(await page.locator('p.bio script, p.bio img').count(), 0, 'no element made from the bio');
+    assert.equal((await state(page)).pwned, undefined, 'no script from the bio ran');
     // Signed out, the paper page shows the comment and its math to anyone.
     await page.goto(`${base}/papers/${id}`);
     await page.locator('article.comment math').first().waitFor();

@@ -27,7 +27,7 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
   const render = async (req: FastifyRequest, reply: FastifyReply, status: number, extra: Partial<SettingsInput> = {}) => {
     const viewer = await viewerOf(req, reply);
     if (!viewer) return reply.redirect(`/signin?next=${encodeURIComponent('/settings')}`, 303);
-    const [row, tokens, sessions, digest] = await Promise.all([c.users.byId(viewer.user.id), c.tokens.list(viewer.user.id), c.sessions.list(viewer.user.id), subs.forUser(viewer.user.id)]);
+    const [row, tokens, sessions, digest] = await Promise.all([c.users.byId(viewer.user.id), c.tokens.list(viewer.user.id), c.sessions.list(viewer.user.id), subs.forUser(viewer.user)]);
     const current = req.auth?.kind === 'session' ? req.auth.sessionHash : '';
     return reply.status(status).type(HTML).send(
       settingsPage({
@@ -112,8 +112,9 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
     if (!req.user || req.auth?.kind !== 'session') throw new AppError('SIGN_IN_REQUIRED', 'Sign in to change your settings.');
     const body = req.body ?? {};
     try {
-      const mine = await subs.forUser(req.user.id);
-      if (mine && mine.subscriber.status !== 'unsubscribed') await subs.updateForUser(req.user.id, body);
+      const mine = await subs.forUser(req.user);
+      // Pending (asked by e-mail alone, never confirmed) and suspended start through subscribe: the account proves the address.
+      if (mine && mine.subscriber.status === 'active') await subs.updateForUser(req.user, body);
       else await subs.subscribe({ settings: body, user: req.user });
     } catch (e) {
       // The form again with what was typed and the message naming the field; nothing was saved.
@@ -124,8 +125,8 @@ export const settingsRoutes: FastifyPluginAsync = async (server) => {
   });
 
   server.post('/settings/digest/unsubscribe', { schema: { hide: true, body: formSchema() } }, async (req, reply) =>
-    form(req, reply, async (id) => {
-      await subs.unsubscribeForUser(id);
+    form(req, reply, async () => {
+      await subs.unsubscribeForUser(req.user!);
       return { notice: 'You are unsubscribed from the digest: no more digests will be sent to your address.' };
     }),
   );

@@ -28,8 +28,8 @@ export const subscribeRoutes: FastifyPluginAsync = async (server) => {
     { schema: { hide: true, querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 2000 } } } } },
     async (req, reply) => {
       const viewer = await viewerOf(req, reply);
-      const mine = viewer ? await subs.forUser(viewer.user.id) : null;
-      const active = mine && mine.subscriber.status !== 'unsubscribed' ? mine.links.manage : undefined;
+      const mine = viewer ? await subs.forUser(viewer.user) : null;
+      const active = mine && mine.subscriber.status !== 'unsubscribed' && mine.subscriber.status !== 'pending' ? mine.links.manage : undefined;
       // "Get new papers matching this by mail" from a search page arrives with its query as a saved search.
       const q = req.query.q?.trim();
       const settings = { ...subs.defaults(), ...(q ? { searches: [q] } : {}) };

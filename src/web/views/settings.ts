@@ -85,9 +85,12 @@ ${digestSection(i, csrf)}
 function digestSection(i: SettingsInput, csrf: Html): Html {
   const v = i.digest.view;
   const s = v?.subscriber;
-  const live = s && s.status !== 'unsubscribed';
-  const settings = i.digestDraft ?? (live ? s : i.digest.defaults);
-  const state = !s || s.status === 'unsubscribed'
+  // Pending: asked for by e-mail alone and never confirmed; it has no working links yet, and saving starts it.
+  const live = s && s.status !== 'unsubscribed' && s.status !== 'pending';
+  const settings = i.digestDraft ?? (live || s?.status === 'pending' ? s! : i.digest.defaults);
+  const state = s?.status === 'pending'
+    ? html`<p role="status">A subscription for ${s.email} is waiting for its confirmation mail to be answered. Subscribe below to start it now: your account proves the address.</p>`
+    : !s || s.status === 'unsubscribed'
     ? html`<p>You are not subscribed. The digest goes to your account's address, ${i.viewer.user.email}, with no confirmation mail.</p>`
     : s.status === 'suspended'
       ? html`<p class="status-suspended" role="status"><strong>Sending is paused</strong> since ${humanDate(s.suspendedAt ?? s.createdAt)}: ${s.suspendedReason ?? 'mail to this address could not be delivered'}. Saving below starts it again.</p>`

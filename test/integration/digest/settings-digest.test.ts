@@ -9,7 +9,7 @@ import { addBounce } from '../../../src/digest/bounces.repo.ts';
 import { deliveryFor } from '../../../src/digest/outbox.service.ts';
 import { subscriptions } from '../../../src/digest/subscriptions-app.ts';
 import { signInByLink, useCommunityServer } from '../../helpers/community.ts';
-import { DIGEST_PAPERS, tokenOf } from '../../helpers/digest.ts';
+import { confirmToken, DIGEST_PAPERS, tokenOf } from '../../helpers/digest.ts';
 import { describeEngines } from '../../helpers/stores.ts';
 
 /** Noon UTC of the last Monday–Friday at least a day ago: a daily 08:00 UTC digest was due then. */
@@ -102,5 +102,43 @@ describeEngines('the digest in account settings and in my data', (ctx) => {
     assert.deepEqual(d.papersSent.map((p: { paper: string }) => p.paper).sort(), [...d.digests[0].papers].sort());
     for (const url of [subscriptions(t.app).manageUrl(sub), subscriptions(t.app).unsubscribeUrl(sub)]) assert.ok(!r.body.includes(tokenOf(url)), 'no link token');
     assert.ok(!/hash|List-Unsubscribe|<html/i.test(r.body), 'no hashes, headers or bodies');
+  });
+
+  it('a subscription made by e-mail alone before the account existed belongs to the account: shown, managed, exported', async () => {
+    const email = 'early-reader@example.org';
+    const seen = t.smtp.messages.length;
+    await subscriptions(t.app).subscribe({ email, settings: { frequency: 'weekly', weeklyDay: '5', hour: '6', timeZone: 'UTC', searches: 'transformers' } });
+    await subscriptions(t.app).drain();
+    await subscriptions(t.app).confirm(await confirmToken(t.smtp, email, seen));
+    const sub = (await subscriptions(t.app).byEmail(email))!;
+    assert.equal(sub.userId, null, 'made without an account');
+
+    const m = await signInByLink(t.server, t.smtp, email);
+    const page = (await m.get('/settings')).body;
+    assert.doesNotMatch(page, /You are not subscribed/);
+    assert.match(page, /You get the digest <strong>weekly<\/strong> at 06:00 UTC time/);
+    assert.ok(page.includes(`href="${subscriptions(t.app).manageUrl(sub)}"`), 'links its manage page');
+    const [d] = (await m.get('/settings/export.json')).json().digestSubscriptions;
+    assert.deepEqual([d.email, d.status, d.savedSearches], [email, 'active', ['transformers']]);
+
+    // Changing it from the account changes that subscription (no second one) and links it to the account.
+    assert.equal((await m.post('/settings/digest', { frequency: 'daily', hour: '9', timeZone: 'UTC' })).statusCode, 303);
+    const after = (await subscriptions(t.app).byId(sub.id))!;
+    assert.equal(after.frequency, 'daily');
+    assert.ok(after.userId !== null, 'linked to the account');
+    assert.equal((await m.get('/settings/export.json')).json().digestSubscriptions[0].linkedToAccount, true);
+    const gone = await m.post('/settings/digest/unsubscribe');
+    assert.equal(gone.statusCode, 200, gone.body);
+    assert.equal((await subscriptions(t.app).byId(sub.id))!.status, 'unsubscribed');
+  });
+
+  it('an unconfirmed e-mail subscription shows as waiting, and subscribing from the account starts it', async () => {
+    const email = 'pending-reader@example.org';
+    await subscriptions(t.app).subscribe({ email, settings: { hour: '10', timeZone: 'UTC' } });
+    await subscriptions(t.app).drain();
+    const m = await signInByLink(t.server, t.smtp, email);
+    assert.match((await m.get('/settings')).body, /is waiting for its confirmation mail/);
+    assert.equal((await m.post('/settings/digest', { frequency: 'daily', hour: '10', timeZone: 'UTC' })).statusCode, 303);
+    assert.equal((await subscriptions(t.app).byEmail(email))!.status, 'active');
   });
 });

@@ -186,7 +186,7 @@ describeEngines('digest subscriptions service', (ctx) => {
     const view = await subs().manage(tokenOf(res.manageUrl!));
     assert.equal(view.subscriber.userId, user.id);
     assert.equal(view.subscriber.status, 'active');
-    assert.equal((await subs().forUser(user.id))?.links.manage, res.manageUrl);
+    assert.equal((await subs().forUser(user))?.links.manage, res.manageUrl);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(t.smtp.messages.slice(seen).filter((m) => m.to.includes('member@example.org')).length, 0, 'no confirmation for an account');
     assert.ok((await subs().dueSubscribers('daily', new Date('2026-08-21T09:00:00Z'))).some((r) => r.subscriber.id === view.subscriber.id));
