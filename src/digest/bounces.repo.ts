@@ -65,6 +65,16 @@ export async function markSuspended(db: Db, email: string, now: Date): Promise<b
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Forget an address's bounces: its owner has just proven it receives mail again (a new confirmation, or
+ * subscribing from the account). Kept, the old score would sit at the suspension threshold with its
+ * suspension already marked, so later bounces could never suspend the address again (markSuspended only
+ * changes an unmarked row) and the suspended gauge would count an active subscriber.
+ */
+export async function clearBounces(db: Db, email: string): Promise<void> {
+  await db.deleteFrom('digest_bounces').where('email', '=', email.trim().toLowerCase()).execute();
+}
+
 /** An address's current score (null when it never bounced). */
 export async function bounceScore(db: Db, email: string): Promise<BounceScore | null> {
   const r = await db.selectFrom('digest_bounces').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();

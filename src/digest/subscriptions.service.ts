@@ -17,6 +17,7 @@ import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Store } from '../store/db.ts';
 import * as repo from './subscriptions.repo.ts';
+import { clearBounces } from './bounces.repo.ts';
 import { cleanToken, createLinkSigner, tokenHash, TOKEN_PURPOSES, type LinkSigner, type LinkSubject } from './subscriptions-links.ts';
 import { alreadySubscribedMail, confirmMail } from './subscriptions-mails.ts';
 import { groupExtras, settingsColumns, settingsOf, toSubscriber } from './subscriptions-mapping.ts';
@@ -178,6 +179,7 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
         const row = existing
           ? (await repo.updateSubscriber(trx, Number(existing.id), cols), existing)
           : await repo.insertSubscriber(trx, { ...cols, email, confirm_sent_at: null, created_at: t });
+        if (existing?.status === 'suspended') await clearBounces(trx, email);
         await saveExtras(trx, Number(row.id), settings);
         await repo.insertTokens(trx, tokenRows(toSubscriber(row)), t);
         return Number(row.id);
@@ -243,6 +245,7 @@ export function createSubscriptions(d: SubscriptionsDeps): Subscriptions {
         const row = await repo.findSubscriberByConfirmHash(trx, tokenHash(raw));
         if (!row) throw new AppError('SUBSCRIPTION_LINK_INVALID', 'This confirmation link was already used.');
         await repo.updateSubscriber(trx, Number(row.id), { status: 'active', confirmed_at: t, confirm_token_hash: null, confirm_expires_at: null, suspended_reason: null, suspended_at: null, unsubscribed_at: null, updated_at: t });
+        if (row.status === 'suspended') await clearBounces(trx, row.email);
         await repo.insertTokens(trx, tokenRows(toSubscriber(row)), t);
         return Number(row.id);
       });

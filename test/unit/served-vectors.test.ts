@@ -58,13 +58,22 @@ describe('served vectors', () => {
       const v = served.current()!.index;
       assert.match(v.kind, /^hnsw/);
       assert.equal(v.size, n);
-      // Each paper's own latest vector finds it first, with a dot product of 1.
-      for (const id of [1, 150, 300, 301, 650, 777, n]) {
-        const latest = vector(id <= 300 ? second : first, id - 1);
-        const [top] = v.search(latest, 1);
-        assert.equal(top!.key, id);
-        assert.ok(Math.abs(top!.score - 1) < 1e-4, `paper ${id}: score ${top!.score}`);
-      }
+      // Each paper's own latest vector finds it first, with a dot product of 1. The graph is approximate:
+      // on these clustered vectors usearch leaves ~0.2% of nodes unreachable (3 of 900 at worst in 30
+      // builds, even with a short list of all 900; /tmp lab, 2026-12-02), and which ones depends on its
+      // threads' timing, so one fixed paper missing is not a failure. A lost replay is: a paper whose
+      // graph entry kept its first vector is never found by its second (the two are unrelated samples),
+      // and the build leaves dozens of them behind its cursor.
+      for (let id = 1; id <= n; id++) assert.ok(v.has(id), `paper ${id} in the graph`);
+      const missed = (ids: number[]) => ids.filter((id) => {
+        const [top] = v.search(vector(id <= 300 ? second : first, id - 1), 1);
+        return top!.key !== id || Math.abs(top!.score - 1) >= 1e-4;
+      });
+      const all = Array.from({ length: n }, (_, i) => i + 1);
+      const reEmbedded = missed(all.slice(0, 300));
+      const rest = missed(all.slice(300));
+      assert.ok(reEmbedded.length <= 3, `re-embedded papers not found by their latest vector: ${reEmbedded.join(', ')}`);
+      assert.ok(rest.length <= 6, `papers not found by their vector: ${rest.join(', ')}`);
       // Saved and loaded again: the same answers (an i8 file holds the graph and keys, no full vectors).
       await served.save();
       const back = createServedVectors({ dir, index: () => index, components: { create: (dim, expected, source) => createVectorIndex(dim, opts, expected, source), load: (file, _dim, source) => loadVectorIndex(file, opts, source) } });

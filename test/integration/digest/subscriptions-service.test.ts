@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { it } from 'node:test';
 import { community } from '../../../src/community/index.ts';
+import { addBounce, bounceScore, markSuspended, suspendedCount } from '../../../src/digest/bounces.repo.ts';
 import { isAppError } from '../../../src/errors.ts';
 import { useCommunityServer } from '../../helpers/community.ts';
 import { clockedSubscriptions, confirmToken, DIGEST_PAPERS, tokenOf } from '../../helpers/digest.ts';
@@ -214,6 +215,26 @@ describeEngines('digest subscriptions service', (ctx) => {
     assert.equal(again.subscriber.id, v.subscriber.id);
     assert.deepEqual([again.subscriber.status, again.subscriber.suspendedReason], ['active', null]);
     assert.equal(again.links.manage, v.links.manage, 'no unsubscribe happened: the links stay the same');
+  });
+
+  it('a confirmed restart forgets the bounces of the address, so new bounces can suspend it again', async () => {
+    const db = t.app.store.db;
+    const v = await subscribeAndConfirm('bounced.again@example.org');
+    const bounce = () => addBounce(db, { email: 'bounced.again@example.org', kind: 'hard', code: 550, error: '550 no such user', now: clock.now });
+    await bounce();
+    assert.equal((await bounce()).score, 4);
+    assert.equal(await markSuspended(db, 'bounced.again@example.org', clock.now), true);
+    await subs().suspend(v.subscriber.id, 'bounced 4 times');
+    const suspendedBefore = await suspendedCount(db);
+    clock.now = new Date(clock.now.getTime() + 10 * 60_000);
+    const seen = t.smtp.messages.length;
+    await subs().subscribe({ email: 'bounced.again@example.org' });
+    await subs().confirm(await confirmToken(t.smtp, 'bounced.again@example.org', seen));
+    assert.equal(await bounceScore(db, 'bounced.again@example.org'), null, 'the score starts again from nothing');
+    assert.equal(await suspendedCount(db), suspendedBefore - 1, 'the suspended gauge no longer counts it');
+    await bounce();
+    assert.equal((await bounce()).score, 4);
+    assert.equal(await markSuspended(db, 'bounced.again@example.org', clock.now), true, 'four new points suspend it again');
   });
 
   it('checks settings field by field with a message naming the field', async () => {
