@@ -8,7 +8,8 @@
  * sequence row, so they wait for a fold only if they hit a counter row between the clear and the
  * commit — one statement's time. Holding the sequence lock across the clear matters: folds from two
  * nodes then never interleave, so a clear can never match a value another fold has since replaced
- * (clearing after commit, outside the lock, lost counts that way under bench:votes).
+ * (clearing after commit, outside the lock, lost counts that way under bench:votes). On PostgreSQL the
+ * clear locks its counter rows in paper order, as vote batches do, so the two never deadlock.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Store } from '../store/db.ts';
@@ -51,6 +52,12 @@ export async function foldCounts(store: Store, limit = 5000): Promise<number> {
     }
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
+      // PostgreSQL: take the counter rows in paper order first, the order every vote batch takes them
+      // (vote-batcher.ts). The OR-list UPDATE alone locks them in scan order, which deadlocked with vote
+      // batches: 2–4 deadlocks per bench:votes run, each stalling both sides for deadlock_timeout (1 s).
+      if (store.engine === 'postgres') {
+        await trx.selectFrom('paper_counts').select('paper_id').where('paper_id', 'in', chunk.map((r) => r.paper_id)).orderBy('paper_id').forUpdate().execute();
+      }
       await trx
         .updateTable('paper_counts')
         .set({ dirty: 0 })
