@@ -12,6 +12,8 @@
  *   --gzip            send Accept-Encoding: gzip, as browsers and feed readers do
  *   --out FILE        also write the results as JSON
  *   --keep-database   keep the seeded database (prints its URL) to pass as --database next time
+ *   --data-dir DIR    the nodes' DATA_DIR parent (DIR/node0, …), kept afterwards: a later run with the same
+ *                     --database and --data-dir starts on the built index (80k papers: minutes saved per run)
  *   --threads a,b     run everything once per SEARCH_THREADS value, in this order (default 0,<cores>: the
  *                     single-thread figure beside the query pool's, same catalog and index, same run)
  *
@@ -65,6 +67,7 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     out: { type: 'string' },
     'keep-database': { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
     threads: { type: 'string', default: `0,${os.availableParallelism()}` },
   },
 });
@@ -98,7 +101,8 @@ const startServer = (databaseUrl: string, dataDir: string, threads: number) =>
 
 // --- main ------------------------------------------------------------------------------------------
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-'));
+const dataDir = values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-'));
+fs.mkdirSync(dataDir, { recursive: true });
 let databaseUrl = values.database;
 let dropDb: (() => Promise<void>) | undefined;
 if (!databaseUrl) {
@@ -171,7 +175,10 @@ try {
     }
   }
 } finally {
-  if (values['keep-database'] && !values.database) {
+  if (values['data-dir']) {
+    // The caller's folder: nodes' index folders stay for the next run (and the seeded database, if any, beside them).
+    if (!values.database) console.error(`kept the database: --database ${databaseUrl}`);
+  } else if (values['keep-database'] && !values.database) {
     for (let i = 0; i < nodeCount; i++) fs.rmSync(path.join(dataDir, `node${i}`), { recursive: true, force: true });
     console.error(`kept the database: --database ${databaseUrl}`);
   } else {

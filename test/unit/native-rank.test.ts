@@ -119,6 +119,31 @@ describe('pb_bm25', { skip }, () => {
     fs.rmSync(d, { recursive: true, force: true });
   });
 
+  it('pb_scored() is the match count of the latest statement ordered by score, filtered or not', () => {
+    const scored = db.prepare('SELECT pb_scored()').pluck();
+    let compared = 0;
+    for (const q of queries.slice(0, 30)) {
+      for (const m of [toFtsMatch(q, { words: 'all' })!, toFtsMatch(q)!]) {
+        for (const from of ['FROM fts WHERE fts MATCH ?', "FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND d.upvotes % 3 = 1"]) {
+          const n = (db.prepare(`SELECT count(*) AS n ${from}`).get(m) as { n: number }).n;
+          if (n === 0) continue;
+          db.prepare(`SELECT fts.rowid AS id, pb_bm25(fts, NULL, 3, 1, 1, 0.3) AS score ${from} ORDER BY score, id LIMIT 5`).all(m);
+          assert.equal(scored.get(), n, `${m} ${from}`);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 60, `${compared} statements compared`);
+  });
+
+  it('a page of matches is counted while ranking: the same totals as count(*) under bm25()', () => {
+    for (const q of queries) {
+      for (const o of [{ limit: 20 }, { limit: 5, offset: 5 }]) assert.equal(native.search(q, o).total, plain.search(q, o).total, JSON.stringify(o));
+    }
+    // One word (and the query of a phrase): counted the same way.
+    for (const w of ['graph', '"neural network"']) assert.equal(native.search(parseQuery(w), { limit: 3 }).total, plain.search(parseQuery(w), { limit: 3 }).total, w);
+  });
+
   it('caches row lengths until pb_forget, and loads them all from %_docsize', () => {
     const mem = new SQLite(':memory:');
     assert.equal(loadRankExtension(mem).ok, true);

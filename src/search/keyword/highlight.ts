@@ -15,6 +15,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import { matchPhrases } from '../native-rank.ts';
+import { createStems, isAscii, marksOf, plainMatch } from './ascii-marks.ts';
 import { TOKENIZE } from './schema.ts';
 import { MARK_END, MARK_START, type KeywordHit, type Ranked } from './types.ts';
 
@@ -116,8 +117,26 @@ export function createHighlighter(db: SQLite.Database): Decorate {
     return chosen;
   };
 
+  const stems = createStems(db);
+  /**
+   * The page's marks computed in JS (ascii-marks.ts: the same output, 1.45 → ~0.4 ms a page at 80k papers)
+   * when the query is plain words and every paper short ASCII text; else null (the scratch table's way).
+   */
+  const asciiTexts = (match: string | null, rows: PageRow[]) => {
+    const m = match ? plainMatch(match) : null;
+    if (!m) return null;
+    const simple = (r: PageRow) => r.len <= WHOLE_UP_TO && r.title.length <= TITLE_CAP && isAscii(r.title) && isAscii(r.abstract) && isAscii(r.authors) && isAscii(r.expansion);
+    if (!rows.every(simple)) return null;
+    return {
+      marks: marksOf(stems, m, rows, { open: MARK_START, close: MARK_END, ellipsis: ELLIPSIS }),
+      plain: rows.map((r) => ({ id: r.id, t: r.title, s: r.abstract.slice(0, 300) })),
+    };
+  };
+
   const pageTexts = db.transaction((match: string | null, ids: number[]) => {
     const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
+    const fast = asciiTexts(match, rows);
+    if (fast) return fast;
     const long = rows.filter((r) => r.len > WHOLE_UP_TO);
     const window = windows(match, long);
     for (const r of rows) {

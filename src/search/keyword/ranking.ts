@@ -82,6 +82,8 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
       // Filters and non-relevance orders need `docs`; a plain ranked query stays inside FTS5.
       const from = where.length || sort !== 'relevance' ? `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}` : 'FROM fts WHERE fts MATCH ?';
       const count = (m: string) => (opts.plain ? 0 : (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n);
+      /** The count of `m` right after topScores ranked it: taken while ranking when pb_bm25 could (no second pass). */
+      const countRanked = (m: string) => (opts.plain ? 0 : (scoring.matched() ?? count(m)));
       // A short, relevance-ranked query gets the community prior over its top candidates (prior.ts).
       const nav = prior !== null && sort === 'relevance' && content.length + q.phrases.length >= 1 && content.length + q.phrases.length <= prior.upTo;
       // One more than the page: whether a next page exists, without counting every match. With the prior,
@@ -110,7 +112,7 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
         // the papers with every word: every paper sharing one common word is not a meaningful number.
         const allMatch = toFtsMatch(q, { words: 'all' })!;
         const all = withPrior(nav, topScores(allMatch, from, params, need));
-        if (all.length >= need) return { total: count(allMatch), count: 'every-word', more: more(all.length), hits: finish(all.slice(offset, offset + limit)) };
+        if (all.length >= need) return { total: countRanked(allMatch), count: 'every-word', more: more(all.length), hits: finish(all.slice(offset, offset + limit)) };
         const seen = new Set(all.map((r) => r.id));
         const some = withPrior(nav, rank(content, wrap, need, need).filter((r) => !seen.has(r.id)));
         const ranked = [...all, ...some];
@@ -123,7 +125,7 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
         // One word or phrase: the prior re-ranks the top candidates, so they are read from the first.
         const top = withPrior(true, topScores(match, from, params, need));
         const ranked = top.slice(offset, offset + limit);
-        return { total: count(match), count: 'all', more: more(top.length), hits: finish(ranked) };
+        return { total: countRanked(match), count: 'all', more: more(top.length), hits: finish(ranked) };
       }
       const rows = db
         .prepare(`SELECT fts.rowid AS id, ${RANK} AS score ${from} ORDER BY ${order === 'score' ? 'score DESC, id' : order} LIMIT ? OFFSET ?`)

@@ -27,6 +27,11 @@ export interface Scoring {
   dfOf(word: string, cap: number): number;
   /** The top `n` ids and scores of `match` over `from` (a FROM … WHERE fts MATCH ? clause and its params). */
   topScores(match: string, from: string, params: unknown[], n: number): Ranked[];
+  /**
+   * How many rows the latest topScores matched, counted while ranking (pb_bm25 scores every match of a
+   * statement ordered by score); null under bm25(), which cannot say: count those with a count(*).
+   */
+  matched(): number | null;
   /** The index changed: forget counts (`texts` papers' text changed). */
   changed(texts: number): void;
   /** pb_bm25 caches row lengths per connection: forget a row before it is deleted or rewritten. */
@@ -50,6 +55,8 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
   const forget = native ? db.prepare('SELECT pb_forget(?)') : null;
   const rank = native ? `-pb_bm25(fts, ?, ${weightList})` : `-bm25(fts, ${weightList})`;
   const docFreq = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)');
+  const scored = native ? db.prepare('SELECT pb_scored()').pluck() : null;
+  let lastMatched: number | null = null;
   // FTS5's row count, for idf bounds; counting a large `docs` costs milliseconds, so once per change.
   let indexedRows: number | null = null;
   // Capped document frequencies of recent query words (a common word's count reads up to 8,000 postings);
@@ -87,10 +94,14 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
     dfOf,
     // Ids only: the arXiv ids of the few papers shown are looked up afterwards (withArxivIds), so an
     // unfiltered query ranks inside FTS5 without joining every match to `docs` (~25% of its time).
-    topScores: (match, from, params, n) =>
-      (db.prepare(`SELECT fts.rowid AS id, ${rank} AS score ${from} ORDER BY score DESC, id LIMIT ?`).all(...args(match), match, ...params, n) as Array<{ id: number; score: number }>).map(
-        (r): Ranked => ({ id: r.id, arxivId: '', score: r.score }),
-      ),
+    topScores(match, from, params, n) {
+      const rows = db.prepare(`SELECT fts.rowid AS id, ${rank} AS score ${from} ORDER BY score DESC, id LIMIT ?`).all(...args(match), match, ...params, n) as Array<{ id: number; score: number }>;
+      // Fewer rows than asked for are all the matches; a full page had every match scored (pb_scored is
+      // reset by a statement's first scored row, so it is this statement's count).
+      lastMatched = rows.length < n ? rows.length : scored ? (scored.get() as number) : null;
+      return rows.map((r): Ranked => ({ id: r.id, arxivId: '', score: r.score }));
+    },
+    matched: () => lastMatched,
     changed(texts) {
       if (texts === 0) return;
       indexedRows = null;

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { createStems, isAscii, marksOf, plainMatch, SNIPPET_TOKENS, type PageText } from '../../src/search/keyword/ascii-marks.ts';
+import { TOKENIZE } from '../../src/search/keyword/schema.ts';
+
+// The JS marks must be FTS5's own: compared here with highlight()/snippet() on a scratch table of the
+// same tokenizer, over real arXiv abstracts and queries of their words (and some hostile shapes).
+const papers: PageText[] = fs
+  .readFileSync(new URL('../fixtures/kaggle/arxiv-slice.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l, i) => {
+    const r = JSON.parse(l) as { title: string; abstract: string; authors: string };
+    return { id: i + 1, title: r.title, abstract: r.abstract, authors: r.authors, expansion: i % 5 ? '' : 'graph neural network expansion' };
+  })
+  .filter((p) => isAscii(p.title + p.abstract + p.authors));
+const edge: PageText[] = [
+  { id: 1001, title: '', abstract: '', authors: 'Graph Author', expansion: '' },
+  { id: 1002, title: 'Graph graph GRAPH', abstract: 'graph. Graph: graph\n\ngraphs graphing. neural', authors: '', expansion: '' },
+  { id: 1003, title: 'a', abstract: `${'word '.repeat(100)}graph ${'other '.repeat(100)}. Neural graph networks.`, authors: '', expansion: '' },
+  { id: 1004, title: 'GPT4 and gpt-4: 3D models', abstract: '...graph...neural;;;  networks:   Models (3d) of graphs.', authors: '', expansion: '' },
+];
+const O = { open: '[', close: ']', ellipsis: '…' };
+
+function fts5Marks(db: SQLite.Database, rows: PageText[], match: string) {
+  db.exec('DELETE FROM page_src');
+  db.exec(`INSERT INTO page (page) VALUES ('delete-all')`);
+  const put = db.prepare('INSERT INTO page_src (id, title, abstract, authors, expansion) VALUES (?, ?, ?, ?, ?)');
+  for (const r of rows) put.run(r.id, r.title, r.abstract, r.authors, r.expansion);
+  db.exec('INSERT INTO page (rowid, title, abstract, authors, expansion) SELECT id, title, abstract, authors, expansion FROM page_src');
+  return db
+    .prepare(`SELECT rowid AS id, highlight(page, 0, '[', ']') AS t, snippet(page, 1, '[', ']', '…', ${SNIPPET_TOKENS}) AS s FROM page WHERE page MATCH ? ORDER BY rowid`)
+    .all(match) as Array<{ id: number; t: string; s: string }>;
+}
+
+describe('ascii-marks', () => {
+  it('reads only the plain shapes query.ts writes', () => {
+    assert.deepEqual(plainMatch('("graph" OR "neural")'), { op: 'OR', words: ['graph', 'neural'], excluded: [] });
+    assert.deepEqual(plainMatch('("graph" AND "neural")'), { op: 'AND', words: ['graph', 'neural'], excluded: [] });
+    assert.deepEqual(plainMatch('(("graph" OR "neural")) NOT ("protein" OR "cell")'), { op: 'OR', words: ['graph', 'neural'], excluded: ['protein', 'cell'] });
+    assert.deepEqual(plainMatch('("graph")'), { op: 'OR', words: ['graph'], excluded: [] });
+    for (const m of ['("graph" OR "neural") AND "deep learning"', '("gpt-4")', '("graph") AND authors : "ada"', '("café")', '"graph"', '("a" OR "b" AND "c")']) assert.equal(plainMatch(m), null, m);
+  });
+
+  it('marks titles and snippets exactly as FTS5 highlight() and snippet() do', () => {
+    const db = new SQLite(':memory:');
+    db.exec(`CREATE TABLE page_src (id INTEGER PRIMARY KEY, title TEXT, abstract TEXT, authors TEXT, expansion TEXT);
+      CREATE VIRTUAL TABLE page USING fts5(title, abstract, authors, expansion, content = 'page_src', content_rowid = 'id', ${TOKENIZE});`);
+    const stems = createStems(db);
+    const words = [...new Set(papers.flatMap((p) => p.abstract.split(/[^A-Za-z0-9]+/)).filter((w) => w.length > 0))];
+    // Words by frequency band: common ones give many instances (windows compete), rare ones few.
+    const count = new Map<string, number>();
+    for (const p of papers) for (const w of p.abstract.toLowerCase().split(/[^a-z0-9]+/)) count.set(w, (count.get(w) ?? 0) + 1);
+    const common = words.filter((w) => (count.get(w.toLowerCase()) ?? 0) > 20);
+    const queries: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const a = common[(i * 7) % common.length]!;
+      const b = words[(i * 131) % words.length]!;
+      const c = common[(i * 13 + 5) % common.length]!;
+      queries.push(`("${a}" OR "${b}")`, `("${a}" AND "${c}")`, `("${a}" OR "${b}" OR "${c}" OR "${a}")`, `(("${a}" OR "${c}")) NOT ("${b}")`);
+    }
+    queries.push('("graph" OR "neural")', '("Graph" AND "networks")', '("models" OR "3d" OR "gpt4")', '("the" OR "of")', '("graphing")');
+    let compared = 0;
+    let marked = 0;
+    const all = [...papers, ...edge];
+    for (const [qi, q] of queries.entries()) {
+      // Pages of 20 papers, as a search shows them.
+      const start = (qi * 20) % all.length;
+      const rows = [...new Map([...all.slice(start, start + 20), ...edge].map((r) => [r.id, r])).values()];
+      const expected = fts5Marks(db, rows, q);
+      const got = marksOf(stems, plainMatch(q)!, rows, O).sort((x, y) => x.id - y.id);
+      assert.deepEqual(got, expected, q);
+      compared += expected.length;
+      marked += expected.filter((e) => e.s.includes('[')).length;
+    }
+    assert.ok(compared > 1500 && marked > 500, `${compared} papers compared, ${marked} with marks in the snippet`);
+    db.close();
+  });
+});
