@@ -79,13 +79,16 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   const addInSteps = async (v: VectorIndex, rows: Array<{ id: number; v: Float32Array }>, gen: number): Promise<boolean> => {
     for (let i = 0; i < rows.length; ) {
       if (gen !== generation) return false;
+      // The step's size is read once: pacer.took() resizes it, and advancing by the new size skipped rows
+      // (re-embedded papers kept their old vector in the graph; seen in CI under load).
+      const n = Math.min(pacer.size, rows.length - i);
       // The latest vector of each paper in this step (a paper re-embedded twice appears twice).
       const step = new Map<number, Float32Array>();
-      for (const r of rows.slice(i, i + pacer.size)) step.set(r.id, r.v);
+      for (const r of rows.slice(i, i + n)) step.set(r.id, r.v);
       const t0 = performance.now();
       v.upsertMany([...step.keys()], [...step.values()]);
-      pacer.took(Math.min(pacer.size, rows.length - i), performance.now() - t0);
-      i += pacer.size;
+      pacer.took(n, performance.now() - t0);
+      i += n;
       await yieldToEventLoop();
     }
     return gen === generation;
