@@ -199,7 +199,9 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
     await page.goto(`${base}/users/eve`);
     assert.equal(((await page.locator('p.bio').textContent()) ?? '').trim(), XSS_BIO, 'the bio shows as text');
     assert.equal(await page.locator('p.bio script, p.bio img').count(), 0, 'no element made from the bio');
-    assert.equal((await state(page)).pwned, undefined, 'no script from the bio ran');
+    const onProfile = await state(page);
+    assert.equal(onProfile.pwned, undefined, 'no script from the bio ran');
+    assert.deepEqual(onProfile.csp, [], 'no CSP violation on the profile page');
     // Signed out, the paper page shows the comment and its math to anyone.
     await page.goto(`${base}/papers/${id}`);
     await page.locator('article.comment math').first().waitFor();

@@ -58,6 +58,10 @@ describeEngines('the digest in account settings and in my data', (ctx) => {
 
     await subscriptions(t.app).suspend(sub.id, 'mail to this address bounced 4 times (last: 550 5.1.1 no such user)');
     assert.match((await m.get('/settings')).body, /Sending is paused<\/strong> since .*550 5\.1\.1 no such user/);
+    // The page says saving starts it again: it does, on the same subscription.
+    assert.equal((await m.post('/settings/digest', { ...form, frequency: 'daily', hour: '9', timeZone: 'UTC' })).statusCode, 303);
+    const resumed = (await subscriptions(t.app).byId(sub.id))!;
+    assert.deepEqual([resumed.status, resumed.suspendedReason ?? null], ['active', null]);
 
     const manage = subscriptions(t.app).manageUrl(sub);
     assert.equal((await m.post('/settings/digest/unsubscribe', {}, { csrf: false })).statusCode, 403);
