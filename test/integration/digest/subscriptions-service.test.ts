@@ -182,13 +182,20 @@ describeEngines('digest subscriptions service', (ctx) => {
     const user = (await community(t.app).signIn.ensureUser('member@example.org')).user;
     const seen = t.smtp.messages.length;
     clock.now = new Date('2026-08-10T00:00:00Z');
-    const res = await subs().subscribe({ user, settings: { timeZone: 'UTC', hour: '8' } });
+    // One service instance, so that drain() below waits for every mail this subscribe could have sent.
+    const s = subs();
+    const res = await s.subscribe({ user, settings: { timeZone: 'UTC', hour: '8' } });
     assert.equal(res.outcome, 'subscribed');
     const view = await subs().manage(tokenOf(res.manageUrl!));
     assert.equal(view.subscriber.userId, user.id);
     assert.equal(view.subscriber.status, 'active');
     assert.equal((await subs().forUser(user))?.links.manage, res.manageUrl);
-    await new Promise((r) => setTimeout(r, 200));
+    // No fixed sleep: drain() resolves once every mail the service queued has been accepted by the SMTP
+    // server, which records a message before it answers 250. A positive control through the same instance
+    // shows drain() is a real barrier: the address's confirmation is there at once, without polling.
+    assert.deepEqual(await s.subscribe({ email: 'control@example.org', settings: {} }), { outcome: 'check-inbox' });
+    await s.drain();
+    assert.equal(t.smtp.messages.slice(seen).filter((m) => m.to.includes('control@example.org')).length, 1, 'the control mail arrived by the time drain() resolved');
     assert.equal(t.smtp.messages.slice(seen).filter((m) => m.to.includes('member@example.org')).length, 0, 'no confirmation for an account');
     assert.ok((await subs().dueSubscribers('daily', new Date('2026-08-21T09:00:00Z'))).some((r) => r.subscriber.id === view.subscriber.id));
     await subs().suspend(view.subscriber.id, 'Mail to this address bounced 4 times (550 no such user).');
