@@ -34,10 +34,17 @@ export const RATE_LIMIT_DEFAULTS = {
   feeds: '120/1m',
   /** Community, per client address: asking for sign-in links and trying passwords. */
   signin: '20/10m',
+  /**
+   * Community, per e-mail address (whether or not it has an account, so a 429 says nothing about one): links
+   * asked for and passwords tried for one address from any number of clients (a password guessed from many).
+   */
+  'signin-address': '10/10m',
   /** Community, per account: upvotes (toggling a vote counts each time). */
   vote: '300/1m',
   /** Community, per account: writing, editing and reporting comments. */
   comment: '30/10m',
+  /** Community, per client address: comment writes from all accounts there (a shared NAT holds a few members). */
+  'comment-ip': '120/10m',
   /** Community, per account: paper submissions. */
   submit: '30/1h',
   /** Community, per client address: paper submissions from all accounts there (a shared NAT holds a few members). */

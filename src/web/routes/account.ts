@@ -51,7 +51,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     },
   );
 
-  server.post<{ Body: SignInBody }>('/signin', { config: { limit: LIMITS.signin, csrf: 'always' }, schema: { hide: true, body: formSchema('email', 'next', 'invite') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin', { config: { limit: LIMITS.signinAddress, csrf: 'always' }, schema: { hide: true, body: formSchema('email', 'next', 'invite') } }, async (req, reply) => {
     const next = safeNext(req.body?.next);
     try {
       await c.signIn.requestLink({ email: req.body?.email, next, invite: req.body?.invite });
@@ -78,7 +78,7 @@ export const accountRoutes: FastifyPluginAsync = async (server) => {
     }
   });
 
-  server.post<{ Body: SignInBody }>('/signin/password', { config: { limit: LIMITS.signin, csrf: 'always' }, schema: { hide: true, body: formSchema('email', 'password', 'next') } }, async (req, reply) => {
+  server.post<{ Body: SignInBody }>('/signin/password', { config: { limit: LIMITS.signinAddress, csrf: 'always' }, schema: { hide: true, body: formSchema('email', 'password', 'next') } }, async (req, reply) => {
     const next = safeNext(req.body?.next);
     try {
       const user = await c.signIn.withPassword(req.body?.email, req.body?.password);

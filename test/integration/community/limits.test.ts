@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { community } from '../../../src/community/index.ts';
 import { describeEngines } from '../../helpers/stores.ts';
 import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
 
@@ -108,5 +109,65 @@ describeEngines('community rate limits: submissions per client address', (ctx) =
     assert.ok(Number(over.headers['retry-after']) > 0);
     assert.equal((await a.post('/submit', { paper: 'not a paper' })).statusCode, 429, 'the form shares the address budget');
     assert.notEqual((await c.json('POST', '/api/submissions', { paper: 'not a paper' })).statusCode, 429, 'another address still submits');
+  });
+});
+
+describeEngines('community rate limits: sign-in per e-mail address, comments per client address', (ctx) => {
+  // Generous per-client and per-account limits: only the per-address (e-mail, client) counts refuse here.
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=100/1m,signin-address=3/1m,comment=100/1m,comment-ip=3/1m' });
+
+  const passwordFrom = async (ip: string, email: string) => {
+    const c = createClient(t.server, { ip });
+    await c.get('/signin');
+    return c.post('/signin/password', { email, password: 'not it, not it' });
+  };
+
+  it('passwords tried for one address from many clients: 429 with Retry-After, whether or not the account exists', async () => {
+    // Made by the operator's command, so that no sign-in request has counted for the address yet.
+    await community(t.app).signIn.ensureUser('target@example.org');
+    for (let i = 0; i < 3; i++) assert.equal((await passwordFrom(`203.0.113.${i + 1}`, 'target@example.org')).statusCode, 401);
+    // Another spelling of the same address shares the count; a fourth client is refused.
+    const over = await passwordFrom('203.0.113.4', '  Target@Example.org ');
+    assert.equal(over.statusCode, 429);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.match(over.body, /3 signin-address requests per minute/);
+    // An address without an account is limited the same way, with the same answer: no account is revealed.
+    for (let i = 0; i < 3; i++) assert.equal((await passwordFrom(`203.0.113.${10 + i}`, 'ghost@example.org')).statusCode, 401);
+    const ghost = await passwordFrom('203.0.113.14', 'ghost@example.org');
+    assert.equal(ghost.statusCode, 429);
+    const plain = (body: string) => body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/\d+ seconds?/g, 'N seconds');
+    assert.equal(plain(ghost.body), plain(over.body));
+    // Another address from the same client is not affected.
+    assert.equal((await passwordFrom('203.0.113.4', 'someone-else@example.org')).statusCode, 401);
+  });
+
+  it('links asked for one address share that count: 429 once over it', async () => {
+    const ask = async (ip: string) => {
+      const c = createClient(t.server, { ip });
+      await c.get('/signin');
+      return c.post('/signin', { email: 'links-for@example.org' });
+    };
+    for (let i = 0; i < 3; i++) assert.equal((await ask(`203.0.113.${30 + i}`)).statusCode, 200);
+    const over = await ask('203.0.113.34');
+    assert.equal(over.statusCode, 429);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+  });
+
+  it('comments from one client address add up across its accounts: 429 with Retry-After; another address is not affected', async () => {
+    const a = await signInByLink(t.server, t.smtp, 'nat-a@example.org', { ip: '198.51.100.30' });
+    const b = await signInByLink(t.server, t.smtp, 'nat-b@example.org', { ip: '198.51.100.30' });
+    const c = await signInByLink(t.server, t.smtp, 'elsewhere-c@example.org', { ip: '198.51.100.31' });
+    assert.equal((await a.json('POST', '/api/comments', { paper: '2310.06511', body: 'One' })).statusCode, 200);
+    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Two' })).statusCode, 303);
+    assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Three' })).statusCode, 200);
+    const over = await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Four' });
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.match(over.json().error, /3 comment-ip requests per minute/);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Four' })).statusCode, 429, 'the form shares the address budget');
+    assert.equal((await c.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another address still comments');
+    const bodies = (await t.server.inject({ url: '/api/comments?paper=2310.06511' })).json().comments.map((x: { body: string }) => x.body);
+    assert.deepEqual(bodies, ['One', 'Two', 'Three', 'Mine'], 'nothing over the limit was stored');
   });
 });
