@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const paperRows = await app.store.db.selectFrom('papers').select(['id', 'arxiv_id', 'upvotes']).orderBy('id').limit(Number(values.papers)).execute();
     const P = paperRows.length;
     console.error(`catalog ready: voting on ${P} papers; starting two app nodes`);
-    const env = { DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn', COUNTS_FOLD_MS: '1000', VOTE_BATCHING: values['no-batching'] ? 'false' : 'true' };
+    const env = { DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn', COUNTS_FOLD_MS: '1000', RATE_LIMITS: 'vote-ip=off', VOTE_BATCHING: values['no-batching'] ? 'false' : 'true' };
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
     nodes.push(...(await Promise.all([startNode(env, 60_000, nodeArgs), startNode(env, 60_000, nodeArgs)])));
 

@@ -41,6 +41,11 @@ export const RATE_LIMIT_DEFAULTS = {
   'signin-address': '10/10m',
   /** Community, per account: upvotes (toggling a vote counts each time). */
   vote: '300/1m',
+  /**
+   * Community, per client address: upvotes from all accounts there (a shared NAT holds a few members:
+   * ten at the per-account rate). bench:votes sends all its members from one address and turns it off.
+   */
+  'vote-ip': '3000/1m',
   /** Community, per account: writing, editing and reporting comments. */
   comment: '30/10m',
   /** Community, per client address: comment writes from all accounts there (a shared NAT holds a few members). */

@@ -1,7 +1,7 @@
 /**
  * The community's rate limits on edges' named-limit mechanism (plugins/rate-limit.ts): per client
  * address and per e-mail address for signing in, per account for writes (after the session is read, hence
- * `preHandler`); comments and submissions also per address.
+ * `preHandler`); votes, comments and submissions also per address.
  */
 import type { FastifyRequest } from 'fastify';
 import type { RouteLimit } from './plugins/rate-limit.ts';
@@ -23,7 +23,7 @@ export const LIMITS = {
   signin: 'signin',
   /** The forms that name an address (asking for a link, trying a password): per client and per e-mail address. */
   signinAddress: ['signin', { name: 'signin-address', key: byEmail, hook: 'preHandler' }],
-  vote: { name: 'vote', key: byAccount, hook: 'preHandler' },
+  vote: [{ name: 'vote', key: byAccount, hook: 'preHandler' }, 'vote-ip'],
   comment: [{ name: 'comment', key: byAccount, hook: 'preHandler' }, 'comment-ip'],
   submit: [{ name: 'submit', key: byAccount, hook: 'preHandler' }, 'submit-ip'],
   claim: { name: 'claim', key: byAccount, hook: 'preHandler' },

@@ -112,9 +112,27 @@ describeEngines('community rate limits: submissions per client address', (ctx) =
   });
 });
 
-describeEngines('community rate limits: sign-in per e-mail address, comments per client address', (ctx) => {
+describeEngines('community rate limits: sign-in per e-mail address, votes and comments per client address', (ctx) => {
   // Generous per-client and per-account limits: only the per-address (e-mail, client) counts refuse here.
-  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=100/1m,signin-address=3/1m,comment=100/1m,comment-ip=3/1m' });
+  const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=100/1m,signin-address=3/1m,comment=100/1m,comment-ip=3/1m,vote=100/1m,vote-ip=3/1m' });
+
+  it('votes from one client address add up across its accounts: 429 with Retry-After; another address is not affected', async () => {
+    const a = await signInByLink(t.server, t.smtp, 'voter-a@example.org', { ip: '198.51.100.40' });
+    const b = await signInByLink(t.server, t.smtp, 'voter-b@example.org', { ip: '198.51.100.40' });
+    const c = await signInByLink(t.server, t.smtp, 'voter-c@example.org', { ip: '198.51.100.41' });
+    assert.equal((await a.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 200);
+    assert.equal((await a.post('/votes', { paper: '2310.06511', vote: 'down' })).statusCode, 303);
+    assert.equal((await b.json('POST', '/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 200);
+    const over = await b.json('POST', '/api/votes', { paper: '2310.06511', vote: 'down' });
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.match(over.json().error, /3 vote-ip requests per minute/);
+    assert.ok(Number(over.headers['retry-after']) > 0);
+    assert.equal((await a.post('/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 429, 'the form shares the address budget');
+    const mine = await c.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' });
+    assert.equal(mine.statusCode, 200, 'another address still votes');
+    assert.equal((await ctx.store.db.selectFrom('votes').select('user_id').execute()).length, 2, "b's vote and c's: nothing over the limit was counted");
+  });
 
   const passwordFrom = async (ip: string, email: string) => {
     const c = createClient(t.server, { ip });
