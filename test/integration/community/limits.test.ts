@@ -112,6 +112,14 @@ describeEngines('community rate limits: submissions per client address', (ctx) =
   });
 });
 
+/** A 429 RATE_LIMITED from limit `name` (at `max` a minute) with Retry-After. */
+function assertOver(r: { statusCode: number; headers: Record<string, unknown>; json(): { code: string; error: string } }, name: string, max: number): void {
+  assert.equal(r.statusCode, 429);
+  assert.equal(r.json().code, 'RATE_LIMITED');
+  assert.match(r.json().error, new RegExp(`${max} ${name} requests per minute`));
+  assert.ok(Number(r.headers['retry-after']) > 0);
+}
+
 describeEngines('community rate limits: sign-in per e-mail address, votes and comments per client address', (ctx) => {
   // Generous per-client and per-account limits: only the per-address (e-mail, client) counts refuse here.
   const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=100/1m,signin-address=3/1m,comment=100/1m,comment-ip=3/1m,vote=100/1m,vote-ip=3/1m' });
@@ -124,10 +132,7 @@ describeEngines('community rate limits: sign-in per e-mail address, votes and co
     assert.equal((await a.post('/votes', { paper: '2310.06511', vote: 'down' })).statusCode, 303);
     assert.equal((await b.json('POST', '/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 200);
     const over = await b.json('POST', '/api/votes', { paper: '2310.06511', vote: 'down' });
-    assert.equal(over.statusCode, 429);
-    assert.equal(over.json().code, 'RATE_LIMITED');
-    assert.match(over.json().error, /3 vote-ip requests per minute/);
-    assert.ok(Number(over.headers['retry-after']) > 0);
+    assertOver(over, 'vote-ip', 3);
     assert.equal((await a.post('/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 429, 'the form shares the address budget');
     const mine = await c.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' });
     assert.equal(mine.statusCode, 200, 'another address still votes');
@@ -179,10 +184,7 @@ describeEngines('community rate limits: sign-in per e-mail address, votes and co
     assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Two' })).statusCode, 303);
     assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Three' })).statusCode, 200);
     const over = await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Four' });
-    assert.equal(over.statusCode, 429);
-    assert.equal(over.json().code, 'RATE_LIMITED');
-    assert.match(over.json().error, /3 comment-ip requests per minute/);
-    assert.ok(Number(over.headers['retry-after']) > 0);
+    assertOver(over, 'comment-ip', 3);
     assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Four' })).statusCode, 429, 'the form shares the address budget');
     assert.equal((await c.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another address still comments');
     const bodies = (await t.server.inject({ url: '/api/comments?paper=2310.06511' })).json().comments.map((x: { body: string }) => x.body);
