@@ -46,6 +46,7 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
               handle: { type: 'string' }, name: { type: 'string' }, bio: { type: 'string' }, avatarUrl: { type: ['string', 'null'] },
               links: { type: 'array', items: { type: 'string' } }, role: { type: 'string' }, createdAt: { type: 'string' },
               upvoted: { type: 'array', items: { type: 'string' } },
+              submitted: { type: 'array', description: 'papers this member submitted to a daily list', items: { type: 'object', properties: { paper: { type: 'string' }, title: { type: 'string' }, day: { type: 'string' } } } },
               claimed: { type: 'array', description: 'papers moderators verified this member wrote', items: { type: 'object', properties: { paper: { type: 'string' }, title: { type: 'string' }, authorName: { type: 'string' } } } },
               comments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, paper: { type: 'string' }, html: { type: 'string' }, createdAt: { type: 'string' } } } },
             },
@@ -57,7 +58,7 @@ export const userRoutes: FastifyPluginAsync = async (server) => {
     async (req) => {
       const u = await load(req.params.handle);
       const p = u.profile;
-      return { handle: p.handle, name: p.name, bio: p.bio, avatarUrl: p.avatarUrl, links: p.links, role: p.role, createdAt: p.createdAt, upvoted: u.upvoted.map((x) => x.arxivId), claimed: u.claimed.map((x) => ({ paper: x.arxivId, title: x.title, authorName: x.authorName })), comments: u.comments.map((x) => ({ id: x.id, paper: x.arxivId, html: x.html, createdAt: x.createdAt })) };
+      return { handle: p.handle, name: p.name, bio: p.bio, avatarUrl: p.avatarUrl, links: p.links, role: p.role, createdAt: p.createdAt, upvoted: u.upvoted.map((x) => x.arxivId), submitted: u.submitted.map((x) => ({ paper: x.arxivId, title: x.title, day: x.day })), claimed: u.claimed.map((x) => ({ paper: x.arxivId, title: x.title, authorName: x.authorName })), comments: u.comments.map((x) => ({ id: x.id, paper: x.arxivId, html: x.html, createdAt: x.createdAt })) };
     },
   );
 };

@@ -5,7 +5,7 @@ import { community } from '../../../src/community/index.ts';
 import { createSubmissions } from '../../../src/community/submissions.service.ts';
 import { isAppError } from '../../../src/errors.ts';
 import { createHttpClient } from '../../../src/ingest/http-client.ts';
-import { arxivApi, startFakeServer, type FakeServer } from '../../helpers/arxiv-server.ts';
+import { arxivApi, arxivApiOf, startFakeServer, type FakeServer } from '../../helpers/arxiv-server.ts';
 import { describeEngines } from '../../helpers/stores.ts';
 import { createClient, signInByLink, useCommunityServer } from '../../helpers/community.ts';
 
@@ -69,6 +69,11 @@ describeEngines('submitting papers through the arXiv API adapter', (ctx) => {
     const entry = list.find((e) => e.paper.id === '2503.12229');
     assert.ok(entry, 'on today’s list');
     assert.deepEqual(entry.submittedBy, { name: 'submitter2' });
+    // The member's profile lists it under "Submitted papers" (page and JSON), beside the initials avatar.
+    const profile = (await t.server.inject({ url: '/users/submitter2' })).body;
+    assert.match(profile, /<span class="avatar avatar-\d" aria-hidden="true">SM<\/span>/);
+    assert.match(profile, new RegExp(`<h2>Submitted papers</h2>\\s*<ul class="submitted"><li><a href="/papers/2503\\.12229">[^<]+</a> <span class="muted">`));
+    assert.deepEqual((await t.server.inject({ url: '/api/users/submitter2' })).json().submitted.map((x: { paper: string; day: string }) => [x.paper, x.day]), [['2503.12229', today]]);
     const other = await signInByLink(t.server, t.smtp, 'third-submitter@example.org');
     const dup = await other.json('POST', '/api/submissions', { paper: '2503.12229' });
     assert.equal(dup.statusCode, 422);
@@ -77,6 +82,20 @@ describeEngines('submitting papers through the arXiv API adapter', (ctx) => {
     assert.equal(capped.statusCode, 422);
     assert.match(capped.json().error, /daily limit/);
     assert.equal((await createClient(t.server).get('/api/me')).statusCode, 401);
+  });
+
+  it('two members submitting one paper at once: exactly one lands, the other is refused as a duplicate', async () => {
+    const fresh = await startFakeServer(arxivApiOf(new Map([['2510.00777', { title: 'Raced for', categories: ['cs.LG'] }]])));
+    try {
+      const s = createSubmissions({ store: ctx.store, config: loadConfig({ SUBMIT_MAX_AGE_DAYS: '3000', ARXIV_API_URL: `${fresh.origin}/api/query` }), http: () => createHttpClient({ delayMs: 0 }) });
+      const users = await Promise.all(['racer-a@example.org', 'racer-b@example.org', 'racer-c@example.org'].map(async (e) => (await community(t.app).signIn.ensureUser(e)).user));
+      const results = await Promise.allSettled(users.map((u) => s.submit(u, '2510.00777')));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')).join('\n'));
+      for (const r of results) if (r.status === 'rejected') assert.ok(isAppError(r.reason, 'SUBMISSION_REFUSED') && /already on the daily list|just submitted by someone else/.test(r.reason.message), String(r.reason));
+      assert.equal((await ctx.store.db.selectFrom('submissions').select('id').where('arxiv_id', '=', '2510.00777').execute()).length, 1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('weekends can be closed to submissions', async () => {
