@@ -68,6 +68,40 @@ describeEngines('discussion: comments with Markdown and math', (ctx) => {
     assert.ok(!after.comments.some((c: { id: number }) => c.id === id), 'a deleted comment without replies is gone');
   });
 
+  it('code renders as code (inline and fenced, escaped); a deleted comment with replies keeps its place', async () => {
+    const r = await ada.json('POST', '/api/comments', { paper: PAPER, body: 'Use `x < y` here:\n\n```python\nif a < b:\n    print("<b>")\n```' });
+    assert.equal(r.statusCode, 200, r.body);
+    const html = r.json().html as string;
+    assert.match(html, /<code>x &lt; y<\/code>/);
+    assert.match(html, /<pre><code class="language-python">if a &lt; b:\n {4}print\("&lt;b&gt;"\)\n<\/code><\/pre>/);
+    assert.match(await page(bob), /<pre><code class="language-python">/, 'the page shows it too');
+    const parent = r.json().id as number;
+    await bob.json('POST', '/api/comments', { paper: PAPER, body: 'A reply to the code', parentId: parent });
+    assert.equal((await ada.json('DELETE', `/api/comments/${parent}`)).statusCode, 200);
+    const thread = (await t.server.inject({ url: `/api/comments?paper=${PAPER}` })).json();
+    const kept = thread.comments.find((c: { id: number }) => c.id === parent);
+    assert.deepEqual([kept.state, kept.body, kept.html], ['deleted', '', ''], 'the deleted comment stays, blank, for its reply');
+    assert.ok(thread.comments.some((c: { parentId: number | null; body: string }) => c.parentId === parent && c.body === 'A reply to the code'));
+    assert.match(await page(bob), /This comment was deleted/);
+  });
+
+  it('counts: numComments and discussionId in the comments API, numComments on the cards', async () => {
+    const api = (await t.server.inject({ url: `/api/comments?paper=${PAPER}` })).json();
+    assert.equal(api.discussionId, PAPER, 'our discussion is addressed by the paper');
+    assert.equal(api.numComments, api.comments.filter((c: { state: string }) => c.state === 'visible').length);
+    await community(t.app).counts.foldOnce();
+    const shown = (await t.server.inject({ url: `/api/papers/${PAPER}` })).json().numComments as number;
+    assert.ok(shown > 3, `the imported 3 plus the local comments (${shown})`);
+    // A card (the author page, cached by catalog sequence: polled until the fold's new sequence shows).
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const card = (await t.server.inject({ url: `/authors/${encodeURIComponent('José Álvarez')}` })).body;
+      if (new RegExp(`<a class="comments" href="[^"]*${PAPER.replace('.', '\\.')}[^"]*">${shown} comments</a>`).test(card)) break;
+      assert.ok(Date.now() < deadline, `no card shows ${shown} comments: ${/<a class="comments"[^>]*>[^<]*<\/a>/.exec(card)?.[0]}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  });
+
   it('reports go to the moderators once per member; nobody reports their own comment', async () => {
     const mine = (await ada.json('POST', '/api/comments', { paper: PAPER, body: 'Report me' })).json().id as number;
     assert.equal((await ada.json('POST', `/api/comments/${mine}/report`, { reason: 'me' })).statusCode, 400);
