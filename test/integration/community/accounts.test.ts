@@ -160,3 +160,27 @@ describeEngines('accounts: magic links, sessions, sign out', (ctx) => {
     }
   });
 });
+
+describeEngines('accounts: the session cookie is Secure exactly when the site is https', (ctx) => {
+  // An http BASE_URL (a laptop, or TLS ended by a proxy): Secure comes from the request's protocol, which
+  // Fastify takes from X-Forwarded-Proto only from the trusted proxy (TRUST_PROXY=1: the nearest hop).
+  const t = useCommunityServer(ctx, { BASE_URL: 'http://papers.example.org', TRUST_PROXY: '1' });
+  type Cookie = { name: string; secure?: boolean; httpOnly?: boolean; sameSite?: string };
+  const sessionCookie = async (headers: Record<string, string>) => {
+    const c = createClient(t.server);
+    const token = await requestLink(c, t.smtp, `cookie-${Math.random().toString(36).slice(2)}@example.org`);
+    await c.get(`/signin/link?token=${token}`, headers);
+    const r = await t.server.inject({ method: 'POST', url: '/signin/link', payload: new URLSearchParams({ token, _csrf: c.csrf! }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...headers } });
+    assert.equal(r.statusCode, 303, r.body);
+    return (r.cookies as Cookie[]).find((x) => x.name === 'pb_session')!;
+  };
+
+  it('over plain http the cookie is not Secure (a browser would drop it); through an https proxy it is', async () => {
+    const plain = await sessionCookie({});
+    assert.equal(plain.secure ?? false, false);
+    assert.ok(plain.httpOnly);
+    assert.equal(plain.sameSite, 'Lax');
+    const proxied = await sessionCookie({ 'x-forwarded-proto': 'https' });
+    assert.equal(proxied.secure, true, 'Secure behind an https proxy');
+  });
+});
