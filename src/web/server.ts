@@ -1,7 +1,7 @@
 /**
  * The Fastify server: plugins, error handling, and the route modules listed in `routes/index.ts`.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +23,11 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 declare module 'fastify' {
   interface FastifyInstance {
     app: App;
-    /** Every route registered, as the onRoute hook saw it (the OpenAPI test compares against it). */
-    routeTable: Array<{ method: string; url: string; hidden: boolean }>;
+    /**
+     * Every route registered, as the onRoute hook saw it (the OpenAPI test compares against it; the field
+     * limits test reads each route's schema).
+     */
+    routeTable: Array<{ method: string; url: string; hidden: boolean; schema?: RouteOptions['schema'] }>;
   }
 }
 
@@ -63,7 +66,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
-    for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, hidden });
+    for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, hidden, schema: r.schema });
   });
   // First, so that every answer (errors included) carries the security headers.
   await registerSecurityHeaders(server, app.config);
