@@ -3,10 +3,9 @@
  * upvote without a reload, comment with math (rendered as MathML), submit a paper (metadata from the
  * fake arXiv API server), save it to a new collection with a note without a reload, and sign out —
  * with XSS payloads in the name, the comment and the collection note, checking that no script of
- * theirs runs and the strict CSP reports no violation on any page.
+ * theirs runs and the strict CSP reports no violation on any page. Once per engine (SQLite, PostgreSQL).
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app.ts';
@@ -20,7 +19,7 @@ import { arxivApi, startFakeServer, type FakeServer } from '../helpers/arxiv-ser
 import { freePort } from '../helpers/nodes.ts';
 import { FIXTURE } from '../helpers/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
-import { tempDir } from '../helpers/stores.ts';
+import { createTestDatabase, engineSkipReason, ENGINES, tempDir, type TestDatabase } from '../helpers/stores.ts';
 
 const skip = browserSkipReason();
 const PWN = 'window.__pwned = 1';
@@ -34,8 +33,15 @@ const SUBMITTED = '2503.12229';
 
 type W = { __pwned?: number; __csp: string[]; __marker?: number };
 
-describe('the community in Chromium', { skip: skip ?? false }, () => {
+for (const engine of ENGINES) describe(`the community in Chromium [${engine}]`, { skip: skip ?? false }, async () => {
+  // Both engines (issue 12, item 9): the same walk on SQLite and on PostgreSQL.
+  const engineSkip = skip ? null : await engineSkipReason(engine);
+  if (engineSkip) {
+    it('needs PostgreSQL', { skip: engineSkip }, () => {});
+    return;
+  }
   let app: App;
+  let db: TestDatabase;
   let smtp: TestSmtpServer;
   let arxiv: FakeServer;
   let browser: Browser;
@@ -44,11 +50,12 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
 
   before(async () => {
     const dir = tempDir();
+    db = await createTestDatabase(engine);
     smtp = await startSmtpServer();
     arxiv = await startFakeServer(arxivApi);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`, LOG_LEVEL: 'silent', DEMO_DATA: 'false', BASE_URL: base, SMTP_URL: smtp.url,
+    app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_URL: db.url, LOG_LEVEL: 'silent', DEMO_DATA: 'false', BASE_URL: base, SMTP_URL: smtp.url,
       // The recorded paper is from March 2025: a long window lets it count as new.
       ARXIV_API_URL: `${arxiv.origin}/api/query`, ARXIV_DELAY_MS: '0', SUBMIT_MAX_AGE_DAYS: '100000' }));
     await ingest(app.store, 'jsonl', readJsonl([FIXTURE]));
@@ -62,6 +69,7 @@ describe('the community in Chromium', { skip: skip ?? false }, () => {
       await app.close();
       await smtp.close();
       await arxiv.close();
+      await db.dispose();
     };
   });
   after(async () => close?.());
