@@ -245,7 +245,9 @@ export const PAPER_FIELDS = {
     entry: { name: 'mediaUrls', schema: STRINGS },
   }),
   discussionId: token('discussion_id', 'latest', "Hugging Face's id of the paper's discussion", {
-    paper: { name: 'discussionId', schema: NULLABLE_STR },
+    // Every paper has a discussion here (docs/community.md, "Discussion"), addressed by its arXiv id
+    // (`/api/comments?paper=`): a paper never discussed on HF shows that; HF's imported id stays as imported.
+    paper: { name: 'discussionId', schema: NULLABLE_STR, json: (v, p) => v ?? p.arxivId },
   }),
   upvotes: count('upvotes', 'upvotes imported from the source (the largest seen)', { paper: { name: 'upvotes', schema: INT } }),
   numComments: count('num_comments', 'comments counted by the source (the largest seen)', {

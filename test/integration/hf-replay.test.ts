@@ -124,6 +124,7 @@ describeEngines('replaying the HF archive: /api/daily_papers key by key', (ctx) 
           t.keys++;
           if (v === null || (Array.isArray(v) && v.length === 0)) allow('keys HF leaves out are written as null / []');
           else if (where === '.paper' && ['categories', 'comment', 'numComments', 'url'].includes(k)) allow('paper.categories, comment, numComments, url: our own');
+          else if (where === '.paper' && k === 'discussionId' && v === id) allow('paper.discussionId: the arXiv id where HF had none (the discussion here)');
           else if (k === 'name' && /\.user$|submittedOnDailyBy$/.test(where) && v === b.user) allow('users carry `name` beside `user`');
           else if (where === '' && k === 'summary' && v === b.paper.summary) allow("entry summary repeated where the file's entry had none");
           else if (where === '.paper' && k === 'submittedOnDailyBy' && file.submittedBy && v.user === file.submittedBy.name) allow('paper.submittedOnDailyBy written for older entries (the submitter)');
@@ -147,6 +148,7 @@ describeEngines('replaying the HF archive: /api/daily_papers key by key', (ctx) 
       }
       t.keys++;
       if (a === b) return;
+      if (where === '.paper.discussionId' && a === null && b === id) return void allow('paper.discussionId: the arXiv id where HF had none (the discussion here)');
       const expected = oneLine(field, a);
       if (expected === b) return void allow('names, URLs and ids trimmed (control characters removed)');
       if (field === 'ai_summary' && typeof a === 'string' && a.trim() === b) return void allow('names, URLs and ids trimmed (control characters removed)');

@@ -88,6 +88,9 @@ describeEngines('discussion: comments with Markdown and math', (ctx) => {
   it('counts: numComments and discussionId in the comments API, numComments on the cards', async () => {
     const api = (await t.server.inject({ url: `/api/comments?paper=${PAPER}` })).json();
     assert.equal(api.discussionId, PAPER, 'our discussion is addressed by the paper');
+    // The HF-shaped paper JSON says the same for a paper HF never discussed, and keeps HF's id for one it did.
+    assert.equal((await t.server.inject({ url: `/api/papers/${PAPER}` })).json().discussionId, PAPER);
+    assert.equal((await t.server.inject({ url: '/api/papers/2405.12345' })).json().discussionId, '664c1f3ad8f2f5a7e6d2a111');
     assert.equal(api.numComments, api.comments.filter((c: { state: string }) => c.state === 'visible').length);
     await community(t.app).counts.foldOnce();
     const shown = (await t.server.inject({ url: `/api/papers/${PAPER}` })).json().numComments as number;
