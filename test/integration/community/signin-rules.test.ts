@@ -40,6 +40,14 @@ describeEngines('sign-in rules: registration modes, passwords, CSRF, API tokens'
     await d.get('/signin');
     const reuse = await d.post('/signin', { email: 'second@example.org', invite: inv.code });
     assert.equal(reuse.statusCode, 400);
+    // A bad code reads the same for a member as for a stranger: the code is checked before the address.
+    const e = createClient(t.server);
+    await e.get('/signin');
+    const memberBad = await e.post('/signin', { email: 'invited@example.org', invite: 'not-a-real-code' });
+    const strangerBad = await e.post('/signin', { email: 'nobody-yet@example.org', invite: 'not-a-real-code' });
+    assert.equal(memberBad.statusCode, 400);
+    const plain = (body: string, email: string) => body.replaceAll(email, 'X').replace(/name="_csrf" value="[^"]+"/g, '');
+    assert.equal(plain(memberBad.body, 'invited@example.org'), plain(strangerBad.body, 'nobody-yet@example.org'));
     // A member signs in without any code.
     const again = await requestLink(createClient(t.server), t.smtp, 'invited@example.org');
     assert.equal((await useLink(createClient(t.server), again)).statusCode, 303);
