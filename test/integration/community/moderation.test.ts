@@ -15,6 +15,7 @@ describeEngines('moderation: queue, hide, lock, ban, public log', (ctx) => {
     const mod = await signInByLink(t.server, t.smtp, 'mod@example.org');
     const troll = await signInByLink(t.server, t.smtp, 'troll@example.org');
     await troll.post('/settings/profile', { name: 'Troll', handle: 'troll', bio: '', avatarUrl: '', links: '' });
+    const trollToken = (await c.tokens.create((await c.users.byEmail('troll@example.org')).id, 'script')).token;
     const reader = await signInByLink(t.server, t.smtp, 'reader@example.org');
     const id = (await troll.json('POST', '/api/comments', { paper: PAPER, body: 'Spam spam spam' })).json().id as number;
     await reader.json('POST', `/api/comments/${id}/report`, { reason: 'spam' });
@@ -44,6 +45,14 @@ describeEngines('moderation: queue, hide, lock, ban, public log', (ctx) => {
     assert.equal((await troll.get('/api/me')).statusCode, 401, 'signed out everywhere');
     const again = await signInByLink(t.server, t.smtp, 'troll@example.org').catch((e: Error) => e);
     assert.ok(again instanceof Error, 'a banned member cannot sign in');
+    // Nor act with an API token made before the ban: it reads, but cannot vote, comment, report, submit or claim.
+    const as = (method: 'GET' | 'POST', url: string, payload?: object) => t.server.inject({ method, url, payload, headers: { authorization: `Bearer ${trollToken}` } });
+    for (const [url, payload] of [['/api/votes', { paper: PAPER, vote: 'up' }], ['/api/comments', { paper: PAPER, body: 'back again' }], [`/api/comments/${id}/report`, { reason: 'x' }], ['/api/submissions', { paper: PAPER }], ['/api/claims', { paper: PAPER, author: 0 }]] as const) {
+      const r = await as('POST', url, payload);
+      assert.equal(r.statusCode, 403, `${url}: ${r.body}`);
+      assert.equal(r.json().code, 'USER_BANNED', url);
+    }
+    assert.equal((await as('GET', `/api/comments?paper=${PAPER}`)).statusCode, 200, 'reading still works');
     // A moderator cannot ban an admin.
     await c.signIn.ensureUser('boss@example.org', 'admin');
     const boss = (await c.users.byEmail('boss@example.org')).handle;
