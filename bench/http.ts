@@ -16,6 +16,8 @@
  *                     --database and --data-dir starts on the built index (80k papers: minutes saved per run)
  *   --threads a,b     run everything once per SEARCH_THREADS value, in this order (default 0,<cores>: the
  *                     single-thread figure beside the query pool's, same catalog and index, same run)
+ *   --cpu-prof DIR    the servers write V8 CPU profiles (every thread) into DIR when they stop
+ *                     (summarise one with `npx tsx bench/lab/cpuprofile-summary.ts FILE`)
  *
  * Latency percentiles are exact: every response time autocannon reports is kept and sorted (its own
  * histogram summary has p97.5 but no p95).
@@ -69,6 +71,7 @@ const { values } = parseArgs({
     'keep-database': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
     threads: { type: 'string', default: `0,${os.availableParallelism()}` },
+    'cpu-prof': { type: 'string' },
   },
 });
 const threadCounts = values.threads!.split(',').map(Number);
@@ -97,7 +100,11 @@ async function seed(store: Store): Promise<void> {
 }
 
 const startServer = (databaseUrl: string, dataDir: string, threads: number) =>
-  startNode(databaseUrl, dataDir, { LOG_LEVEL: values['log-level']!, SEARCH_THREADS: String(threads) });
+  startNode(databaseUrl, dataDir, {
+    LOG_LEVEL: values['log-level']!,
+    SEARCH_THREADS: String(threads),
+    ...(values['cpu-prof'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values['cpu-prof'])}`.trim() } : {}),
+  });
 
 // --- main ------------------------------------------------------------------------------------------
 
