@@ -28,11 +28,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import type { PaperInput } from '../src/catalog/paper.ts';
-import { arxiv, hfDaily, SHARED } from './seed-data.ts';
+import { seedCatalog } from './seed-data.ts';
 import { settle, startServer as startNode } from './servers.ts';
-import { upsertPapers } from '../src/catalog/papers.repo.ts';
-import { migrate, openStore, type Store } from '../src/store/db.ts';
+import { migrate, openStore } from '../src/store/db.ts';
 
 /** The routes to load. Add one here: a name and the request paths to rotate through. */
 function benchRoutes(ctx: { paperIds: string[] }): Array<{ name: string; paths: string[] }> {
@@ -81,30 +79,15 @@ const connections = Number(values.connections);
 const nodeCount = Number(values.nodes);
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-// --- seeding ---------------------------------------------------------------------------------------
-
-async function seed(store: Store): Promise<void> {
-  if (!SHARED) throw new Error('no ../shared/data to seed from: pass --database URL of a populated catalog');
-  const t = performance.now();
-  let batch: PaperInput[] = [];
-  let n = 0;
-  const flush = async () => {
-    n += batch.length;
-    await upsertPapers(store, batch);
-    batch = [];
-  };
-  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) await flush();
-  if (!values['no-arxiv']) for await (const p of arxiv(path.join(SHARED, 'arxiv'))) if (batch.push(p) >= 1000) await flush();
-  await flush();
-  console.error(`seeded ${n} records in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-}
+// --- servers ---------------------------------------------------------------------------------------
 
 const startServer = (databaseUrl: string, dataDir: string, threads: number) =>
-  startNode(databaseUrl, dataDir, {
-    LOG_LEVEL: values['log-level']!,
-    SEARCH_THREADS: String(threads),
-    ...(values['cpu-prof'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values['cpu-prof'])}`.trim() } : {}),
-  });
+  startNode(
+    databaseUrl,
+    dataDir,
+    { LOG_LEVEL: values['log-level']!, SEARCH_THREADS: String(threads) },
+    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [],
+  );
 
 // --- main ------------------------------------------------------------------------------------------
 
@@ -133,7 +116,7 @@ if (!databaseUrl) {
   }
   const store = openStore(databaseUrl);
   await migrate(store);
-  await seed(store);
+  await seedCatalog(store, !values['no-arxiv']);
   await store.close();
 }
 
