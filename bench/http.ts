@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { seedCatalog } from './seed-data.ts';
-import { settle, startServer as startNode } from './servers.ts';
+import { cpuSeconds, settle, startServer as startNode } from './servers.ts';
 import { migrate, openStore } from '../src/store/db.ts';
 
 /** The routes to load. Add one here: a name and the request paths to rotate through. */
@@ -127,8 +127,10 @@ await store.close();
 
 const engine = databaseUrl.startsWith('sqlite:') ? 'SQLite' : 'PostgreSQL';
 console.log(`\n${engine}, ${nodeCount} node(s), ${Number(count.n)} papers, ${connections} connections × ${duration} s per route, ${os.cpus().length} cores, SEARCH_THREADS ${threadCounts.join(' then ')}\n`);
-console.log('| route | threads | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | load avg |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+// CPU ms per response: the servers' CPU time (main thread, and all their other threads: query threads,
+// libuv, GC helpers) over the responses. Unlike req/s it hardly depends on what else the machine runs.
+console.log('| route | threads | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | CPU ms/response main + other threads | load avg |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 
 /** The q-quantile (0..1) of ascending `sorted`, nearest-rank. */
 function quantile(sorted: Float64Array, q: number): number {
@@ -152,12 +154,17 @@ try {
         const probe = await fetch(`${servers[0]!.url}${route.paths[0]}`);
         await probe.arrayBuffer();
         if (probe.status === 404) {
-          console.log(`| ${route.name} | ${threads} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) | |`);
+          console.log(`| ${route.name} | ${threads} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) | — | |`);
           continue;
         }
-        const row = { route: route.name, threads, ...(await load(servers.map((s) => s.url), route.paths)), load: os.loadavg()[0]!.toFixed(1) };
+        const pids = servers.map((s) => s.proc.pid!);
+        const cpuBefore = pids.map(threadCpu);
+        const measured = await load(servers.map((s) => s.url), route.paths);
+        const cpuAfter = pids.map(threadCpu);
+        const spent = (k: 'main' | 'other') => Number(((1000 * pids.reduce((n, _, i) => n + cpuAfter[i]![k] - cpuBefore[i]![k], 0)) / Math.max(1, measured.responses)).toFixed(2));
+        const row = { route: route.name, threads, ...measured, cpuMsMain: spent('main'), cpuMsOther: spent('other'), load: os.loadavg()[0]!.toFixed(1) };
         results.push(row);
-        console.log(`| ${row.route} | ${threads} | ${row.reqPerSec} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${row.load} |`);
+        console.log(`| ${row.route} | ${threads} | ${row.reqPerSec} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${row.cpuMsMain} + ${row.cpuMsOther} | ${row.load} |`);
       }
     } finally {
       for (const s of servers) s.proc.kill('SIGTERM');
@@ -175,6 +182,13 @@ try {
     await dropDb?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds of a server's main thread and of all its other threads together (Linux /proc). */
+function threadCpu(pid: number): { main: number; other: number } {
+  const total = cpuSeconds(pid) ?? 0;
+  const main = cpuSeconds(pid, pid) ?? 0;
+  return { main, other: total - main };
 }
 
 /** Drive `paths` in rotation over `urls` for the run's duration: throughput, exact latency percentiles, errors. */
