@@ -16,6 +16,8 @@
  *                     --database and --data-dir starts on the built index (80k papers: minutes saved per run)
  *   --threads a,b     run everything once per SEARCH_THREADS value, in this order (default 0,<cores>: the
  *                     single-thread figure beside the query pool's, same catalog and index, same run)
+ *   --cpu-prof DIR    the servers write V8 CPU profiles (every thread) into DIR when they stop
+ *                     (summarise one with `npx tsx bench/lab/cpuprofile-summary.ts FILE`)
  *
  * Latency percentiles are exact: every response time autocannon reports is kept and sorted (its own
  * histogram summary has p97.5 but no p95).
@@ -26,11 +28,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import type { PaperInput } from '../src/catalog/paper.ts';
-import { arxiv, hfDaily, SHARED } from './seed-data.ts';
-import { settle, startServer as startNode } from './servers.ts';
-import { upsertPapers } from '../src/catalog/papers.repo.ts';
-import { migrate, openStore, type Store } from '../src/store/db.ts';
+import { seedCatalog } from './seed-data.ts';
+import { cpuSeconds, settle, startServer as startNode } from './servers.ts';
+import { migrate, openStore } from '../src/store/db.ts';
 
 /** The routes to load. Add one here: a name and the request paths to rotate through. */
 function benchRoutes(ctx: { paperIds: string[] }): Array<{ name: string; paths: string[] }> {
@@ -69,6 +69,7 @@ const { values } = parseArgs({
     'keep-database': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
     threads: { type: 'string', default: `0,${os.availableParallelism()}` },
+    'cpu-prof': { type: 'string' },
   },
 });
 const threadCounts = values.threads!.split(',').map(Number);
@@ -78,26 +79,15 @@ const connections = Number(values.connections);
 const nodeCount = Number(values.nodes);
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-// --- seeding ---------------------------------------------------------------------------------------
-
-async function seed(store: Store): Promise<void> {
-  if (!SHARED) throw new Error('no ../shared/data to seed from: pass --database URL of a populated catalog');
-  const t = performance.now();
-  let batch: PaperInput[] = [];
-  let n = 0;
-  const flush = async () => {
-    n += batch.length;
-    await upsertPapers(store, batch);
-    batch = [];
-  };
-  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) await flush();
-  if (!values['no-arxiv']) for await (const p of arxiv(path.join(SHARED, 'arxiv'))) if (batch.push(p) >= 1000) await flush();
-  await flush();
-  console.error(`seeded ${n} records in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-}
+// --- servers ---------------------------------------------------------------------------------------
 
 const startServer = (databaseUrl: string, dataDir: string, threads: number) =>
-  startNode(databaseUrl, dataDir, { LOG_LEVEL: values['log-level']!, SEARCH_THREADS: String(threads) });
+  startNode(
+    databaseUrl,
+    dataDir,
+    { LOG_LEVEL: values['log-level']!, SEARCH_THREADS: String(threads) },
+    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [],
+  );
 
 // --- main ------------------------------------------------------------------------------------------
 
@@ -126,7 +116,7 @@ if (!databaseUrl) {
   }
   const store = openStore(databaseUrl);
   await migrate(store);
-  await seed(store);
+  await seedCatalog(store, !values['no-arxiv']);
   await store.close();
 }
 
@@ -137,8 +127,10 @@ await store.close();
 
 const engine = databaseUrl.startsWith('sqlite:') ? 'SQLite' : 'PostgreSQL';
 console.log(`\n${engine}, ${nodeCount} node(s), ${Number(count.n)} papers, ${connections} connections × ${duration} s per route, ${os.cpus().length} cores, SEARCH_THREADS ${threadCounts.join(' then ')}\n`);
-console.log('| route | threads | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | load avg |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+// CPU ms per response: the servers' CPU time (main thread, and all their other threads: query threads,
+// libuv, GC helpers) over the responses. Unlike req/s it hardly depends on what else the machine runs.
+console.log('| route | threads | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | CPU ms/response main + other threads | load avg |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 
 /** The q-quantile (0..1) of ascending `sorted`, nearest-rank. */
 function quantile(sorted: Float64Array, q: number): number {
@@ -162,12 +154,17 @@ try {
         const probe = await fetch(`${servers[0]!.url}${route.paths[0]}`);
         await probe.arrayBuffer();
         if (probe.status === 404) {
-          console.log(`| ${route.name} | ${threads} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) | |`);
+          console.log(`| ${route.name} | ${threads} | — | — | — | — | — | not served by this build (404 on ${route.paths[0]}) | — | |`);
           continue;
         }
-        const row = { route: route.name, threads, ...(await load(servers.map((s) => s.url), route.paths)), load: os.loadavg()[0]!.toFixed(1) };
+        const pids = servers.map((s) => s.proc.pid!);
+        const cpuBefore = pids.map(threadCpu);
+        const measured = await load(servers.map((s) => s.url), route.paths);
+        const cpuAfter = pids.map(threadCpu);
+        const spent = (k: 'main' | 'other') => Number(((1000 * pids.reduce((n, _, i) => n + cpuAfter[i]![k] - cpuBefore[i]![k], 0)) / Math.max(1, measured.responses)).toFixed(2));
+        const row = { route: route.name, threads, ...measured, cpuMsMain: spent('main'), cpuMsOther: spent('other'), load: os.loadavg()[0]!.toFixed(1) };
         results.push(row);
-        console.log(`| ${row.route} | ${threads} | ${row.reqPerSec} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${row.load} |`);
+        console.log(`| ${row.route} | ${threads} | ${row.reqPerSec} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${row.cpuMsMain} + ${row.cpuMsOther} | ${row.load} |`);
       }
     } finally {
       for (const s of servers) s.proc.kill('SIGTERM');
@@ -185,6 +182,13 @@ try {
     await dropDb?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds of a server's main thread and of all its other threads together (Linux /proc). */
+function threadCpu(pid: number): { main: number; other: number } {
+  const total = cpuSeconds(pid) ?? 0;
+  const main = cpuSeconds(pid, pid) ?? 0;
+  return { main, other: total - main };
 }
 
 /** Drive `paths` in rotation over `urls` for the run's duration: throughput, exact latency percentiles, errors. */

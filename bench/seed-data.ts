@@ -7,6 +7,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import type { PaperInput } from '../src/catalog/paper.ts';
+import { upsertPapers } from '../src/catalog/papers.repo.ts';
+import type { Store } from '../src/store/db.ts';
 
 /** The shared data folder, or undefined. */
 export const SHARED = [process.env.PAPERBOY_SHARED_DATA, path.resolve('../shared/data'), '/work/shared/data'].find((p) => p && fs.existsSync(p));
@@ -48,3 +50,21 @@ export async function* arxiv(dir: string): AsyncGenerator<PaperInput> {
   }
 }
 
+
+/** Seed `store` (migrated) with the HF daily papers and, unless `withArxiv` is false, the arXiv set; logs how long it took. */
+export async function seedCatalog(store: Store, withArxiv = true): Promise<number> {
+  if (!SHARED) throw new Error('no ../shared/data to seed from: pass --database URL of a populated catalog');
+  const t = performance.now();
+  let batch: PaperInput[] = [];
+  let n = 0;
+  const flush = async () => {
+    n += batch.length;
+    await upsertPapers(store, batch);
+    batch = [];
+  };
+  for (const p of hfDaily(path.join(SHARED, 'hf-daily-papers'))) if (batch.push(p) >= 1000) await flush();
+  if (withArxiv) for await (const p of arxiv(path.join(SHARED, 'arxiv'))) if (batch.push(p) >= 1000) await flush();
+  await flush();
+  console.error(`seeded ${n} records in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  return n;
+}

@@ -28,6 +28,9 @@ export const serve: Command = {
     scheduler.start();
     // Keep this node's search index following the catalog (a paper ingested anywhere shows up here).
     app.search.start(config.indexPollMs);
+    // The query threads start now, not on the first search: each compiles the search code first (seconds
+    // on a busy machine), and until they are ready every search runs on the thread that serves HTTP.
+    void app.search.pool?.ready();
     // Fold vote and comment counts into the catalog every COUNTS_FOLD_MS (src/community/count-folder.ts).
     community(app).counts.start();
     // Send digests from the outbox on this node (with SMTP_URL; docs/digests.md).

@@ -119,6 +119,14 @@ export function hasText(q: ParsedQuery): boolean {
   return q.terms.length > 0 || q.phrases.length > 0;
 }
 
+/**
+ * True when the query keeps some papers out besides by its free words: categories, dates, phrases,
+ * authors or exclusions (what `filterIds` checks). Without any, every paper passes.
+ */
+export function hasFilters(q: ParsedQuery): boolean {
+  return q.categories.length > 0 || q.year !== null || q.after !== null || q.before !== null || q.phrases.length > 0 || q.authors.length > 0 || q.excluded.length > 0;
+}
+
 /** A word or phrase as an FTS5 string: no FTS5 syntax survives quoting. */
 export const ftsQuote = (w: string) => `"${w.replace(/"/g, '""')}"`;
 const quote = ftsQuote;

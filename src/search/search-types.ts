@@ -48,6 +48,11 @@ export interface SearchResponse {
   notes: string[];
   hits: KeywordHit[];
   tookMs: number;
+  /**
+   * What the answer depends on in this node's search state (index generation, applied sequence, vectors
+   * served): the same request in the same state gets the same answer, whatever `tookMs` says.
+   */
+  state: string;
 }
 
 export interface IndexStatus {

@@ -106,12 +106,13 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       const started = performance.now();
       const mode = req.mode ?? DEFAULT_MODE;
       if (!SEARCH_MODES.includes(mode)) throw new AppError('INVALID_QUERY', `mode must be one of ${SEARCH_MODES.join(', ')} (got ${JSON.stringify(String(mode).slice(0, 20))})`);
-      const key = `${cacheState()}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.bare ? 'bare' : ''}\u0000${req.q}`;
+      const state = cacheState();
+      const key = `${state}\u0000${mode}\u0000${req.limit ?? 20}\u0000${req.offset ?? 0}\u0000${req.sort ?? ''}\u0000${req.bare ? 'bare' : ''}\u0000${req.q}`;
       const res = cache.get(key) ?? (await holder.guarded(() => runQuery(query, req, parseQuery(req.q))));
       cache.set(key, res);
       const tookMs = performance.now() - started;
       opts.observe?.(res.mode, tookMs / 1000);
-      return { ...res, tookMs };
+      return { ...res, tookMs, state };
     },
     similar: (id, limit) => holder.guarded(async () => {
       const key = `${cacheState()}\u0000${id}\u0000${limit}`;

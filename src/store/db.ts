@@ -66,7 +66,7 @@ export function openStore(databaseUrl: string, opts: StoreOptions = {}): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${Math.round(t.busyTimeoutMs)}`);
     const health = createHealth({ log: opts.log, location: file });
-    return guarded(new SqliteDialect({ database: sqlite }), 'sqlite', 'SQLite', file, health, 0, async (fn, db) => fn(db));
+    return guarded(new SqliteDialect({ database: keptStatements(sqlite) }), 'sqlite', 'SQLite', file, health, 0, async (fn, db) => fn(db));
   }
   const location = redactUrl(databaseUrl);
   const pool = createPool(databaseUrl, { max: opts.poolSize ?? 10, connectTimeoutMs: t.connectTimeoutMs, statementTimeoutMs: t.statementTimeoutMs });
@@ -88,6 +88,31 @@ export function openStore(databaseUrl: string, opts: StoreOptions = {}): Store {
   // store down, which is logged once per outage (guard.ts); the next query that works marks it up.
   pool.on('error', (e) => health.down(`idle connection lost: ${messageOf(e)}`));
   return store;
+}
+
+/** How many prepared statements a SQLite store keeps (the app runs a few hundred distinct SQL texts). */
+const KEPT_STATEMENTS = 500;
+
+/**
+ * The SQLite database as Kysely's dialect sees it, with prepared statements kept by SQL text (least
+ * recently used dropped first): Kysely's driver prepares every query it runs, and a page of search
+ * results runs four (papers, people, organisations, claims) on every request. A kept statement is
+ * never run twice at once: the dialect's one connection is held by one query (or stream, or
+ * transaction) at a time. SQLite re-prepares a kept statement itself after a schema change.
+ */
+function keptStatements(sqlite: SQLite.Database): Pick<SQLite.Database, 'close' | 'prepare'> {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let s = kept.get(text);
+      if (s) kept.delete(text);
+      else s = sqlite.prepare(text);
+      kept.set(text, s); // the newest last
+      if (kept.size > KEPT_STATEMENTS) kept.delete(kept.keys().next().value!);
+      return s;
+    },
+  } as Pick<SQLite.Database, 'close' | 'prepare'>;
 }
 
 /**

@@ -109,6 +109,23 @@ describeEngines('search', (ctx) => {
     assert.ok(counts.ok > 1000, `most random queries search (${JSON.stringify(counts)})`);
   });
 
+  it('a search answers a matching If-None-Match with 304 until a paper it shows changes', async () => {
+    const url = '/api/search?q=graph%20neural';
+    const first = await server.inject(url);
+    const tag = String(first.headers.etag);
+    assert.match(tag, /^W\/"/, 'weak: took_ms differs between equal answers');
+    const again = await server.inject({ url, headers: { 'if-none-match': tag } });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
+    assert.notEqual((await server.inject(`${url}&limit=2`)).headers.etag, tag, 'another request, another tag');
+    // One more upvote (3 -> 4 keeps every order the other tests expect) is a change the page shows.
+    await upsertPapers(app.store, [{ ...PAPERS[0]!, upvotes: 4 }]);
+    await app.search.syncOnce();
+    const changed = await server.inject({ url, headers: { 'if-none-match': tag } });
+    assert.equal(changed.statusCode, 200);
+    assert.notEqual(changed.headers.etag, tag);
+  });
+
   it('the paper page lists similar papers (more like this)', async () => {
     const page = await server.inject('/papers/2403.00001');
     assert.match(page.body, /data-similar="\/similar\?id=2403.00001&amp;fragment=1"/);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
-import { parseQuery, toFtsMatch, words } from '../../src/search/query.ts';
+import { hasFilters, parseQuery, toFtsMatch, words } from '../../src/search/query.ts';
+import { filterSql } from '../../src/search/keyword/filters.ts';
 
 describe('search query language', () => {
   it('parses words, phrases, exclusions and fields', () => {
@@ -42,6 +43,19 @@ describe('search query language', () => {
 
   it('folds case and accents like the index tokenizer', () => {
     assert.deepEqual(words('Schrödinger CAFÉ naïve 中文'), ['schrodinger', 'cafe', 'naive', '中文']);
+  });
+
+  it('hasFilters is false exactly when filterIds would keep every paper (its SQL checks nothing)', () => {
+    for (const [text, filtered] of [
+      ['graph neural', false], ['the who', false], ['re:invent', false], ['"single"', false],
+      ['cat:cs.CL graph', true], ['year:2024 x', true], ['after:2024-01 x', true], ['before:2024 x', true],
+      ['"graph neural" x', true], ['author:kipf x', true], ['x -survey', true],
+    ] as const) {
+      const q = parseQuery(text);
+      assert.equal(hasFilters(q), filtered, text);
+      const checks = filterSql(q).where.length > 0 || toFtsMatch({ ...q, terms: [], excluded: [] }) !== null || q.excluded.length > 0;
+      assert.equal(checks, filtered, text);
+    }
   });
 
   for (const bad of ['year:20x4', 'year:1800', 'after:yesterday', 'before:2024-13-45', 'sort:random', 'cat:"cs CL"', 'x'.repeat(2001)]) {

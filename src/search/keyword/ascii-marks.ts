@@ -71,6 +71,8 @@ export interface Stems {
   known(word: string): string | undefined;
   /** Learn these words' terms (one scratch insert and read for all of them). */
   learn(words: Set<string>): void;
+  /** The terms FTS5 makes of any text (any script): one scratch insert and read. */
+  termsOf(text: string): Set<string>;
 }
 
 export function createStems(db: SQLite.Database): Stems {
@@ -95,6 +97,12 @@ export function createStems(db: SQLite.Database): Stems {
       // eslint-disable-next-line no-restricted-syntax -- programming error: the tokenizer disagrees with this module's
       if (rows.length !== list.length) throw new Error(`stem cache: FTS5 made ${rows.length} tokens of ${list.length} words`);
       for (const r of rows) cache.set(list[r.offset]!, r.term);
+    },
+    termsOf(text) {
+      put.run(text);
+      const terms = new Set((read.all() as Array<{ term: string }>).map((r) => r.term));
+      clear.run();
+      return terms;
     },
   };
 }
@@ -286,21 +294,24 @@ export function marksOf(stems: Stems, m: PlainMatch, rows: PageText[], o: { open
   // `| 0x20` lowercases a letter and leaves a digit as it is (digits are 48–57, which already have the bit).
   const wanted = new Uint8Array(128);
   for (const w of words) wanted[w.charCodeAt(0) | 0x20] = 1;
-  const split = rows.map((r) => [r.title, r.abstract, r.authors, r.expansion].map((c) => tokens(c, wanted)));
+  const split = rows.map((r) => [r.title, r.abstract].map((c) => tokens(c, wanted)));
+  // Authors and expansion only decide whether a paper matches (they are neither marked nor shown): an
+  // ASCII one is split here like the title; one in another script ("Jürgen Müller", 7% of the arXiv set's
+  // papers: most pages have one) gets its terms from FTS5 itself, so it matches exactly as the index does.
+  const other = rows.map((r) => [r.authors, r.expansion].map((c) => (isAscii(c) ? tokens(c, wanted) : stems.termsOf(c))));
+  const lists: Token[][] = [...split.flat(), ...other.flat().filter((c): c is Token[] => Array.isArray(c))];
   // Spellings to terms: what the cache lacks is learned in one go, then every candidate token takes its term.
   const missing = new Set<string>();
   for (const w of words) if (stems.known(w) === undefined) missing.add(w);
   const candidates: Token[] = [];
-  for (const cols of split) {
-    for (const c of cols) {
-      for (const t of c) {
-        if (t.term === '') continue;
-        const k = stems.known(t.term);
-        if (k === undefined) {
-          missing.add(t.term);
-          candidates.push(t);
-        } else t.term = k;
-      }
+  for (const c of lists) {
+    for (const t of c) {
+      if (t.term === '') continue;
+      const k = stems.known(t.term);
+      if (k === undefined) {
+        missing.add(t.term);
+        candidates.push(t);
+      } else t.term = k;
     }
   }
   stems.learn(missing);
@@ -316,7 +327,9 @@ export function marksOf(stems: Stems, m: PlainMatch, rows: PageText[], o: { open
   const out: Array<{ id: number; t: string; s: string }> = [];
   rows.forEach((r, i) => {
     const cols = split[i]!;
-    const inCols = (term: string) => has(cols[0]!, term) || has(cols[1]!, term) || has(cols[2]!, term) || has(cols[3]!, term);
+    const [authors, expansion] = other[i]!;
+    const inOther = (c: Token[] | Set<string>, term: string) => (Array.isArray(c) ? has(c, term) : c.has(term));
+    const inCols = (term: string) => has(cols[0]!, term) || has(cols[1]!, term) || inOther(authors!, term) || inOther(expansion!, term);
     const positive = m.op === 'OR' ? phrases.some(inCols) : phrases.every(inCols);
     if (!positive || excluded.some(inCols)) return;
     const [title, abstract] = [cols[0]!, cols[1]!];

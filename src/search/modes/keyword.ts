@@ -14,7 +14,7 @@ export interface ModeInput {
   bare?: boolean | undefined;
 }
 
-export type ModeAnswer = Omit<SearchResponse, 'tookMs'>;
+export type ModeAnswer = Omit<SearchResponse, 'tookMs' | 'state'>;
 
 export async function searchKeyword(reader: KeywordReader, i: ModeInput): Promise<ModeAnswer> {
   const { hits, total, count, more } = await reader.search(i.query, { limit: i.limit, offset: i.offset, sort: i.sort, plain: i.bare });

@@ -2,7 +2,7 @@
  * The nearest papers to a vector that pass a query's filters: the vector index's neighbours, filtered by
  * the keyword index, searching deeper (up to MAX_SEMANTIC_DEPTH) while the filters reject too many.
  */
-import type { ParsedQuery } from '../query.ts';
+import { hasFilters, type ParsedQuery } from '../query.ts';
 import type { VectorIndex } from '../vectors/vector-index.ts';
 import type { KeywordReader } from './reader.ts';
 
@@ -11,6 +11,10 @@ export const MAX_SEMANTIC_DEPTH = 2000;
 /** Best first, at most `need`; `exclude` (the paper itself, for similar papers) is never returned. */
 export async function nearest(reader: KeywordReader, v: VectorIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number): Promise<Array<{ id: number; score: number }>> {
   let depth = Math.max(need * 2, 50);
+  // No filter to check: the neighbours as they are, without a round trip to a query thread (hybrid
+  // and semantic requests of plain words, i.e. nearly all of them). Same depth as below: an HNSW
+  // search asked for more neighbours explores more, so a smaller k could change the list.
+  if (!hasFilters(query)) return v.search(qv, depth).filter((h) => h.key !== exclude).slice(0, need).map((h) => ({ id: h.key, score: h.score }));
   for (;;) {
     const found = v.search(qv, depth).filter((h) => h.key !== exclude);
     const kept = new Set(await reader.filterIds(query, found.map((h) => h.key)));

@@ -9,7 +9,7 @@ import { hfDailyEntryJson, hfDailyEntrySchema, hfPaperSchema } from '../hf-json.
 import { errorSchema } from '../error-schema.ts';
 import { FEEDS, feedLinks } from '../views/feed-links.ts';
 import { searchPage } from '../views/search.ts';
-import { searchJson } from '../search-json.ts';
+import { searchEtag, searchJson } from '../search-json.ts';
 import { pageNumber } from './pages.ts';
 
 const PAGE_SIZE = 20;
@@ -136,7 +136,7 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const text = req.query.q.trim();
       if (!text) throw new AppError('INVALID_QUERY', 'q must contain something to search for');
       const res = await app.catalog.search({
@@ -146,6 +146,8 @@ export const searchRoutes: FastifyPluginAsync = async (server) => {
         sort: req.query.sort,
         mode: req.query.mode,
       });
+      // Set here, so @fastify/etag neither hashes the body nor misses a matching If-None-Match (it answers 304).
+      reply.header('etag', searchEtag(res, req.url));
       return searchJson(res, app.config.baseUrl);
     },
   );
