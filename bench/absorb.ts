@@ -16,9 +16,13 @@
  *                  heap and external memory, threads, CPU (all threads, and the main thread alone), progress
  *   --cpu-prof DIR the node runs with --cpu-prof into DIR (every thread; read with bench/long-tasks.ts)
  *   --smaps FILE   also write the idle node's memory by mapping (/proc/PID/smaps, largest first)
+ *   --what-if      diagnosis, after the steady reading: the RSS after a full GC in the node (the probe does it
+ *                  on SIGWINCH), then glibc's malloc_stats() and the RSS after malloc_trim(0), both called
+ *                  through gdb (needs gdb and ptrace rights)
  * The event-loop histogram (p50/p99/max over the whole absorb) and the stalls over 50 ms come from
  * bench/loop-probe.mjs, preloaded into the node.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +44,7 @@ const { values } = parseArgs({
     trace: { type: 'string' },
     'cpu-prof': { type: 'string' },
     smaps: { type: 'string' },
+    'what-if': { type: 'boolean', default: false },
   },
 });
 if (!SHARED) throw new Error('bench:absorb needs ../shared/data (the arXiv and HF daily papers)');
@@ -71,7 +76,7 @@ const probeFile = path.join(dataDir, 'loop-probe.json');
 const nodeOptions = [env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '', `--import ${new URL('./loop-probe.mjs', import.meta.url).href}`];
 if (values['cpu-prof']) nodeOptions.push(`--cpu-prof --cpu-prof-dir=${path.resolve(values['cpu-prof'])}`);
 const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), { ...env, NODE_OPTIONS: nodeOptions.join(' ').trim(), PAPERBOY_LOOP_PROBE: probeFile });
-type Probe = { sinceMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number; stalls: Array<{ atMs: number; ms: number }> };
+type Probe = { memMb: Record<string, number>; sinceMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number; stalls: Array<{ atMs: number; ms: number }> };
 const readProbe = (): Probe | undefined => {
   try {
     return JSON.parse(fs.readFileSync(probeFile, 'utf8')) as Probe;
@@ -192,6 +197,18 @@ const cpu2 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
 const idleCpu = ((cpuSeconds(pid) ?? NaN) - cpu2) / 10;
 const probedCpu = (cpu1 - cpu0) / 10;
+const whatIf: Record<string, unknown> = {};
+if (values['what-if']) {
+  whatIf.steady = { rssMb: Math.round(status('VmRSS')), node: readProbe()?.memMb };
+  proc.kill('SIGWINCH');
+  await new Promise((r) => setTimeout(r, 3000));
+  whatIf.afterGc = { rssMb: Math.round(status('VmRSS')), node: readProbe()?.memMb };
+  const gdb = (call: string) => spawnSync('gdb', ['-p', String(pid), '-batch', '-ex', `call ${call}`], { encoding: 'utf8', timeout: 60_000 });
+  gdb('(void)malloc_stats()'); // printed on the node's stderr, which is this benchmark's
+  const trimmed = gdb('(int)malloc_trim(0)');
+  whatIf.afterTrim = { rssMb: Math.round(status('VmRSS')), returned: /\$1 = (\d+)/.exec(trimmed.stdout)?.[1] ?? trimmed.stderr.trim().split('\n').pop() };
+  console.error(`what if: ${JSON.stringify(whatIf)}`);
+}
 proc.kill('SIGTERM');
 await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
 await store.close();
@@ -204,7 +221,7 @@ const r = {
   healthzMaxMs: +q(1).toFixed(0), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
   startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss),
   loop: probe && { p50Ms: probe.p50Ms, p99Ms: probe.p99Ms, maxMs: probe.maxMs, stalls: probe.stalls },
-  idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, load: os.loadavg().map((x) => +x.toFixed(2)),
+  idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, whatIf, load: os.loadavg().map((x) => +x.toFixed(2)),
 };
 console.log(`\nabsorb: ${r.papers} papers on one SQLite node, ${os.cpus().length} cores, load ${r.load.join(' ')}${values.env ? `, ${values.env}` : ''}\n`);
 console.log('| measure | before (issue 14) | now |');

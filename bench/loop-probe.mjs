@@ -5,6 +5,8 @@
 // starts it over.
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
 const out = process.env.PAPERBOY_LOOP_PROBE;
@@ -30,11 +32,22 @@ if (isMainThread && out) {
     last = now;
   }, 10).unref();
   const ms = (ns) => +(ns / 1e6).toFixed(2);
-  setInterval(() => {
+  const write = () => {
+    const mem = Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
     const snapshot = {
+      memMb: mem,
       sinceMs: Math.round(performance.now() - t0), count: h.count, p50Ms: ms(h.percentile(50)), p90Ms: ms(h.percentile(90)),
       p99Ms: ms(h.percentile(99)), p999Ms: ms(h.percentile(99.9)), maxMs: ms(h.max), stalls,
     };
     fs.writeFileSync(out, JSON.stringify(snapshot));
-  }, 1000).unref();
+  };
+  setInterval(write, 1000).unref();
+  // SIGWINCH (bench:absorb --what-if): a full garbage collection now, to see what an idle node's heap and
+  // the native memory its garbage holds (usearch indexes, buffers) would give back.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  process.on('SIGWINCH', () => {
+    gc();
+    write();
+  });
 }
