@@ -28,6 +28,7 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
   let embeddedAt: string | undefined;
   const log = o.log;
   const pacer = createPacer({ initial: 32, max: EMBED_BATCH });
+  const discardPacer = createPacer({ initial: 500, max: 20_000 });
   return {
     training: () => training,
     reset() {
@@ -59,7 +60,15 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
         const batch = index.vectors.pending(pacer.size, after);
         if (batch.length === 0) {
           embeddedAt = state;
-          return;
+          // The previous embedder's vectors, set aside by reset(): deleted in paced steps, once every paper
+          // has its new vector (semantic search is whole again first).
+          for (;;) {
+            const t = performance.now();
+            const n = index.vectors.discardStep(discardPacer.size);
+            if (n === 0) return;
+            discardPacer.took(n, performance.now() - t);
+            await yieldToEventLoop();
+          }
         }
         // Steps are sized by the time spent on this thread: the built-in embedder computes inside embed()'s
         // synchronous part; a remote or ONNX one's wait for its answer is not the event loop's.
