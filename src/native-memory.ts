@@ -17,6 +17,9 @@ const SUFFIX = process.platform === 'darwin' ? '.dylib' : process.platform === '
 /** Where scripts/build-native.mjs puts the extension. */
 export const MEMORY_EXTENSION = fileURLToPath(new URL(`../native/build/pb_memory${SUFFIX}`, import.meta.url));
 
+/** The arena cap `serve` applies when MALLOC_ARENA_MAX is not set (glibc's default: 8 per core). */
+export const DEFAULT_ARENA_MAX = 2;
+
 /**
  * Whether the extension is there and loads (false also on Windows and where no C compiler built it); on a
  * C library other than glibc it loads and its calls do nothing.
@@ -80,4 +83,16 @@ export function trimMalloc(): boolean {
 export function mallocInfo(): MallocInfo | null {
   const json = call('SELECT pb_malloc_info()');
   return typeof json === 'string' ? (JSON.parse(json) as MallocInfo) : null;
+}
+
+/**
+ * After a burst of background work (an import indexed and embedded, a retraining): give what it freed back
+ * to the kernel, and say how much in one line. Does nothing where trimming is not available.
+ */
+export function releaseFreedMemory(log?: { info(o: object, msg: string): void }): void {
+  const before = process.memoryUsage.rss();
+  const t0 = performance.now();
+  if (!trimMalloc()) return;
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  log?.info({ rssBeforeMb: mb(before), rssAfterMb: mb(process.memoryUsage.rss()), ms: Math.round((performance.now() - t0) * 10) / 10 }, 'background work done: freed memory given back to the system');
 }
