@@ -74,8 +74,9 @@ const startPapers = papers;
 
 const probeFile = path.join(dataDir, 'loop-probe.json');
 const nodeOptions = [env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '', `--import ${new URL('./loop-probe.mjs', import.meta.url).href}`];
-if (values['cpu-prof']) nodeOptions.push(`--cpu-prof --cpu-prof-dir=${path.resolve(values['cpu-prof'])}`);
-const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), { ...env, NODE_OPTIONS: nodeOptions.join(' ').trim(), PAPERBOY_LOOP_PROBE: probeFile });
+// --cpu-prof is not allowed in NODE_OPTIONS: a flag of the node process itself (its worker threads are profiled too).
+const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), { ...env, NODE_OPTIONS: nodeOptions.join(' ').trim(), PAPERBOY_LOOP_PROBE: probeFile }, nodeArgs);
 type Probe = { memMb: Record<string, number>; sinceMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number; stalls: Array<{ atMs: number; ms: number }> };
 const readProbe = (): Probe | undefined => {
   try {

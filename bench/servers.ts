@@ -15,10 +15,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Start `paperboy serve` on a free port and wait for /readyz; `env` adds settings (e.g. LOG_LEVEL). */
-export async function startServer(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; proc: ChildProcess }> {
+/** Start `paperboy serve` on a free port and wait for /readyz; `env` adds settings (e.g. LOG_LEVEL), `nodeArgs` flags for node (e.g. --cpu-prof). */
+export async function startServer(databaseUrl: string, dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['bin/paperboy.js', 'serve'], {
+  const proc = spawn(process.execPath, [...nodeArgs, 'bin/paperboy.js', 'serve'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
