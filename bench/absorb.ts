@@ -14,7 +14,15 @@
  *   --out FILE     also write the figures as JSON
  *   --trace FILE   also write a line of JSON a second: RSS (anonymous and file-backed), the main isolate's
  *                  heap and external memory, threads, CPU (all threads, and the main thread alone), progress
+ *   --cpu-prof DIR the node runs with --cpu-prof into DIR (every thread; read with bench/long-tasks.ts)
+ *   --smaps FILE   also write the idle node's memory by mapping (/proc/PID/smaps, largest first)
+ *   --what-if      diagnosis, after the steady reading: the RSS after a full GC in the node (the probe does it
+ *                  on SIGWINCH), then glibc's malloc_stats() and the RSS after malloc_trim(0), both called
+ *                  through gdb (needs gdb and ptrace rights)
+ * The event-loop histogram (p50/p99/max over the whole absorb) and the stalls over 50 ms come from
+ * bench/loop-probe.mjs, preloaded into the node.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +42,9 @@ const { values } = parseArgs({
     env: { type: 'string', default: '' },
     out: { type: 'string' },
     trace: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    smaps: { type: 'string' },
+    'what-if': { type: 'boolean', default: false },
   },
 });
 if (!SHARED) throw new Error('bench:absorb needs ../shared/data (the arXiv and HF daily papers)');
@@ -61,7 +72,19 @@ const count = async () => Number((await store.db.selectFrom('papers').select((eb
 papers = await count();
 const startPapers = papers;
 
-const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), env);
+const probeFile = path.join(dataDir, 'loop-probe.json');
+const nodeOptions = [env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '', `--import ${new URL('./loop-probe.mjs', import.meta.url).href}`];
+// --cpu-prof is not allowed in NODE_OPTIONS: a flag of the node process itself (its worker threads are profiled too).
+const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), { ...env, NODE_OPTIONS: nodeOptions.join(' ').trim(), PAPERBOY_LOOP_PROBE: probeFile }, nodeArgs);
+type Probe = { memMb: Record<string, number>; sinceMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number; stalls: Array<{ atMs: number; ms: number }> };
+const readProbe = (): Probe | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(probeFile, 'utf8')) as Probe;
+  } catch {
+    return undefined; // not written yet
+  }
+};
 await settle([proc]);
 const pid = proc.pid!;
 const status = (key: string) => {
@@ -71,6 +94,7 @@ const status = (key: string) => {
 const startRss = status('VmRSS');
 console.error(`node up with ${papers} papers, RSS ${startRss.toFixed(0)} MB; absorbing…`);
 
+proc.kill('SIGUSR2'); // the probe's window starts now
 const t0 = performance.now();
 // Probes: /healthz round trips, the event-loop delay of each scrape interval, resident memory.
 const healthz: number[] = [];
@@ -158,10 +182,13 @@ for (;;) {
 }
 const absorbed = (performance.now() - t0) / 1000;
 await settle([proc]);
+// From the first write until the node is idle again (retraining and re-embedding included).
+const probe = readProbe();
 const peakRss = status('VmHWM');
 const cpu0 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
 const steadyRss = status('VmRSS');
+if (values.smaps) fs.writeFileSync(values.smaps, smapsSummary(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8')));
 // What an idle node does by itself: the same 10 s without this benchmark's /healthz and /metrics probes
 // (a scrape a second counts the catalog and the index; Prometheus scrapes every 15-60 s).
 const cpu1 = cpuSeconds(pid) ?? NaN;
@@ -171,6 +198,18 @@ const cpu2 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
 const idleCpu = ((cpuSeconds(pid) ?? NaN) - cpu2) / 10;
 const probedCpu = (cpu1 - cpu0) / 10;
+const whatIf: Record<string, unknown> = {};
+if (values['what-if']) {
+  whatIf.steady = { rssMb: Math.round(status('VmRSS')), node: readProbe()?.memMb };
+  proc.kill('SIGWINCH');
+  await new Promise((r) => setTimeout(r, 3000));
+  whatIf.afterGc = { rssMb: Math.round(status('VmRSS')), node: readProbe()?.memMb };
+  const gdb = (call: string) => spawnSync('gdb', ['-p', String(pid), '-batch', '-ex', `call ${call}`], { encoding: 'utf8', timeout: 60_000 });
+  gdb('(void)malloc_stats()'); // printed on the node's stderr, which is this benchmark's
+  const trimmed = gdb('(int)malloc_trim(0)');
+  whatIf.afterTrim = { rssMb: Math.round(status('VmRSS')), returned: /\$1 = (\d+)/.exec(trimmed.stdout)?.[1] ?? trimmed.stderr.trim().split('\n').pop() };
+  console.error(`what if: ${JSON.stringify(whatIf)}`);
+}
 proc.kill('SIGTERM');
 await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
 await store.close();
@@ -182,7 +221,8 @@ const r = {
   papers: total, seconds: Math.round(absorbed), healthzPolls: sorted.length, healthzP50Ms: +q(0.5).toFixed(1), healthzP99Ms: +q(0.99).toFixed(1),
   healthzMaxMs: +q(1).toFixed(0), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
   startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss),
-  idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, load: os.loadavg().map((x) => +x.toFixed(2)),
+  loop: probe && { p50Ms: probe.p50Ms, p99Ms: probe.p99Ms, maxMs: probe.maxMs, stalls: probe.stalls },
+  idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, whatIf, load: os.loadavg().map((x) => +x.toFixed(2)),
 };
 console.log(`\nabsorb: ${r.papers} papers on one SQLite node, ${os.cpus().length} cores, load ${r.load.join(' ')}${values.env ? `, ${values.env}` : ''}\n`);
 console.log('| measure | before (issue 14) | now |');
@@ -190,8 +230,28 @@ console.log('|---|---:|---:|');
 console.log(`| absorb time (write, index, train, embed) | – | ${r.seconds} s |`);
 console.log(`| /healthz every ${pollMs} ms: p50 / p99 / max | – / – / ${BEFORE.healthzMaxMs} ms | ${r.healthzP50Ms} / ${r.healthzP99Ms} / ${r.healthzMaxMs} ms (${r.over100ms} of ${r.healthzPolls} over 100 ms) |`);
 console.log(`| event-loop delay, max (monitorEventLoopDelay) | – | ${r.eventLoopMaxMs} ms |`);
+if (r.loop) console.log(`| event-loop delay over the run: p50 / p99 / max; stalls over 50 ms | – | ${r.loop.p50Ms} / ${r.loop.p99Ms} / ${r.loop.maxMs} ms; ${r.loop.stalls.length} (${r.loop.stalls.map((x) => x.ms).sort((a, b) => b - a).slice(0, 8).join(', ')} ms) |`);
 console.log(`| RSS at start (${startPapers} papers) | 201 MB (demo) | ${r.startRssMb} MB |`);
 console.log(`| peak RSS, all threads (VmHWM) | ${BEFORE.peakRssMb} MB | ${r.peakRssMb} MB |`);
 console.log(`| steady RSS (idle, 10 s after) | ${BEFORE.steadyRssMb} MB | ${r.steadyRssMb} MB |`);
 console.log(`| CPU when idle: with this benchmark's probes / without | – | ${Math.round(r.idleCpuProbed * 100)}% / ${Math.round(r.idleCpu * 100)}% of a core |`);
 if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2));
+
+/** The mappings of an smaps dump, largest resident first: kind (file, [heap], anonymous), size, RSS, flags. */
+function smapsSummary(text: string): string {
+  const maps: Array<{ range: string; perms: string; name: string; sizeKb: number; rssKb: number }> = [];
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+-[0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) maps.push({ range: head[1]!, perms: head[2]!, name: head[3] || '(anonymous)', sizeKb: 0, rssKb: 0 });
+    const m = /^(Size|Rss):\s+(\d+) kB/.exec(line);
+    if (m && maps.length) maps[maps.length - 1]![m[1] === 'Size' ? 'sizeKb' : 'rssKb'] = Number(m[2]);
+  }
+  const byName = new Map<string, number>();
+  for (const m of maps) byName.set(m.name.startsWith('/') ? 'files' : m.name, (byName.get(m.name.startsWith('/') ? 'files' : m.name) ?? 0) + m.rssKb);
+  const mb = (kb: number) => (kb / 1024).toFixed(1);
+  return [
+    ...[...byName].sort((a, b) => b[1] - a[1]).map(([n, kb]) => `${mb(kb)} MB\t${n}`),
+    '',
+    ...maps.sort((a, b) => b.rssKb - a.rssKb).slice(0, 60).map((m) => `${mb(m.rssKb)} MB of ${mb(m.sizeKb)}\t${m.perms}\t${m.range}\t${m.name}`),
+  ].join('\n');
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds native/pb_rank.c (a SQLite extension: FTS5's bm25 with idfs the caller already counted) against
-// the SQLite headers better-sqlite3 ships, at `npm install`. Without a C compiler it says so and exits 0:
+// Builds native/pb_rank.c (a SQLite extension: FTS5's bm25 with idfs the caller already counted) and
+// native/pb_memory.c (glibc malloc's arena cap and trim, src/native-memory.ts) against the SQLite headers
+// better-sqlite3 ships, at `npm install`. Without a C compiler it says so and exits 0:
 // the search index then ranks with FTS5's own bm25() (same results, slower on large catalogs).
 // Set PAPERBOY_NATIVE=required to make a failed build an error (CI does).
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const out = path.join(root, 'native', 'build', `pb_rank${process.platform === 'darwin' ? '.dylib' : process.platform === 'win32' ? '.dll' : '.so'}`);
+const suffix = process.platform === 'darwin' ? '.dylib' : process.platform === 'win32' ? '.dll' : '.so';
+const out = path.join(root, 'native', 'build', `pb_rank${suffix}`);
 const fail = (why) => {
   const msg = `paperboy: native ranking extension not built (${why}); search uses FTS5's bm25(), which is slower on large catalogs`;
   if (process.env.PAPERBOY_NATIVE === 'required') {
@@ -32,9 +34,12 @@ try {
 if (process.platform === 'win32') fail('building on Windows is not supported yet');
 const cc = process.env.CC || 'cc';
 fs.mkdirSync(path.dirname(out), { recursive: true });
-const args = ['-O2', '-fPIC', '-shared', '-I', headers, path.join(root, 'native', 'pb_rank.c'), '-o', out, '-lm'];
-if (process.platform === 'darwin') args.splice(3, 0, '-undefined', 'dynamic_lookup');
-const r = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-if (r.error) fail(`${cc}: ${r.error.message}`);
-if (r.status !== 0) fail(`${cc} exited with ${r.status}`);
-console.log(`paperboy: built ${path.relative(root, out)}`);
+for (const name of ['pb_rank', 'pb_memory']) {
+  const to = path.join(root, 'native', 'build', `${name}${suffix}`);
+  const args = ['-O2', '-fPIC', '-shared', '-I', headers, path.join(root, 'native', `${name}.c`), '-o', to, '-lm'];
+  if (process.platform === 'darwin') args.splice(3, 0, '-undefined', 'dynamic_lookup');
+  const r = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.error) fail(`${cc}: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cc} exited with ${r.status} building ${name}.c`);
+  console.log(`paperboy: built ${path.relative(root, to)}`);
+}

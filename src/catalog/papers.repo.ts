@@ -201,28 +201,26 @@ export interface CatalogStats {
 }
 
 export async function catalogStats(db: Kysely<Database>): Promise<CatalogStats> {
-  const totals = await db
-    .selectFrom('papers')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('papers'),
-      eb.fn.count<number>('daily_date').as('daily'),
-      eb.fn.min('daily_date').as('first'),
-      eb.fn.max('daily_date').as('last'),
-      eb.fn.max('seq').as('maxSeq'),
-    ])
-    .executeTakeFirstOrThrow();
-  const sources = await db
-    .selectFrom('papers')
-    .select((eb) => ['source', eb.fn.countAll<number>().as('n')])
-    .groupBy('source')
-    .orderBy('source')
-    .execute();
+  // One aggregate per statement, so that each is answered from an index (papers_seq, papers_daily,
+  // papers_source) instead of a read of the whole table: on SQLite these run on the event loop at every
+  // /metrics scrape, and the single five-aggregate statement plus the GROUP BY held it 0.3 s at 100k papers
+  // on a quiet machine, 2–4 s under load (docs/benchmarks.md, "Memory", session 8).
+  const one = async <T>(q: Promise<{ v: T }>) => (await q).v;
+  const papers = db.selectFrom('papers');
+  const [total, daily, first, last, maxSeq, sources] = await Promise.all([
+    one(papers.select((eb) => eb.fn.countAll<number>().as('v')).executeTakeFirstOrThrow()),
+    one(papers.select((eb) => eb.fn.countAll<number>().as('v')).where('daily_date', 'is not', null).executeTakeFirstOrThrow()),
+    one(papers.select((eb) => eb.fn.min('daily_date').as('v')).executeTakeFirstOrThrow()),
+    one(papers.select((eb) => eb.fn.max('daily_date').as('v')).executeTakeFirstOrThrow()),
+    one(papers.select((eb) => eb.fn.max('seq').as('v')).executeTakeFirstOrThrow()),
+    papers.select((eb) => ['source', eb.fn.countAll<number>().as('n')]).groupBy('source').orderBy('source').execute(),
+  ]);
   return {
-    papers: Number(totals.papers),
-    dailyPapers: Number(totals.daily),
-    firstDaily: (totals.first as string | null) ?? null,
-    lastDaily: (totals.last as string | null) ?? null,
-    maxSeq: Number(totals.maxSeq ?? 0),
+    papers: Number(total),
+    dailyPapers: Number(daily),
+    firstDaily: (first as string | null) ?? null,
+    lastDaily: (last as string | null) ?? null,
+    maxSeq: Number(maxSeq ?? 0),
     bySource: Object.fromEntries(sources.map((s) => [s.source, Number(s.n)])),
   };
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.ts';
 import { loadDemoData } from '../ingest/demo.ts';
 import { recordIngest } from '../metrics.ts';
+import { DEFAULT_ARENA_MAX, tuneMalloc } from '../native-memory.ts';
 import { scheduledJobs } from '../jobs/registry.ts';
 import { createScheduler } from '../jobs/scheduler.ts';
 import { startServer } from '../web/server.ts';
@@ -17,6 +18,9 @@ export const serve: Command = {
   options: { port: { type: 'string' } },
   optionEnv: (values): Record<string, string> => (values.port ? { PORT: String(values.port) } : {}),
   async run({ out, config }) {
+    // glibc's malloc arenas capped before createApp starts query and training threads, unless the environment
+    // set MALLOC_ARENA_MAX (docs/operations.md, "Running in 1 GB").
+    if (config.mallocArenaMax === undefined) tuneMalloc('arena_max', DEFAULT_ARENA_MAX);
     const app = await createApp(config);
     // An empty catalog gets the bundled demo papers once, before the first request can see it empty.
     const demo = await loadDemoData(app);

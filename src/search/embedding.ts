@@ -13,8 +13,8 @@ import type { ServedVectors } from './vectors/served-vectors.ts';
 const EMBED_BATCH = 256;
 
 export interface Embedding {
-  /** Embed what the index holds without a vector; re-embed everything after a change of embedder. */
-  embedPending(): Promise<void>;
+  /** Embed what the index holds without a vector; re-embed everything after a change of embedder. Resolves to how many papers it embedded. */
+  embedPending(): Promise<number>;
   /** The embedder's training started by the last embedPending (resolved when none runs). */
   training(): Promise<void>;
   /** Forget what was embedded (the index was rebuilt). */
@@ -28,6 +28,7 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
   let embeddedAt: string | undefined;
   const log = o.log;
   const pacer = createPacer({ initial: 32, max: EMBED_BATCH });
+  const discardPacer = createPacer({ initial: 500, max: 20_000 });
   return {
     training: () => training,
     reset() {
@@ -36,7 +37,7 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
     },
     async embedPending() {
       const provider = o.provider;
-      if (!provider) return;
+      if (!provider) return 0;
       const index = o.index();
       // Training can take a minute on a large catalog: it runs in a worker, and the next sync picks it up.
       const seq = index.lastSeq();
@@ -45,7 +46,7 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
         .maintain({ count: countAt.n, file: index.file })
         .catch((e) => log?.warn({ err: e }, 'embedder training failed; keyword search is unaffected'));
       const e = provider.current();
-      if (!e) return;
+      if (!e) return 0;
       if (index.vectors.embedder() !== e.id) {
         log?.info({ from: index.vectors.embedder(), to: e.id }, 'embedder changed: re-embedding every paper');
         index.vectors.reset(e.id);
@@ -54,12 +55,21 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
       await o.vectors.ensure(e);
       // Looking for papers without a vector scans the index: only when something could have changed.
       const state = `${e.id}@${seq}`;
-      if (embeddedAt === state) return;
+      if (embeddedAt === state) return 0;
+      let embedded = 0;
       for (let after = 0; ; ) {
         const batch = index.vectors.pending(pacer.size, after);
         if (batch.length === 0) {
           embeddedAt = state;
-          return;
+          // The previous embedder's vectors, set aside by reset(): deleted in paced steps, once every paper
+          // has its new vector (semantic search is whole again first).
+          for (;;) {
+            const t = performance.now();
+            const n = index.vectors.discardStep(discardPacer.size);
+            if (n === 0) return embedded;
+            discardPacer.took(n, performance.now() - t);
+            await yieldToEventLoop();
+          }
         }
         // Steps are sized by the time spent on this thread: the built-in embedder computes inside embed()'s
         // synchronous part; a remote or ONNX one's wait for its answer is not the event loop's.
@@ -69,8 +79,9 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
         const vs = await embedding;
         const t1 = performance.now();
         const rows = batch.map((b, i) => ({ id: b.id, v: vs[i]! }));
-        if (!index.vectors.put(e.id, rows)) return;
+        if (!index.vectors.put(e.id, rows)) return embedded;
         await o.vectors.add(rows);
+        embedded += rows.length;
         busy += performance.now() - t1;
         pacer.took(batch.length, busy);
         after = batch[batch.length - 1]!.id;

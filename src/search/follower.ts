@@ -29,11 +29,16 @@ export interface Follower {
   caughtUp(): boolean;
 }
 
-export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; embedding: Embedding; log?: Logger | undefined; onDamage?: (e: unknown) => void }): Follower {
+/**
+ * `afterWork`: called once when a sync finds nothing to do after syncs that did (indexing, embedding): the
+ * end of a burst of background work, when what it freed can be given back (search.service.ts: malloc_trim).
+ */
+export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; embedding: Embedding; log?: Logger | undefined; onDamage?: (e: unknown) => void; afterWork?: () => void }): Follower {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = false;
   let caughtUp = false;
+  let worked = false;
   const log = o.log;
   // Index writes in transactions of about STEP_MS each (one transaction of 2,000 papers held the event loop
   // for ~0.3 s under load): papers arrive in sequence order, so each step records how far it got.
@@ -51,10 +56,16 @@ export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; 
     const index = o.index();
     // pb_bm25's common-word counts: one pass over the index in a worker, when missing or 1% out of date.
     if (index.termStatsState() === 'stale') index.refreshTermStats().catch((e) => log?.warn({ err: e }, 'counting common words failed; will retry on the next sync'));
+    let embedded = 0;
     try {
-      await o.embedding.embedPending();
+      embedded = await o.embedding.embedPending();
     } catch (e) {
       log?.warn({ err: e }, 'embedding failed; will retry on the next sync');
+    }
+    if (applied || embedded) worked = true;
+    else if (worked) {
+      worked = false;
+      o.afterWork?.();
     }
     return applied;
   };

@@ -5,6 +5,7 @@
  * its own file (follower, embedding, served vectors, the modes, caches, status).
  */
 import { AppError, messageOf } from '../errors.ts';
+import { releaseFreedMemory } from '../native-memory.ts';
 import { createEmbedding } from './embedding.ts';
 import { createFollower } from './follower.ts';
 import { openSearchIndex } from './keyword/keyword-index.ts';
@@ -72,6 +73,8 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   const follower = createFollower({
     feed: opts.feed, index: current, embedding, log,
     onDamage: (e) => void holder.restart({ repair: messageOf(e) }).catch((err) => log?.error({ err }, 'repairing the search index failed')),
+    // Indexing, training and embedding free hundreds of MB that glibc would keep (docs/operations.md, "Running in 1 GB").
+    afterWork: () => releaseFreedMemory(log),
   });
   holder.checkInBackground();
   const pool = (opts.threads ?? 0) >= 2 && !opts.components?.openIndex

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { catalogStats, changesSince, getPaperRow, listDaily, upsertPapers } from '../../src/catalog/papers.repo.ts';
 import type { PaperInput } from '../../src/catalog/paper.ts';
 import { describeEngines } from '../helpers/stores.ts';
@@ -87,5 +88,28 @@ describeEngines('papers repository', (ctx) => {
     ]);
     const rows = await listDaily(ctx.store.db, '2024-03-01', '2024-03-01', { limit: 10, offset: 0 });
     assert.deepEqual(rows.map((r) => r.arxiv_id), ['2403.00002', '2403.00001']);
+  });
+  it('catalog stats are right and, on SQLite, read indexes only (they run on the event loop at every /metrics scrape)', async () => {
+    await upsertPapers(ctx.store, [
+      { ...base, arxivId: '2403.00001', dailyDate: '2024-03-01' },
+      { ...base, arxivId: '2403.00002', dailyDate: '2024-03-05' },
+    ]);
+    const nodes: RootOperationNode[] = [];
+    const spy: KyselyPlugin = { transformQuery: (a) => (nodes.push(a.node), a.node), transformResult: async (a) => a.result };
+    const stats = await catalogStats(ctx.store.db.withPlugin(spy));
+    const rows = await changesSince(ctx.store.db, 0, 10_000);
+    assert.equal(stats.papers, rows.length);
+    assert.equal(stats.maxSeq, Math.max(...rows.map((r) => Number(r.seq))));
+    assert.equal(Object.values(stats.bySource).reduce((a, b) => a + b, 0), rows.length);
+    assert.equal(stats.dailyPapers, rows.filter((r) => r.daily_date !== null).length);
+    const days = rows.map((r) => r.daily_date as string | null).filter((d): d is string => d !== null).sort();
+    assert.ok(days.length > 0);
+    assert.deepEqual([stats.firstDaily, stats.lastDaily], [days[0], days[days.length - 1]]);
+    if (ctx.store.engine !== 'sqlite') return;
+    for (const node of nodes) {
+      const c = ctx.store.db.getExecutor().compileQuery(node, { queryId: 'plan' } as never);
+      const plan = (await ctx.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]))).rows.map((r) => r.detail);
+      assert.ok(plan.every((d) => !/^SCAN papers$/.test(d)), `${c.sql}: ${plan.join('; ')}`);
+    }
   });
 });

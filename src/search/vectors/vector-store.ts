@@ -25,6 +25,11 @@ export interface VectorStore {
   version(): number;
   /** A paper's vector was deleted with its text (changed or removed): count it as a change. */
   removed(): void;
+  /**
+   * Delete up to `limit` of the vectors a reset set aside (see reset); how many went, 0 once none is left.
+   * Called in paced steps after a reset.
+   */
+  discardStep(limit: number): number;
 }
 
 /**
@@ -39,12 +44,16 @@ const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
 /** The BLOB's floats without a copy when it is aligned for them (better-sqlite3 gives each BLOB its own buffer). */
 const viewOf = (b: Buffer) => (b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) : fromBlob(b));
 
+/** Distinguishes tables set aside by resets within the same millisecond. */
+let resets = 0;
+
 export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore {
   const bump = db.prepare(`INSERT INTO meta (key, value) VALUES ('vectors_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`);
   const pending = db.prepare(
     `SELECT f.rowid AS id, substr(f.title, 1, ${EMBED_TEXT_CAP}) AS title, substr(f.abstract, 1, ${EMBED_TEXT_CAP}) AS abstract FROM fts f WHERE f.rowid > ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = f.rowid) ORDER BY f.rowid LIMIT ?`,
   );
   const countAll = db.prepare('SELECT count(*) AS n FROM vectors');
+  const anyVector = db.prepare('SELECT 1 FROM vectors LIMIT 1');
   const papers = db.prepare('SELECT count(*) AS n FROM docs');
   const exists = db.prepare('SELECT 1 FROM vectors WHERE id = ?');
   // Counting the table walks every page of 1 kB vectors (~30 ms at 80k, on every status and /metrics scrape):
@@ -58,8 +67,11 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
   const blobOf = db.prepare('SELECT v FROM vectors WHERE id = ?').pluck();
   const store: VectorStore = {
     embedder: () => meta.get('embedder') || null,
+    // The old vectors are set aside under another name and deleted in steps (discardStep): one DELETE of
+    // 100k vectors held the event loop ~200 ms (SQLite reads every page it frees), at every retraining.
     reset: db.transaction((embedder: string | null) => {
-      db.exec('DELETE FROM vectors');
+      if (!anyVector.get()) db.exec('DELETE FROM vectors');
+      else db.exec(`ALTER TABLE vectors RENAME TO vectors_old_${Date.now()}_${resets++}; CREATE TABLE vectors (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`);
       stored = 0;
       bump.run();
       meta.set('embedder', embedder ?? '');
@@ -98,6 +110,14 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
     removed: () => {
       if (stored !== null) stored--;
       bump.run();
+    },
+    discardStep(limit) {
+      const old = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'vectors\\_old\\_%' ESCAPE '\\' ORDER BY name LIMIT 1`).pluck().get() as string | undefined);
+      if (!old) return 0;
+      const n = db.prepare(`DELETE FROM "${old}" WHERE id IN (SELECT id FROM "${old}" ORDER BY id LIMIT ?)`).run(limit).changes;
+      // Empty: dropping it frees only its root page.
+      if (n < limit) db.exec(`DROP TABLE "${old}"`);
+      return Math.max(n, 1);
     },
   };
   return store;

@@ -13,6 +13,7 @@ import { catalog } from './0001-catalog.ts';
 import { jobs } from './0002-jobs.ts';
 import { hfFields } from './0003-hf-fields.ts';
 import { uncategorized } from './0004-uncategorized.ts';
+import { papersSource } from './0005-papers-source.ts';
 import { accounts } from './0010-accounts.ts';
 import { votes } from './0011-votes.ts';
 import { discussion } from './0012-discussion.ts';
@@ -36,6 +37,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0002_jobs': jobs(),
     '0003_hf_fields': hfFields(engine),
     '0004_uncategorized': uncategorized(),
+    '0005_papers_source': papersSource(),
     '0010_accounts': accounts(engine),
     '0011_votes': votes(engine),
     '0012_discussion': discussion(engine),

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Embedding } from '../../src/search/embedding.ts';
+import { createFollower } from '../../src/search/follower.ts';
+import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
+import type { IndexDoc } from '../../src/search/keyword/types.ts';
+
+const doc = (id: number): IndexDoc => ({
+  id, arxivId: `2401.${String(id).padStart(5, '0')}`, title: `paper ${id}`, abstract: `abstract of paper ${id}`, authors: ['A. Author'],
+  categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: id,
+});
+
+describe('follower', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-follower-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('calls afterWork once when a burst of indexing and embedding has ended, not while it goes on or when idle', async () => {
+    const index = openSearchIndex(dir);
+    try {
+      const docs: IndexDoc[] = [];
+      let toEmbed = 0;
+      const embedding: Embedding = { embedPending: async () => toEmbed, training: async () => {}, reset: () => {} };
+      let released = 0;
+      const follower = createFollower({
+        feed: { since: async (seq, limit) => docs.filter((d) => d.seq > seq).slice(0, limit), head: async () => docs.length },
+        index: () => index, embedding, afterWork: () => released++,
+      });
+      await follower.syncOnce();
+      assert.equal(released, 0, 'an idle node that did nothing has nothing to give back');
+      docs.push(...Array.from({ length: 700 }, (_, i) => doc(i + 1)));
+      assert.equal(await follower.syncOnce(), 700);
+      assert.equal(released, 0, 'not while papers arrive');
+      toEmbed = 256; // the papers' vectors are computed over the next syncs
+      await follower.syncOnce();
+      assert.equal(released, 0, 'not while embedding');
+      toEmbed = 0;
+      await follower.syncOnce();
+      assert.equal(released, 1, 'once the burst is over');
+      await follower.syncOnce();
+      await follower.syncOnce();
+      assert.equal(released, 1, 'and only once');
+      docs.push(doc(701));
+      await follower.syncOnce();
+      await follower.syncOnce();
+      assert.equal(released, 2, 'again after the next burst');
+    } finally {
+      index.close();
+    }
+  });
+});
