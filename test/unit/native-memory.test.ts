@@ -36,11 +36,13 @@ describe('native memory (glibc malloc)', { skip: !glibc }, () => {
       w.on('error', reject);
       w.on('exit', resolve);
     });
+    // glibc trims an arena whose free space is all at its top by itself, so how much stays held depends on
+    // how the blocks were laid out (180 MB in most runs, 7 MB in one of several): what is held comes back.
     const free = mallocInfo()!.free / 2 ** 20;
-    assert.ok(free > 100, `the arenas hold the freed blocks (${free.toFixed(0)} MB free)`);
     const before = rssMb();
-    assert.equal(trimMalloc(), true);
+    trimMalloc();
     const after = rssMb();
-    assert.ok(before - after > 100, `RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
+    if (free > 100) assert.ok(before - after > free / 2, `${free.toFixed(0)} MB held; RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
+    else assert.ok(after <= before + 1, `RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
   });
 });
