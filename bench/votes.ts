@@ -18,7 +18,10 @@
  *   --skip-db         only the HTTP run
  *   --profile DIR     write each node's CPU profile (.cpuprofile) into DIR when it stops
  *   --no-batching     the nodes run one statement per vote (VOTE_BATCHING=false), for comparison
+ *   --probe           first, the same number of `GET /healthz` at the same concurrency through the same
+ *                     client: the floor that the client, HTTP and the nodes' hooks set without a vote
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     'keep-database': { type: 'boolean', default: false },
     profile: { type: 'string' },
     'no-batching': { type: 'boolean', default: false },
+    probe: { type: 'boolean', default: false },
   },
 });
 const TOGGLES = Number(values.toggles);
@@ -86,7 +90,42 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
   return { ms, seconds: (performance.now() - started) / 1000 };
 }
 
-const p95 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * 0.95)]!;
+/**
+ * CPU seconds (user + system) used so far by these processes, from /proc (Linux; 0 elsewhere): where a
+ * vote's CPU goes between the client, the nodes and PostgreSQL.
+ */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // gone, or no /proc
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** PostgreSQL's processes (its backends included), by command name. */
+function postgresPids(): number[] {
+  try {
+    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    }).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const quantile = (ms: number[], q: number) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * q)]!;
+const p95 = (ms: number[]) => quantile(ms, 0.95);
+const spread = (ms: number[]) => `p50 ${quantile(ms, 0.5).toFixed(1)} ms, p95 ${p95(ms).toFixed(1)} ms, p99 ${quantile(ms, 0.99).toFixed(1)} ms`;
 
 function post(agent: http.Agent, base: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   const u = new URL(path, base);
@@ -144,9 +183,19 @@ async function main(): Promise<void> {
     }
     console.error(`${USERS} members signed in; ${TOGGLES} toggles, ${CONCURRENCY} in flight`);
 
+    if (values.probe) {
+      const floor = await pool(TOGGLES, CONCURRENCY, async (i) => {
+        const r = await get(agent, `${nodes[i % 2]!.url}/healthz`, {});
+        if (r.status !== 200) throw new Error(`GET /healthz: HTTP ${r.status}`);
+      });
+      console.error(`probe: ${TOGGLES} GET /healthz, ${CONCURRENCY} in flight: ${Math.round(TOGGLES / floor.seconds)} requests/s, ${spread(floor.ms)}`);
+    }
+
     const toggles = plan(P);
     const expected = expectedCounts(toggles, P);
     let failures = 0;
+    const cpuPids = { client: [process.pid], nodes: nodes.map((n) => n.proc.pid!), postgres: postgresPids() };
+    const cpuBefore = Object.fromEntries(Object.entries(cpuPids).map(([k, v]) => [k, cpuSeconds(v)]));
     const run = await pool(TOGGLES, CONCURRENCY, async (i) => {
       const t = toggles[i]!;
       const m = members[t.user]!;
@@ -157,6 +206,10 @@ async function main(): Promise<void> {
       }
     });
     const rate = TOGGLES / run.seconds;
+    console.error(`HTTP votes: ${spread(run.ms)}`);
+    // Backends that started during the run are missed (the pools start before it); the sum says where the cores went.
+    console.error(`CPU during the votes (${run.seconds.toFixed(2)} s wall, 2 cores = ${(2 * run.seconds).toFixed(2)} s): ` +
+      Object.entries(cpuPids).map(([k, v]) => `${k} ${(cpuSeconds(v) - cpuBefore[k]!).toFixed(2)} s`).join(', '));
 
     // Exactness: the votes table, the counters, and what each node shows after the fold.
     const store = app.store;
