@@ -123,6 +123,24 @@ function postgresPids(): number[] {
   }
 }
 
+/**
+ * Wait until these processes are idle: a node answers /readyz before its start-up work is done (training
+ * the built-in embedder in a worker, embedding every demo paper), and that work took the cores the votes
+ * are measured on. Idle: under 10% of a core over a second, three seconds running; at most 3 minutes.
+ */
+async function untilIdle(pids: number[]): Promise<void> {
+  const started = Date.now();
+  let quiet = 0;
+  let last = cpuSeconds(pids);
+  while (quiet < 3 && Date.now() - started < 180_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSeconds(pids);
+    quiet = now - last < 0.1 * pids.length ? quiet + 1 : 0;
+    last = now;
+  }
+  console.error(`nodes idle after ${((Date.now() - started) / 1000).toFixed(0)} s of start-up work${quiet < 3 ? ' (gave up waiting: still busy)' : ''}`);
+}
+
 const quantile = (ms: number[], q: number) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * q)]!;
 const p95 = (ms: number[]) => quantile(ms, 0.95);
 const spread = (ms: number[]) => `p50 ${quantile(ms, 0.5).toFixed(1)} ms, p95 ${p95(ms).toFixed(1)} ms, p99 ${quantile(ms, 0.99).toFixed(1)} ms`;
@@ -167,6 +185,7 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn', COUNTS_FOLD_MS: '1000', VOTE_BATCHING: values['no-batching'] ? 'false' : 'true' };
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
     nodes.push(...(await Promise.all([startNode(env, 60_000, nodeArgs), startNode(env, 60_000, nodeArgs)])));
+    await untilIdle(nodes.map((n) => n.proc.pid!));
 
     // 200 members with sessions; each reads a page over HTTP for its CSRF cookie and token.
     const c = community(app);
@@ -194,8 +213,11 @@ async function main(): Promise<void> {
     const toggles = plan(P);
     const expected = expectedCounts(toggles, P);
     let failures = 0;
-    const cpuPids = { client: [process.pid], nodes: nodes.map((n) => n.proc.pid!), postgres: postgresPids() };
+    const cpuPids = { client: [process.pid], nodes: nodes.map((n) => n.proc.pid!) };
     const cpuBefore = Object.fromEntries(Object.entries(cpuPids).map(([k, v]) => [k, cpuSeconds(v)]));
+    // PostgreSQL's backends come and go with the pools (idle ones close after 10 s): each one's CPU before,
+    // and backends that start during the votes count whole.
+    const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds([pid])]));
     const run = await pool(TOGGLES, CONCURRENCY, async (i) => {
       const t = toggles[i]!;
       const m = members[t.user]!;
@@ -207,9 +229,10 @@ async function main(): Promise<void> {
     });
     const rate = TOGGLES / run.seconds;
     console.error(`HTTP votes: ${spread(run.ms)}`);
-    // Backends that started during the run are missed (the pools start before it); the sum says where the cores went.
+    // Processes that ended during the votes are missed; the sum says where the cores went.
     console.error(`CPU during the votes (${run.seconds.toFixed(2)} s wall, 2 cores = ${(2 * run.seconds).toFixed(2)} s): ` +
-      Object.entries(cpuPids).map(([k, v]) => `${k} ${(cpuSeconds(v) - cpuBefore[k]!).toFixed(2)} s`).join(', '));
+      Object.entries(cpuPids).map(([k, v]) => `${k} ${(cpuSeconds(v) - cpuBefore[k]!).toFixed(2)} s`).join(', ') +
+      `, postgres ${postgresPids().reduce((sum, pid) => sum + cpuSeconds([pid]) - (pgBefore.get(pid) ?? 0), 0).toFixed(2)} s`);
 
     // Exactness: the votes table, the counters, and what each node shows after the fold.
     const store = app.store;
