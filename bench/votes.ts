@@ -18,7 +18,12 @@
  *   --skip-db         only the HTTP run
  *   --profile DIR     write each node's CPU profile (.cpuprofile) into DIR when it stops
  *   --no-batching     the nodes run one statement per vote (VOTE_BATCHING=false), for comparison
+ *   --probe           first, the same number of `GET /healthz` at the same concurrency through the same
+ *                     client: the floor that the client, HTTP and the nodes' hooks set without a vote
+ *   --no-idle-wait    vote as soon as the nodes are ready, during their start-up work (as runs before
+ *                     session 8 did)
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -42,6 +47,8 @@ const { values } = parseArgs({
     'keep-database': { type: 'boolean', default: false },
     profile: { type: 'string' },
     'no-batching': { type: 'boolean', default: false },
+    probe: { type: 'boolean', default: false },
+    'no-idle-wait': { type: 'boolean', default: false },
   },
 });
 const TOGGLES = Number(values.toggles);
@@ -86,7 +93,60 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
   return { ms, seconds: (performance.now() - started) / 1000 };
 }
 
-const p95 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * 0.95)]!;
+/**
+ * CPU seconds (user + system) used so far by these processes, from /proc (Linux; 0 elsewhere): where a
+ * vote's CPU goes between the client, the nodes and PostgreSQL.
+ */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // gone, or no /proc
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** PostgreSQL's processes (its backends included), by command name. */
+function postgresPids(): number[] {
+  try {
+    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    }).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Wait until these processes are idle: a node answers /readyz before its start-up work is done (training
+ * the built-in embedder in a worker, embedding every demo paper), and that work took the cores the votes
+ * are measured on. Idle: under 10% of a core over a second, three seconds running; at most 3 minutes.
+ */
+async function untilIdle(pids: number[]): Promise<void> {
+  const started = Date.now();
+  let quiet = 0;
+  let last = cpuSeconds(pids);
+  while (quiet < 3 && Date.now() - started < 180_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSeconds(pids);
+    quiet = now - last < 0.1 * pids.length ? quiet + 1 : 0;
+    last = now;
+  }
+  console.error(`nodes idle after ${((Date.now() - started) / 1000).toFixed(0)} s of start-up work${quiet < 3 ? ' (gave up waiting: still busy)' : ''}`);
+}
+
+const quantile = (ms: number[], q: number) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * q)]!;
+const p95 = (ms: number[]) => quantile(ms, 0.95);
+const spread = (ms: number[]) => `p50 ${quantile(ms, 0.5).toFixed(1)} ms, p95 ${p95(ms).toFixed(1)} ms, p99 ${quantile(ms, 0.99).toFixed(1)} ms`;
 
 function post(agent: http.Agent, base: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   const u = new URL(path, base);
@@ -128,6 +188,7 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: db.url, DATA_DIR: tempDir(), LOG_LEVEL: 'warn', COUNTS_FOLD_MS: '1000', RATE_LIMITS: 'vote-ip=off', VOTE_BATCHING: values['no-batching'] ? 'false' : 'true' };
     const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
     nodes.push(...(await Promise.all([startNode(env, 60_000, nodeArgs), startNode(env, 60_000, nodeArgs)])));
+    if (!values['no-idle-wait']) await untilIdle(nodes.map((n) => n.proc.pid!));
 
     // 200 members with sessions; each reads a page over HTTP for its CSRF cookie and token.
     const c = community(app);
@@ -144,9 +205,22 @@ async function main(): Promise<void> {
     }
     console.error(`${USERS} members signed in; ${TOGGLES} toggles, ${CONCURRENCY} in flight`);
 
+    if (values.probe) {
+      const floor = await pool(TOGGLES, CONCURRENCY, async (i) => {
+        const r = await get(agent, `${nodes[i % 2]!.url}/healthz`, {});
+        if (r.status !== 200) throw new Error(`GET /healthz: HTTP ${r.status}`);
+      });
+      console.error(`probe: ${TOGGLES} GET /healthz, ${CONCURRENCY} in flight: ${Math.round(TOGGLES / floor.seconds)} requests/s, ${spread(floor.ms)}`);
+    }
+
     const toggles = plan(P);
     const expected = expectedCounts(toggles, P);
     let failures = 0;
+    const cpuPids = { client: [process.pid], nodes: nodes.map((n) => n.proc.pid!) };
+    const cpuBefore = Object.fromEntries(Object.entries(cpuPids).map(([k, v]) => [k, cpuSeconds(v)]));
+    // PostgreSQL's backends come and go with the pools (idle ones close after 10 s): each one's CPU before,
+    // and backends that start during the votes count whole.
+    const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds([pid])]));
     const run = await pool(TOGGLES, CONCURRENCY, async (i) => {
       const t = toggles[i]!;
       const m = members[t.user]!;
@@ -157,6 +231,11 @@ async function main(): Promise<void> {
       }
     });
     const rate = TOGGLES / run.seconds;
+    console.error(`HTTP votes: ${spread(run.ms)}`);
+    // Processes that ended during the votes are missed; the sum says where the cores went.
+    console.error(`CPU during the votes (${run.seconds.toFixed(2)} s wall, 2 cores = ${(2 * run.seconds).toFixed(2)} s): ` +
+      Object.entries(cpuPids).map(([k, v]) => `${k} ${(cpuSeconds(v) - cpuBefore[k]!).toFixed(2)} s`).join(', ') +
+      `, postgres ${postgresPids().reduce((sum, pid) => sum + cpuSeconds([pid]) - (pgBefore.get(pid) ?? 0), 0).toFixed(2)} s`);
 
     // Exactness: the votes table, the counters, and what each node shows after the fold.
     const store = app.store;
