@@ -147,6 +147,10 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     // stop() saves the vector index; close() only lets go (the saved file, if older, is rebuilt from the stored vectors).
     close() {
       follower.halt();
+      // A graph still being built in the background stops at its next step instead of reading the index
+      // closed below (`paperboy index rebuild` logged "building the vector graph failed; The database
+      // connection is not open" when it closed during a build).
+      vectors.drop();
       opts.embedder?.close();
       void pool?.close();
       current().close();

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
+import type { Logger } from 'pino';
 import { sampleVectors, vectorSpace } from '../../bench/synthetic.ts';
 import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
 import type { IndexDoc } from '../../src/search/keyword/types.ts';
@@ -88,4 +90,37 @@ describe('served vectors', () => {
       index.close();
     }
   });
+
+  it('a graph build dropped while it runs stops at its next step without reading the index (as when the search service closes)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-served-'));
+    dirs.push(dir);
+    const index = openSearchIndex(dir);
+    const warnings: unknown[] = [];
+    const log = { warn: (...a: unknown[]) => warnings.push(a), info: () => {}, error: (...a: unknown[]) => warnings.push(a) } as unknown as Logger;
+    const opts: VectorIndexOptions = { kind: 'auto', hnswFrom: 300, quantization: 'f32', autoSwitch: false };
+    const served = createServedVectors({
+      dir, index: () => index, log,
+      components: { create: (dim, expected, source) => createVectorIndex(dim, opts, expected, source), load: (file, _dim, source) => loadVectorIndex(file, opts, source) },
+    });
+    const data = sampleVectors(space, 600, 4);
+    index.apply(Array.from({ length: 600 }, (_, i) => doc(i + 1)));
+    index.vectors.reset('test');
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: from + i, v: vector(data, from + i - 1) }));
+    const first = rows(1, 200);
+    index.vectors.put('test', first);
+    await served.add(first);
+    await served.ensure({ id: 'test', dim: DIM, embed: async () => [] });
+    const more = rows(201, 400);
+    index.vectors.put('test', more);
+    await served.add(more);
+    assert.match(served.describe(), /building its graph/);
+    served.drop();
+    index.close();
+    // The build yields with setImmediate between steps: a few turns of the event loop reach its next one.
+    // Before search.service's close() dropped the vectors, that step read the closed index and logged
+    // "building the vector graph failed; The database connection is not open".
+    for (let i = 0; i < 20; i++) await setImmediate();
+    assert.deepEqual(warnings, []);
+  });
+
 });
