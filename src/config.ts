@@ -444,11 +444,27 @@ function readConfigFile(name: string, file: string): string {
 /** Variables whose values may hold a password or key: never echoed. */
 const SECRET = /KEY|PASSWORD|SECRET|TOKEN|^(DATABASE|SMTP|REDIS)_URL$/;
 
+/**
+ * Variables with no default (SMTP_URL, BASE_URL, DATABASE_URL, MAIL_FROM, keys…): set to an empty value they
+ * count as unset, as a docker-compose pass-through (`SMTP_URL: ${SMTP_URL:-}`) or an `.env` line left blank
+ * writes them. Variables with a default still check an empty value (an empty `EMBEDDER` is an error, an empty
+ * `DEMO_DATA` is false).
+ */
+const EMPTY_IS_UNSET = new Set(
+  Object.entries(schema.shape)
+    .filter(([, field]) => {
+      const r = (field as z.ZodType).safeParse(undefined);
+      return r.success && r.data === undefined;
+    })
+    .map(([key]) => key),
+);
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const v = env[key];
-    if (v !== undefined) picked[key] = v;
+    if (v === undefined || (EMPTY_IS_UNSET.has(key) && v.trim() === '')) continue;
+    picked[key] = v;
   }
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {

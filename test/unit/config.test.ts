@@ -31,6 +31,18 @@ describe('config', () => {
     });
   }
 
+  it('takes an empty optional variable (a blank .env line, a compose pass-through) as unset', () => {
+    const c = loadConfig({ SMTP_URL: '', BASE_URL: ' ', DATABASE_URL: '', MAIL_FROM: '' });
+    const d = loadConfig({});
+    assert.equal(c.smtpUrl, undefined);
+    assert.equal(c.baseUrl, d.baseUrl);
+    assert.equal(c.databaseUrl, d.databaseUrl);
+    assert.equal(c.mailFrom, d.mailFrom);
+    // A variable with a default still checks its value: an empty one is not its default.
+    assert.equal(loadConfig({ DEMO_DATA: '' }).demoData, false);
+    assert.throws(() => loadConfig({ SMTP_URL: 'ftp://x' }), (e) => isAppError(e, 'CONFIG_INVALID'));
+  });
+
   it('never echoes a database URL, which may hold a password', () => {
     assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@x' }), (e) => !(e as Error).message.includes('hunter2'));
   });
