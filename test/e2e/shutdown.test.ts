@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { upsertPapers } from '../../src/catalog/papers.repo.ts';
-import { migrate, openStore } from '../../src/store/db.ts';
 import { startNode, type NodeProcess } from '../helpers/nodes.ts';
-import { createTestDatabase, engineSkipReason, tempDir, type TestDatabase } from '../helpers/stores.ts';
+import { createMigratedDatabase, engineSkipReason, tempDir, type TestDatabase } from '../helpers/stores.ts';
 
 describe('graceful shutdown', async () => {
   const skip = await engineSkipReason('postgres');
@@ -21,11 +20,9 @@ describe('graceful shutdown', async () => {
   let node: NodeProcess;
 
   before(async () => {
-    db = await createTestDatabase('postgres');
-    const store = openStore(db.url);
-    await migrate(store);
-    await upsertPapers(store, [{ arxivId: '2401.00001', title: 'Slow paper', categories: ['cs.CL'], publishedAt: '2024-01-01T00:00:00Z', source: 'test' }]);
-    await store.close();
+    db = await createMigratedDatabase('postgres', (store) =>
+      upsertPapers(store, [{ arxivId: '2401.00001', title: 'Slow paper', categories: ['cs.CL'], publishedAt: '2024-01-01T00:00:00Z', source: 'test' }]),
+    );
     node = await startNode({ DATABASE_URL: db.url, DATA_DIR: tempDir() });
   });
   after(async () => {

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { migrate, openStore } from '../../src/store/db.ts';
 import { signInOverHttp } from '../helpers/http-session.ts';
 import { startNode, type NodeProcess } from '../helpers/nodes.ts';
-import { createTestDatabase, engineSkipReason, ENGINES, tempDir, type TestDatabase } from '../helpers/stores.ts';
+import { createMigratedDatabase, engineSkipReason, ENGINES, tempDir, type TestDatabase } from '../helpers/stores.ts';
 
 const LINK = /\/signin\/link\?token=([A-Za-z0-9_-]+)/;
 
@@ -23,10 +22,7 @@ for (const engine of ENGINES) {
     let db: TestDatabase;
     let node: NodeProcess;
     before(async () => {
-      db = await createTestDatabase(engine);
-      const store = openStore(db.url);
-      await migrate(store);
-      await store.close();
+      db = await createMigratedDatabase(engine);
       assert.equal(process.env.SMTP_URL, undefined, 'this test needs SMTP_URL unset');
       node = await startNode({ DATABASE_URL: db.url, DATA_DIR: tempDir() });
     });

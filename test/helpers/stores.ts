@@ -77,6 +77,22 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   return { url, dispose: drop };
 }
 
+/**
+ * A migrated database for a spawned node (`startNode`) to open: created, migrated and seeded through a store
+ * that is closed again, so only the node holds connections to it.
+ */
+export async function createMigratedDatabase(engine: Engine, seed?: (store: Store) => Promise<unknown>): Promise<TestDatabase> {
+  const tdb = await createTestDatabase(engine);
+  const store = openStore(tdb.url);
+  try {
+    await migrate(store);
+    await seed?.(store);
+  } finally {
+    await store.close();
+  }
+  return tdb;
+}
+
 /** A migrated store on an engine, with its disposer. */
 export async function createTestStore(engine: Engine): Promise<{ store: Store; url: string; dispose: () => Promise<void> }> {
   const tdb = await createTestDatabase(engine);
