@@ -124,18 +124,26 @@ describeEngines('community rate limits: sign-in per e-mail address, votes and co
   // Generous per-client and per-account limits: only the per-address (e-mail, client) counts refuse here.
   const t = useCommunityServer(ctx, { RATE_LIMITS: 'signin=100/1m,signin-address=3/1m,comment=100/1m,comment-ip=3/1m,vote=100/1m,vote-ip=3/1m' });
 
+  /**
+   * Two accounts on one client address share the `limit` budget of 3 (API and form alike) while an account
+   * elsewhere is not affected: a on the API and the form, b on `bPath`, b's fourth write refused, a's form
+   * refused too, c (another address) accepted.
+   */
+  const addressBudget = async (o: { limit: string; who: string; ip: string; otherIp: string; api: string; form: string; bPath: string; body: (i: number) => Record<string, string> }) => {
+    const a = await signInByLink(t.server, t.smtp, `${o.who}-a@example.org`, { ip: o.ip });
+    const b = await signInByLink(t.server, t.smtp, `${o.who}-b@example.org`, { ip: o.ip });
+    const c = await signInByLink(t.server, t.smtp, `${o.who}-c@example.org`, { ip: o.otherIp });
+    assert.equal((await a.json('POST', o.api, o.body(1))).statusCode, 200);
+    assert.equal((await a.post(o.form, o.body(2))).statusCode, 303);
+    assert.equal((await b.json('POST', o.bPath, o.body(3))).statusCode, 200);
+    assertOver(await b.json('POST', o.api, o.body(4)), o.limit, 3);
+    assert.equal((await a.post(o.form, o.body(4))).statusCode, 429, 'the form shares the address budget');
+    assert.equal((await c.json('POST', o.api, o.body(5))).statusCode, 200, `another address is not affected by ${o.limit}`);
+  };
+
   it('votes from one client address add up across its accounts: 429 with Retry-After; another address is not affected', async () => {
-    const a = await signInByLink(t.server, t.smtp, 'voter-a@example.org', { ip: '198.51.100.40' });
-    const b = await signInByLink(t.server, t.smtp, 'voter-b@example.org', { ip: '198.51.100.40' });
-    const c = await signInByLink(t.server, t.smtp, 'voter-c@example.org', { ip: '198.51.100.41' });
-    assert.equal((await a.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 200);
-    assert.equal((await a.post('/votes', { paper: '2310.06511', vote: 'down' })).statusCode, 303);
-    assert.equal((await b.json('POST', '/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 200);
-    const over = await b.json('POST', '/api/votes', { paper: '2310.06511', vote: 'down' });
-    assertOver(over, 'vote-ip', 3);
-    assert.equal((await a.post('/votes', { paper: '2310.06511', vote: 'up' })).statusCode, 429, 'the form shares the address budget');
-    const mine = await c.json('POST', '/api/votes', { paper: '2310.06511', vote: 'up' });
-    assert.equal(mine.statusCode, 200, 'another address still votes');
+    const vote = (i: number) => ({ paper: '2310.06511', vote: i % 2 ? 'up' : 'down' });
+    await addressBudget({ limit: 'vote-ip', who: 'voter', ip: '198.51.100.40', otherIp: '198.51.100.41', api: '/api/votes', form: '/votes', bPath: '/votes', body: vote });
     assert.equal((await ctx.store.db.selectFrom('votes').select('user_id').execute()).length, 2, "b's vote and c's: nothing over the limit was counted");
   });
 
@@ -177,16 +185,8 @@ describeEngines('community rate limits: sign-in per e-mail address, votes and co
   });
 
   it('comments from one client address add up across its accounts: 429 with Retry-After; another address is not affected', async () => {
-    const a = await signInByLink(t.server, t.smtp, 'nat-a@example.org', { ip: '198.51.100.30' });
-    const b = await signInByLink(t.server, t.smtp, 'nat-b@example.org', { ip: '198.51.100.30' });
-    const c = await signInByLink(t.server, t.smtp, 'elsewhere-c@example.org', { ip: '198.51.100.31' });
-    assert.equal((await a.json('POST', '/api/comments', { paper: '2310.06511', body: 'One' })).statusCode, 200);
-    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Two' })).statusCode, 303);
-    assert.equal((await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Three' })).statusCode, 200);
-    const over = await b.json('POST', '/api/comments', { paper: '2310.06511', body: 'Four' });
-    assertOver(over, 'comment-ip', 3);
-    assert.equal((await a.post('/comments', { paper: '2310.06511', body: 'Four' })).statusCode, 429, 'the form shares the address budget');
-    assert.equal((await c.json('POST', '/api/comments', { paper: '2310.06511', body: 'Mine' })).statusCode, 200, 'another address still comments');
+    const words = ['', 'One', 'Two', 'Three', 'Four', 'Mine'];
+    await addressBudget({ limit: 'comment-ip', who: 'nat', ip: '198.51.100.30', otherIp: '198.51.100.31', api: '/api/comments', form: '/comments', bPath: '/api/comments', body: (i) => ({ paper: '2310.06511', body: words[i]! }) });
     const bodies = (await t.server.inject({ url: '/api/comments?paper=2310.06511' })).json().comments.map((x: { body: string }) => x.body);
     assert.deepEqual(bodies, ['One', 'Two', 'Three', 'Mine'], 'nothing over the limit was stored');
   });
