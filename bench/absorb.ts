@@ -211,6 +211,7 @@ const cpu1 = cpuSeconds(pid) ?? NaN;
 probing = false;
 poller.postMessage('stop');
 const [healthz] = await Promise.all([pollHealth, scraper]);
+await poller.terminate();
 ownLoop.disable();
 const cpu2 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
