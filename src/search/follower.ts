@@ -8,7 +8,7 @@ import { createBackoff } from '../backoff.ts';
 import type { Embedding } from './embedding.ts';
 import { isDamage } from './keyword/integrity.ts';
 import type { SearchIndex } from './keyword/types.ts';
-import { createPacer, inSteps } from './pace.ts';
+import { createPacer, inSteps, yieldToEventLoop } from './pace.ts';
 import type { ChangeFeed } from './search-types.ts';
 
 /**
@@ -56,6 +56,8 @@ export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; 
       const t0 = performance.now();
       const docs = await o.feed.since(o.index().lastSeq(), asked);
       readPacer.took(docs.length, performance.now() - t0);
+      // On SQLite the read ran on this thread, and the first index write would follow it in the same task.
+      await yieldToEventLoop();
       await inSteps(docs, pacer, (step) => o.index().apply(step));
       applied += docs.length;
       if (docs.length < asked) break;
