@@ -26,7 +26,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import type { PaperInput } from '../src/catalog/paper.ts';
 import { upsertPapers } from '../src/catalog/papers.repo.ts';
 import { migrate, openStore } from '../src/store/db.ts';
@@ -94,29 +96,43 @@ const status = (key: string) => {
 const startRss = status('VmRSS');
 console.error(`node up with ${papers} papers, RSS ${startRss.toFixed(0)} MB; absorbing…`);
 
+// The node's /metrics reports the event-loop delay since its previous scrape: one scrape now, so the first
+// one counted does not report the start-up (1.5 s at 30k papers, before any paper was written).
+await (await fetch(`${url}/metrics`)).text();
 proc.kill('SIGUSR2'); // the probe's window starts now
 const t0 = performance.now();
 // Probes: /healthz round trips, the event-loop delay of each scrape interval, resident memory.
-const healthz: number[] = [];
 let loopMaxMs = 0;
 let probing = true;
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
-const pollHealth = (async () => {
-  while (probing) {
-    const t = performance.now();
-    try {
-      await (await fetch(`${url}/healthz`)).arrayBuffer();
-    } catch {
-      // counted as the time it took
+// /healthz is polled from a worker thread of this benchmark: its main thread writes the catalog with
+// better-sqlite3, synchronously, 1,000 papers a statement batch, and a poll timed there counted those writes
+// as the node's wait (session 8's one 6.6 s /healthz wait came with a node loop max of 563 ms). The main
+// thread's own delay is kept beside it, to show what the client side would have added.
+const poller = new Worker(
+  `const { parentPort, workerData } = require('node:worker_threads');
+  const waits = [];
+  let on = true;
+  parentPort.on('message', () => { on = false; });
+  (async () => {
+    while (on) {
+      const t = performance.now();
+      try { await (await fetch(workerData.url + '/healthz')).arrayBuffer(); } catch {}
+      waits.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, workerData.pollMs));
     }
-    healthz.push(performance.now() - t);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-})();
+    parentPort.postMessage(waits);
+  })();`,
+  { eval: true, workerData: { url, pollMs } },
+);
+const pollHealth = new Promise<number[]>((resolve, reject) => poller.once('message', resolve).once('error', reject));
+const ownLoop = monitorEventLoopDelay({ resolution: 10 });
+ownLoop.enable();
 let last = { lag: NaN, pending: NaN, vectors: NaN, indexed: NaN, heapMb: NaN, externalMb: NaN };
 const scrape = async () => {
   const text = await (await fetch(`${url}/metrics`)).text();
-  loopMaxMs = Math.max(loopMaxMs, metric(text, 'paperboy_nodejs_eventloop_lag_max_seconds') * 1000 || 0);
+  // The node's own gauge (src/metrics.ts): the worst delay since the previous scrape.
+  loopMaxMs = Math.max(loopMaxMs, metric(text, 'paperboy_event_loop_delay_seconds\\{quantile="1"\\}') * 1000 || 0);
   last = {
     lag: metric(text, 'paperboy_search_index_lag'), pending: metric(text, 'paperboy_search_vectors_pending'),
     vectors: metric(text, 'paperboy_search_vectors'), indexed: metric(text, 'paperboy_search_index_papers'),
@@ -193,7 +209,10 @@ if (values.smaps) fs.writeFileSync(values.smaps, smapsSummary(fs.readFileSync(`/
 // (a scrape a second counts the catalog and the index; Prometheus scrapes every 15-60 s).
 const cpu1 = cpuSeconds(pid) ?? NaN;
 probing = false;
-await Promise.all([pollHealth, scraper]);
+poller.postMessage('stop');
+const [healthz] = await Promise.all([pollHealth, scraper]);
+await poller.terminate();
+ownLoop.disable();
 const cpu2 = cpuSeconds(pid) ?? NaN;
 await new Promise((r) => setTimeout(r, 10_000));
 const idleCpu = ((cpuSeconds(pid) ?? NaN) - cpu2) / 10;
@@ -219,7 +238,7 @@ const sorted = Float64Array.from(healthz).sort();
 const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted.length) - 1)]!;
 const r = {
   papers: total, seconds: Math.round(absorbed), healthzPolls: sorted.length, healthzP50Ms: +q(0.5).toFixed(1), healthzP99Ms: +q(0.99).toFixed(1),
-  healthzMaxMs: +q(1).toFixed(0), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
+  healthzMaxMs: +q(1).toFixed(0), benchLoopMaxMs: Math.round(ownLoop.max / 1e6), over100ms: healthz.filter((x) => x > 100).length, eventLoopMaxMs: Math.round(loopMaxMs),
   startRssMb: Math.round(startRss), peakRssMb: Math.round(peakRss), steadyRssMb: Math.round(steadyRss),
   loop: probe && { p50Ms: probe.p50Ms, p99Ms: probe.p99Ms, maxMs: probe.maxMs, stalls: probe.stalls },
   idleCpuProbed: +probedCpu.toFixed(3), idleCpu: +idleCpu.toFixed(3), env, whatIf, load: os.loadavg().map((x) => +x.toFixed(2)),
@@ -228,7 +247,7 @@ console.log(`\nabsorb: ${r.papers} papers on one SQLite node, ${os.cpus().length
 console.log('| measure | before (issue 14) | now |');
 console.log('|---|---:|---:|');
 console.log(`| absorb time (write, index, train, embed) | – | ${r.seconds} s |`);
-console.log(`| /healthz every ${pollMs} ms: p50 / p99 / max | – / – / ${BEFORE.healthzMaxMs} ms | ${r.healthzP50Ms} / ${r.healthzP99Ms} / ${r.healthzMaxMs} ms (${r.over100ms} of ${r.healthzPolls} over 100 ms) |`);
+console.log(`| /healthz every ${pollMs} ms: p50 / p99 / max | – / – / ${BEFORE.healthzMaxMs} ms | ${r.healthzP50Ms} / ${r.healthzP99Ms} / ${r.healthzMaxMs} ms (${r.over100ms} of ${r.healthzPolls} over 100 ms; polled from a worker, the benchmark's own loop max ${r.benchLoopMaxMs} ms) |`);
 console.log(`| event-loop delay, max (monitorEventLoopDelay) | – | ${r.eventLoopMaxMs} ms |`);
 if (r.loop) console.log(`| event-loop delay over the run: p50 / p99 / max; stalls over 50 ms | – | ${r.loop.p50Ms} / ${r.loop.p99Ms} / ${r.loop.maxMs} ms; ${r.loop.stalls.length} (${r.loop.stalls.map((x) => x.ms).sort((a, b) => b - a).slice(0, 8).join(', ')} ms) |`);
 console.log(`| RSS at start (${startPapers} papers) | 201 MB (demo) | ${r.startRssMb} MB |`);

@@ -2,14 +2,17 @@
  * Long tasks in a V8 CPU profile (`node --cpu-prof`, e.g. `bench/absorb.ts --cpu-prof DIR`): every run of
  * samples without an idle one that lasted over --over ms, with where its time went (inclusive, by function,
  * the project's own frames first, and the leaves that burned it). This is how an event-loop stall is traced
- * to the code that held the loop.
+ * to the code that held the loop. A run without idle is not one task, though: steps that yield with
+ * setImmediate follow each other with no idle sample between them, so a busy minute of 20 ms steps shows
+ * as one long run. With --stalls, the windows are instead the stalls bench/loop-probe.mjs saw (its file,
+ * kept in the node's data folder): each window is the time the loop was really held, and what ran in it.
  *
- *   npx tsx bench/long-tasks.ts FILE.cpuprofile [--over 50] [--top 8]
+ *   npx tsx bench/long-tasks.ts FILE.cpuprofile [--over 50] [--top 8] [--stalls loop-probe.json]
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { over: { type: 'string', default: '50' }, top: { type: 'string', default: '8' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { over: { type: 'string', default: '50' }, top: { type: 'string', default: '8' }, stalls: { type: 'string' } } });
 const over = Number(values.over) * 1000;
 const top = Number(values.top);
 
@@ -29,7 +32,18 @@ const t: number[] = [];
 let now = profile.startTime;
 for (const d of profile.timeDeltas) t.push((now += d));
 const runs: Array<{ from: number; to: number }> = [];
-for (let i = 0; i < profile.samples.length; ) {
+// The probe's stalls (monoUs: when the held loop's last tick was due, on the profile's clock), as sample ranges.
+const stalls = values.stalls ? (JSON.parse(fs.readFileSync(values.stalls, 'utf8')) as { stalls: Array<{ ms: number; monoUs?: number }> }).stalls : [];
+for (const s of stalls) {
+  if (s.monoUs === undefined || s.ms * 1000 < over) continue;
+  let from = t.findIndex((x) => x >= s.monoUs!);
+  if (from < 0) continue;
+  let to = from;
+  while (to + 1 < t.length && t[to + 1]! < s.monoUs + s.ms * 1000) to++;
+  if (from > 0 && t[from]! > s.monoUs) from--;
+  runs.push({ from, to });
+}
+for (let i = 0; i < profile.samples.length && !values.stalls; ) {
   if (idle(profile.samples[i]!)) {
     i++;
     continue;
@@ -42,7 +56,7 @@ for (let i = 0; i < profile.samples.length; ) {
 }
 
 const total = (t[t.length - 1]! - profile.startTime) / 1e6;
-console.log(`${positionals[0]}: ${total.toFixed(0)} s profiled, ${runs.length} runs without idle of ${values.over} ms or more`);
+console.log(`${positionals[0]}: ${total.toFixed(0)} s profiled, ${runs.length} ${values.stalls ? 'probe stalls' : 'runs without idle'} of ${values.over} ms or more`);
 for (const r of runs) {
   const inclusive = new Map<string, number>();
   const self = new Map<string, number>();

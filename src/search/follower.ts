@@ -8,10 +8,14 @@ import { createBackoff } from '../backoff.ts';
 import type { Embedding } from './embedding.ts';
 import { isDamage } from './keyword/integrity.ts';
 import type { SearchIndex } from './keyword/types.ts';
-import { createPacer, inSteps } from './pace.ts';
+import { createPacer, inSteps, yieldToEventLoop } from './pace.ts';
 import type { ChangeFeed } from './search-types.ts';
 
-/** Papers read from the change feed at a time (reading 2,000 with their abstracts took ~30 ms on SQLite). */
+/**
+ * Papers read from the change feed at a time, at most (reading 2,000 with their abstracts took ~30 ms on
+ * SQLite). The read is paced too: on SQLite it runs on this thread, and 500 with their authors took 57 ms
+ * of a loaded main thread (bench:memory at 30k, a --cpu-prof profile matched with the loop's stalls).
+ */
 const BATCH = 500;
 
 export interface Follower {
@@ -43,14 +47,20 @@ export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; 
   // Index writes in transactions of about STEP_MS each (one transaction of 2,000 papers held the event loop
   // for ~0.3 s under load): papers arrive in sequence order, so each step records how far it got.
   const pacer = createPacer({ initial: 50, max: BATCH });
+  const readPacer = createPacer({ initial: 100, max: BATCH });
 
   const sync = async (): Promise<number> => {
     let applied = 0;
     for (;;) {
-      const docs = await o.feed.since(o.index().lastSeq(), BATCH);
+      const asked = readPacer.size;
+      const t0 = performance.now();
+      const docs = await o.feed.since(o.index().lastSeq(), asked);
+      readPacer.took(docs.length, performance.now() - t0);
+      // On SQLite the read ran on this thread, and the first index write would follow it in the same task.
+      await yieldToEventLoop();
       await inSteps(docs, pacer, (step) => o.index().apply(step));
       applied += docs.length;
-      if (docs.length < BATCH) break;
+      if (docs.length < asked) break;
     }
     caughtUp = true;
     const index = o.index();

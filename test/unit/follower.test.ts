@@ -50,4 +50,25 @@ describe('follower', () => {
       index.close();
     }
   });
+
+  it('reads the change feed in paced pieces: small at first, at most doubling, never over 500', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-follower-'));
+    const index = openSearchIndex(d);
+    try {
+      const docs = Array.from({ length: 1700 }, (_, i) => doc(i + 1));
+      const asked: number[] = [];
+      const embedding: Embedding = { embedPending: async () => 0, training: async () => {}, reset: () => {} };
+      const follower = createFollower({
+        feed: { since: async (seq, limit) => (asked.push(limit), docs.filter((x) => x.seq > seq).slice(0, limit)), head: async () => docs.length },
+        index: () => index, embedding,
+      });
+      assert.equal(await follower.syncOnce(), 1700);
+      assert.equal(index.count(), 1700);
+      assert.ok(asked[0]! <= 100, `the first read asked ${asked[0]}`);
+      for (let i = 1; i < asked.length; i++) assert.ok(asked[i]! <= Math.min(500, 2 * asked[i - 1]!), `reads of ${asked.join(', ')}`);
+    } finally {
+      index.close();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
 });

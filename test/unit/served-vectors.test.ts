@@ -22,12 +22,16 @@ const doc = (id: number): IndexDoc => ({
 describe('served vectors', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  /** A new index in its own folder (removed after the suite). */
+  const opened = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-served-'));
+    dirs.push(dir);
+    return { dir, index: openSearchIndex(dir) };
+  };
 
   // i8: the index keeps no full vectors and re-ranks from the store (f32 keeps its own).
   for (const quantization of ['f32', 'i8'] as const) it(`an outgrown exact index becomes a graph holding the latest vector of every paper, also those stored behind the build while it ran (${quantization})`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-served-'));
-    dirs.push(dir);
-    const index = openSearchIndex(dir);
+    const { dir, index } = opened();
     try {
       const n = 900;
       index.apply(Array.from({ length: n }, (_, i) => doc(i + 1)));
@@ -92,9 +96,7 @@ describe('served vectors', () => {
   });
 
   it('a graph build dropped while it runs stops at its next step without reading the index (as when the search service closes)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-served-'));
-    dirs.push(dir);
-    const index = openSearchIndex(dir);
+    const { dir, index } = opened();
     const warnings: unknown[] = [];
     const log = { warn: (...a: unknown[]) => warnings.push(a), info: () => {}, error: (...a: unknown[]) => warnings.push(a) } as unknown as Logger;
     const opts: VectorIndexOptions = { kind: 'auto', hnswFrom: 300, quantization: 'f32', autoSwitch: false };
@@ -123,4 +125,48 @@ describe('served vectors', () => {
     assert.deepEqual(warnings, []);
   });
 
+
+  it('adds a step\'s vectors to a new index in paced slices, starting small and at most doubling, with a turn of the loop between them', async () => {
+    const { dir, index } = opened();
+    try {
+      const n = 300;
+      index.apply(Array.from({ length: n }, (_, i) => doc(i + 1)));
+      const data = sampleVectors(space, n, 4);
+      const opts: VectorIndexOptions = { kind: 'exact' };
+      // The real index, with each batch it is given recorded, and whether the loop turned since the last one.
+      const slices: Array<{ n: number; turned: boolean }> = [];
+      let turned = true;
+      const served = createServedVectors({
+        dir, index: () => index,
+        components: {
+          create: (dim, expected, source) => {
+            const v = createVectorIndex(dim, opts, expected, source);
+            const upsertMany = v.upsertMany.bind(v);
+            v.upsertMany = (keys, vs) => {
+              slices.push({ n: keys.length, turned });
+              turned = false;
+              void setImmediate().then(() => (turned = true));
+              upsertMany(keys, vs);
+            };
+            return v;
+          },
+          load: (file, _dim, source) => loadVectorIndex(file, opts, source),
+        },
+      });
+      index.vectors.reset('test');
+      await served.ensure({ id: 'test', dim: DIM, embed: async () => [] });
+      const rows = Array.from({ length: n }, (_, i) => ({ id: i + 1, v: vector(data, i) }));
+      assert.ok(index.vectors.put('test', rows));
+      await served.add(rows);
+      assert.equal(served.current()!.index.size, n);
+      assert.equal(slices.reduce((a, s) => a + s.n, 0), n);
+      assert.equal(slices[0]!.n, 8, 'a new index starts with small slices');
+      for (let i = 1; i < slices.length; i++) {
+        assert.ok(slices[i]!.n <= 2 * slices[i - 1]!.n, `slices of ${slices.map((s) => s.n).join(', ')}`);
+        assert.ok(slices[i]!.turned, `slice ${i} followed the previous one without a turn of the loop`);
+      }
+    } finally {
+      index.close();
+    }
+  });
 });

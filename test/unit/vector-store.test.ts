@@ -10,6 +10,7 @@ import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
 import type { IndexDoc } from '../../src/search/keyword/types.ts';
 import { createServedVectors } from '../../src/search/vectors/served-vectors.ts';
 import { createVectorIndex, loadVectorIndex } from '../../src/search/vectors/vector-index.ts';
+import { PENDING_SPAN } from '../../src/search/vectors/vector-store.ts';
 
 const DIM = 8;
 const doc = (id: number): IndexDoc => ({
@@ -30,14 +31,15 @@ const asideTables = (file: string) => {
   }
 };
 
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-vstore-'));
+  dirs.push(d);
+  return d;
+};
+
 describe('vector store reset', () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  const tmp = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-vstore-'));
-    dirs.push(d);
-    return d;
-  };
 
   it('forgets every vector at once and deletes the old ones in steps, also after a restart', () => {
     const dir = tmp();
@@ -55,7 +57,7 @@ describe('vector store reset', () => {
     assert.equal(index.vectors.embedder(), 'b');
     assert.equal(index.vectors.count(), 0);
     assert.equal(index.vectors.pendingCount(), n);
-    assert.equal(index.vectors.pending(5000).length, n);
+    assert.equal(index.vectors.pending(5000).rows.length, n);
     assert.ok(index.vectors.version() > version);
     assert.equal(index.vectors.get(1), null);
     assert.deepEqual(index.vectors.page(-1, 10), []);
@@ -109,4 +111,90 @@ describe('vector store reset', () => {
       index.close();
     }
   });
+});
+
+describe('papers without a vector', () => {
+  /** `fn` on a new index in its own folder, closed after. */
+  const withIndex = async (fn: (index: ReturnType<typeof openSearchIndex>, dir: string) => unknown) => {
+    const dir = tmp();
+    const index = openSearchIndex(dir);
+    try {
+      await fn(index, dir);
+    } finally {
+      index.close();
+    }
+  };
+  const servedExact = (dir: string, index: ReturnType<typeof openSearchIndex>) => {
+    const opts = { kind: 'exact' as const };
+    return createServedVectors({
+      dir, index: () => index,
+      components: { create: (dim, expected, source) => createVectorIndex(dim, opts, expected, source), load: (file, _dim, source) => loadVectorIndex(file, opts, source) },
+    });
+  };
+  const byNumber = { id: 'e', dim: DIM, embed: async (texts: string[]) => texts.map((t) => unit(Number(/paper (\d+)/.exec(t)![1]))) };
+  const provider = (e = byNumber): EmbedderProvider => ({ spec: 'test', current: () => e, state: () => 'ready', maintain: async () => {}, close: () => {} });
+
+  it('one call looks at PENDING_SPAN ids at most, however many papers before the new ones have their vector', () =>
+    withIndex((index) => {
+      // 6,000 papers, the first 5,000 embedded; ten more far beyond a gap in the ids.
+      const ids = [...Array.from({ length: 6000 }, (_, i) => i + 1), ...Array.from({ length: 10 }, (_, i) => 20_001 + i)];
+      index.apply(ids.map(doc));
+      index.vectors.reset('e');
+      assert.ok(index.vectors.put('e', ids.slice(0, 5000).map((id) => ({ id, v: unit(id) }))));
+      // The first window holds embedded papers only: nothing found, and the cursor moves on by the window.
+      const first = index.vectors.pending(50, 0);
+      assert.deepEqual(first, { rows: [], through: PENDING_SPAN, done: false });
+      const found: number[] = [];
+      let calls = 0;
+      for (let after = 0; ; ) {
+        const { rows, through, done } = index.vectors.pending(50, after);
+        calls++;
+        assert.ok(through - after <= PENDING_SPAN, `looked at ids ${after + 1}..${through}`);
+        assert.ok(rows.every((r) => r.id > after && r.id <= through && r.text === `paper ${r.id}. abstract of paper ${r.id}`));
+        found.push(...rows.map((r) => r.id));
+        if (done) break;
+        after = through;
+      }
+      assert.deepEqual(found, ids.slice(5000));
+      assert.ok(calls < 40, `${calls} calls`);
+    }));
+
+  it('embedding walks past windows with nothing to embed to the papers beyond them', () =>
+    withIndex(async (index, dir) => {
+      const ids = [...Array.from({ length: 20 }, (_, i) => i + 1), ...Array.from({ length: 5 }, (_, i) => 3 * PENDING_SPAN + i)];
+      index.apply(ids.map(doc));
+      const embedding = createEmbedding({ provider: provider(), index: () => index, vectors: servedExact(dir, index) });
+      assert.equal(await embedding.embedPending(), ids.length);
+      assert.equal(index.vectors.pendingCount(), 0);
+      assert.deepEqual([...index.vectors.get(3 * PENDING_SPAN + 4)!], [...unit(3 * PENDING_SPAN + 4)]);
+    }));
+
+  it('a step lets the event loop run between embedding, storing and adding to the served index', () =>
+    withIndex(async (index, dir) => {
+      index.apply(Array.from({ length: 40 }, (_, i) => doc(i + 1)));
+      // Each piece of a step schedules a macrotask; the next piece must find it run (a yield between them).
+      let ticked = false;
+      const tick = () => {
+        ticked = false;
+        setImmediate(() => (ticked = true));
+      };
+      const seen: string[] = [];
+      const embedder = { ...byNumber, embed: async (texts: string[]) => (tick(), byNumber.embed(texts)) };
+      const put = index.vectors.put;
+      index.vectors.put = (e, rows) => {
+        seen.push(`put after a turn: ${ticked}`);
+        tick();
+        return put(e, rows);
+      };
+      const vectors = servedExact(dir, index);
+      const add = vectors.add;
+      vectors.add = (rows) => {
+        seen.push(`add after a turn: ${ticked}`);
+        return add(rows);
+      };
+      const embedding = createEmbedding({ provider: provider(embedder), index: () => index, vectors });
+      assert.equal(await embedding.embedPending(), 40);
+      assert.ok(seen.length >= 2);
+      assert.deepEqual(new Set(seen), new Set(['put after a turn: true', 'add after a turn: true']));
+    }));
 });

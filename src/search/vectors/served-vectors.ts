@@ -51,6 +51,8 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   let growing: { cursor: number; rows: Array<{ id: number; v: Float32Array }> } | null = null;
   let saving: Promise<void> | null = null;
   const pacer = createPacer({ initial: 64, max: 4096 });
+  let addPacer = createPacer({ initial: 8, max: 4096 });
+  let addPacerOf: VectorIndex | null = null;
   // The index re-ranks its short lists from the store (whichever index file is open now) rather than keep
   // a full copy of every vector: 102 MB at 100k×256 (docs/benchmarks.md, "Memory").
   const source = (keys: number[]) => o.index().vectors.many(keys);
@@ -158,8 +160,27 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
     },
     async add(rows) {
       if (!vectors) return;
-      vectors.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
+      // Behind a graph build's cursor now: the build will not read them (its cursor only moves on).
       if (growing) for (const r of rows) if (r.id <= growing.cursor) growing.rows.push(r);
+      // In paced slices of their own: the caller's step is sized by all its work, and when the exact index
+      // gives way to its graph an add costs ~1 ms a vector instead of microseconds (bench:memory at 60k,
+      // profiled: the first steps into the new graph held the loop 115–172 ms). A new index starts small.
+      if (addPacerOf !== vectors) {
+        addPacerOf = vectors;
+        addPacer = createPacer({ initial: 8, max: 4096 });
+      }
+      for (let i = 0; i < rows.length; ) {
+        const slice = rows.slice(i, i + addPacer.size);
+        const t0 = performance.now();
+        vectors.upsertMany(slice.map((r) => r.id), slice.map((r) => r.v));
+        addPacer.took(slice.length, performance.now() - t0);
+        i += slice.length;
+        if (i < rows.length) {
+          const v: VectorIndex | null = vectors;
+          await yieldToEventLoop();
+          if (vectors !== v) return; // dropped or replaced meanwhile: the rest is the new index's to read
+        }
+      }
       unsaved += rows.length;
       if (vectors.outgrown && !growing) grow(vectors);
       if (unsaved >= SAVE_EVERY && !growing) await served.save();
