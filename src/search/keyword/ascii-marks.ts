@@ -295,27 +295,26 @@ export function marksOf(stems: Stems, m: PlainMatch, rows: PageText[], o: { open
   const wanted = new Uint8Array(128);
   for (const w of words) wanted[w.charCodeAt(0) | 0x20] = 1;
   const split = rows.map((r) => [r.title, r.abstract].map((c) => tokens(c, wanted)));
-  // Authors and expansion only decide whether a paper matches (they are neither marked nor shown): an
-  // ASCII one is split here like the title; one in another script ("Jürgen Müller", 7% of the arXiv set's
-  // papers: most pages have one) gets its terms from FTS5 itself, so it matches exactly as the index does.
-  const other = rows.map((r) => [r.authors, r.expansion].map((c) => (isAscii(c) ? tokens(c, wanted) : stems.termsOf(c))));
-  const lists: Token[][] = [...split.flat(), ...other.flat().filter((c): c is Token[] => Array.isArray(c))];
   // Spellings to terms: what the cache lacks is learned in one go, then every candidate token takes its term.
   const missing = new Set<string>();
   for (const w of words) if (stems.known(w) === undefined) missing.add(w);
-  const candidates: Token[] = [];
-  for (const c of lists) {
-    for (const t of c) {
-      if (t.term === '') continue;
-      const k = stems.known(t.term);
-      if (k === undefined) {
-        missing.add(t.term);
-        candidates.push(t);
-      } else t.term = k;
+  const termsIn = (lists: Token[][]) => {
+    const candidates: Token[] = [];
+    for (const c of lists) {
+      for (const t of c) {
+        if (t.term === '') continue;
+        const k = stems.known(t.term);
+        if (k === undefined) {
+          missing.add(t.term);
+          candidates.push(t);
+        } else t.term = k;
+      }
     }
-  }
-  stems.learn(missing);
-  for (const t of candidates) t.term = stems.known(t.term)!;
+    stems.learn(missing);
+    missing.clear();
+    for (const t of candidates) t.term = stems.known(t.term)!;
+  };
+  termsIn(split.flat());
   const phrases = m.words.map((w) => stems.known(w)!);
   const excluded = m.excluded.map((w) => stems.known(w)!);
   // Excluded phrases count in xPhraseCount (aSeen's size) but have no instances in a matching row.
@@ -324,12 +323,23 @@ export function marksOf(stems: Stems, m: PlainMatch, rows: PageText[], o: { open
     for (const t of c) if (t.term === term) return true;
     return false;
   };
+  // Authors and expansion only decide whether a paper matches (they are neither marked nor shown), and
+  // only when the title and abstract do not decide it: they are split only then (a page ranked by the
+  // index nearly always has its words in the title or abstract). An ASCII one is split here like the
+  // title; one in another script ("Jürgen Müller", 7% of the arXiv set's papers: most pages have one)
+  // gets its terms from FTS5 itself (a scratch insert and read per column), so it matches exactly as the
+  // index does; before, that ran for every such paper of every page.
+  const otherOf = (r: PageText): Array<Token[] | Set<string>> => {
+    const cols = [r.authors, r.expansion].map((c) => (isAscii(c) ? tokens(c, wanted) : stems.termsOf(c)));
+    termsIn(cols.filter((c): c is Token[] => Array.isArray(c)));
+    return cols;
+  };
   const out: Array<{ id: number; t: string; s: string }> = [];
   rows.forEach((r, i) => {
     const cols = split[i]!;
-    const [authors, expansion] = other[i]!;
-    const inOther = (c: Token[] | Set<string>, term: string) => (Array.isArray(c) ? has(c, term) : c.has(term));
-    const inCols = (term: string) => has(cols[0]!, term) || has(cols[1]!, term) || inOther(authors!, term) || inOther(expansion!, term);
+    let other: Array<Token[] | Set<string>> | null = null;
+    const inOther = (term: string) => (other ??= otherOf(r)).some((c) => (Array.isArray(c) ? has(c, term) : c.has(term)));
+    const inCols = (term: string) => has(cols[0]!, term) || has(cols[1]!, term) || inOther(term);
     const positive = m.op === 'OR' ? phrases.some(inCols) : phrases.every(inCols);
     if (!positive || excluded.some(inCols)) return;
     const [title, abstract] = [cols[0]!, cols[1]!];
