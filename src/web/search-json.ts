@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { PaperSearchResult } from '../catalog/paper-search.ts';
 import { stripMarks } from '../search/index.ts';
-import { hfDailyEntryJson } from './hf-json.ts';
+import { hfPaperJson } from './hf-json.ts';
 import { marked } from './views/search.ts';
 
 /**
@@ -21,11 +21,13 @@ export function searchJson(res: PaperSearchResult, baseUrl: string) {
     took_ms: Math.round(res.tookMs * 100) / 100,
     mode: res.mode,
     query: res.query,
-    hits: res.results.map(({ paper, hit }) => ({
-      score: hit.score,
-      highlight: { title: marked(hit.titleMarked).value, abstract: marked(hit.snippetMarked).value },
-      paper: { ...hfDailyEntryJson(paper, baseUrl).paper, title: stripMarks(hit.titleMarked) || paper.title },
-    })),
+    hits: res.results.map(({ paper, hit }) => {
+      // The paper object alone (a daily entry's list-level fields would be built and dropped), its title
+      // replaced in place (same key order as a copy with the title overridden).
+      const json = hfPaperJson(paper, baseUrl);
+      json.title = stripMarks(hit.titleMarked) || paper.title;
+      return { score: hit.score, highlight: { title: marked(hit.titleMarked).value, abstract: marked(hit.snippetMarked).value }, paper: json };
+    }),
   };
 }
 

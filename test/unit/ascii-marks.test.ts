@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { createStems, isAscii, marksOf, plainMatch, SNIPPET_TOKENS, type PageText } from '../../src/search/keyword/ascii-marks.ts';
+import { createHighlighter } from '../../src/search/keyword/highlight.ts';
 import { TOKENIZE } from '../../src/search/keyword/schema.ts';
+import { MARK_END, MARK_START } from '../../src/search/keyword/types.ts';
 
 // The JS marks must be FTS5's own: compared here with highlight()/snippet() on a scratch table of the
 // same tokenizer, over real arXiv abstracts and queries of their words (and some hostile shapes).
@@ -87,6 +89,42 @@ describe('ascii-marks', () => {
       assert.ok(marksOf(stems, plainMatch(q)!, edge, O).some((r) => r.id === id), q);
     }
     assert.ok(!marksOf(stems, plainMatch('(("models")) NOT ("jurgen")')!, edge, O).some((r) => r.id === 1005));
+    db.close();
+  });
+
+  it('marks a page mixing ASCII papers with others exactly as FTS5 does on the index', () => {
+    // highlight.ts marks the ASCII papers in JS and only the others through its scratch table: each
+    // paper's marks must still be FTS5's own, and every paper must come back in the page's order.
+    const db = new SQLite(':memory:');
+    db.exec(`CREATE VIRTUAL TABLE fts USING fts5(title, abstract, authors, expansion, ${TOKENIZE})`);
+    const others: PageText[] = [
+      { id: 900_001, title: 'Graph neural networks for café menus', abstract: 'We study naïve graph models. Neural graphs of Zürich.', authors: 'Zoë Graph', expansion: '' },
+      { id: 900_002, title: 'Neural α-graphs', abstract: `${'Long graph text. '.repeat(400)}Neural end.`, authors: '', expansion: '' },
+      { id: 900_003, title: 'Models', abstract: 'Nothing about the words here.', authors: 'Jürgen Gràph', expansion: '' },
+    ];
+    const rows = [...papers.slice(0, 17), ...others, ...edge.map((r) => ({ ...r, id: r.id + 900_000 }))];
+    const put = db.prepare('INSERT INTO fts (rowid, title, abstract, authors, expansion) VALUES (?, ?, ?, ?, ?)');
+    for (const r of rows) put.run(r.id, r.title, r.abstract, r.authors, r.expansion);
+    const decorate = createHighlighter(db);
+    const fts5 = db.prepare(
+      `SELECT highlight(fts, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(fts, 1, '${MARK_START}', '${MARK_END}', '…', ${SNIPPET_TOKENS}) AS s, rowid AS id FROM fts WHERE fts MATCH ?`,
+    );
+    const page = [...rows].reverse().map((r, i) => ({ id: r.id, arxivId: String(r.id), score: i }));
+    let mixed = 0;
+    for (const q of ['("graph" OR "neural")', '("graph" AND "neural")', '(("graph" OR "models")) NOT ("zoe")', '("gràph")']) {
+      const hits = decorate(q, page);
+      const fts5Of = new Map((fts5.all(q) as Array<{ id: number; t: string; s: string }>).map(({ id, t, s }) => [id, { t, s }]));
+      assert.deepEqual(hits.map((h) => h.id), page.map((r) => r.id), q);
+      for (const h of hits) {
+        const r = rows.find((x) => x.id === h.id)!;
+        if (r.abstract.length > 4000) continue; // a long abstract is snippeted from one piece (search-hostile.test.ts)
+        const want = fts5Of.get(h.id);
+        if (want) assert.deepEqual({ t: h.titleMarked, s: h.snippetMarked }, want, `${q} ${h.id}`);
+        else assert.ok(!h.titleMarked.includes(MARK_START) && !h.snippetMarked.includes(MARK_START), `${q} ${h.id}`);
+        if (want && !isAscii(r.title + r.abstract)) mixed++;
+      }
+    }
+    assert.ok(mixed >= 3, `${mixed} non-ASCII papers marked beside ASCII ones`);
     db.close();
   });
 });

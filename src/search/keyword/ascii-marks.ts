@@ -59,10 +59,14 @@ export function plainMatch(match: string): PlainMatch | null {
 // eslint-disable-next-line no-control-regex -- the test is for the ASCII range itself
 export const isAscii = (s: string): boolean => /^[\u0000-\u007f]*$/.test(s);
 
-interface Token {
-  start: number;
-  end: number;
-  term: string;
+/**
+ * A text's tokens as parallel arrays (token i: characters start[i]..end[i], and term[i]): an object per
+ * token made tokenizing ~40% of marksOf (lab profile, pages of 20 arXiv abstracts, 2026-12-03).
+ */
+interface Tokens {
+  start: number[];
+  end: number[];
+  term: string[];
 }
 
 /** The index's term of each word (lowercased and Porter-stemmed), asked of FTS5 for words not seen before. */
@@ -117,8 +121,8 @@ const isWordChar = (c: number) => WORD_CHAR[c] === 1;
  * token can have a query word's term only if it starts with that word's letter (`wanted`, by lowercase
  * character code). Looking up every token's term was most of the cost (4,500 tokens a page: 0.4 ms).
  */
-function tokens(text: string, wanted: Uint8Array): Token[] {
-  const out: Token[] = [];
+function tokens(text: string, wanted: Uint8Array): Tokens {
+  const out: Tokens = { start: [], end: [], term: [] };
   const n = text.length;
   for (let i = 0; i < n; ) {
     if (!isWordChar(text.charCodeAt(i))) {
@@ -127,7 +131,9 @@ function tokens(text: string, wanted: Uint8Array): Token[] {
     }
     const start = i;
     while (i < n && isWordChar(text.charCodeAt(i))) i++;
-    out.push({ start, end: i, term: wanted[text.charCodeAt(start) | 0x20] === 1 ? text.slice(start, i) : '' });
+    out.start.push(start);
+    out.end.push(i);
+    out.term.push(wanted[text.charCodeAt(start) | 0x20] === 1 ? text.slice(start, i) : '');
   }
   return out;
 }
@@ -139,17 +145,17 @@ interface Inst {
 }
 
 /** Instances in position order, lower phrase first at one position (FTS5's xInst order). */
-function instances(toks: Token[], phrases: string[]): Inst[] {
+function instances(toks: Tokens, phrases: string[]): Inst[] {
   const out: Inst[] = [];
-  for (let pos = 0; pos < toks.length; pos++) {
-    const term = toks[pos]!.term;
+  for (let pos = 0; pos < toks.term.length; pos++) {
+    const term = toks.term[pos]!;
     for (let phrase = 0; phrase < phrases.length; phrase++) if (phrases[phrase] === term) out.push({ phrase, pos });
   }
   return out;
 }
 
 /** fts5HighlightCb over `toks` with the range [from, to] (to < 0: everything), as highlight() and snippet() run it. */
-function markRange(text: string, toks: Token[], inst: Inst[], open: string, close: string, from: number, to: number): { out: string; off: number } {
+function markRange(text: string, toks: Tokens, inst: Inst[], open: string, close: string, from: number, to: number): { out: string; off: number } {
   // Coalesced instances (single words: one token each, duplicates at one position merged).
   const spans: Array<[number, number]> = [];
   for (const i of inst) {
@@ -164,19 +170,20 @@ function markRange(text: string, toks: Token[], inst: Inst[], open: string, clos
   let isOpen = false;
   const start = () => (k < spans.length ? spans[k]![0] : -1);
   const end = () => (k < spans.length ? spans[k]![1] : -1);
-  for (let pos = 0; pos < toks.length; pos++) {
-    const t = toks[pos]!;
+  for (let pos = 0; pos < toks.start.length; pos++) {
+    const tStart = toks.start[pos]!;
+    const tEnd = toks.end[pos]!;
     if (to >= 0) {
       if (pos < from || pos > to) continue;
-      if (from && pos === from) off = t.start;
+      if (from && pos === from) off = tStart;
     }
-    if (isOpen && (pos <= start() || start() < 0) && t.start > off) {
+    if (isOpen && (pos <= start() || start() < 0) && tStart > off) {
       out += close;
       isOpen = false;
     }
     if (pos === start() && !isOpen) {
-      out += text.slice(off, t.start) + open;
-      off = t.start;
+      out += text.slice(off, tStart) + open;
+      off = tStart;
       isOpen = true;
     }
     if (pos === end()) {
@@ -184,21 +191,21 @@ function markRange(text: string, toks: Token[], inst: Inst[], open: string, clos
         out += open;
         isOpen = true;
       }
-      out += text.slice(off, t.end);
-      off = t.end;
+      out += text.slice(off, tEnd);
+      off = tEnd;
       k++;
     }
     if (pos === to) {
       if (isOpen) {
         if (start() >= 0 && pos >= start()) {
-          out += text.slice(off, t.end);
-          off = t.end;
+          out += text.slice(off, tEnd);
+          off = tEnd;
         }
         out += close;
         isOpen = false;
       }
-      out += text.slice(off, t.end);
-      off = t.end;
+      out += text.slice(off, tEnd);
+      off = tEnd;
     }
   }
   if (isOpen) out += close;
@@ -206,7 +213,7 @@ function markRange(text: string, toks: Token[], inst: Inst[], open: string, clos
 }
 
 /** highlight(page, col, open, close). */
-function highlight(text: string, toks: Token[], inst: Inst[], open: string, close: string): string {
+function highlight(text: string, toks: Tokens, inst: Inst[], open: string, close: string): string {
   const { out, off } = markRange(text, toks, inst, open, close, 0, -1);
   return out + text.slice(off);
 }
@@ -232,24 +239,24 @@ function score(inst: Inst[], size: number, from: number, n: number, phrases: num
 }
 
 /** Tokens that start a sentence (fts5SentenceFinderCb): the first, and any after '.' or ':' and whitespace. */
-function sentenceStarts(text: string, toks: Token[]): number[] {
+function sentenceStarts(text: string, toks: Tokens): number[] {
   const out: number[] = [];
-  toks.forEach((t, pos) => {
+  toks.start.forEach((tokStart, pos) => {
     if (pos === 0) return void out.push(0);
-    let i = t.start - 1;
+    let i = tokStart - 1;
     let c = '';
     for (; i >= 0; i--) {
       c = text[i]!;
       if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') break;
     }
-    if (i !== t.start - 1 && (c === '.' || c === ':')) out.push(pos);
+    if (i !== tokStart - 1 && (c === '.' || c === ':')) out.push(pos);
   });
   return out;
 }
 
 /** snippet(page, col, open, close, ellipsis, n) of one column. */
-function snippet(text: string, toks: Token[], inst: Inst[], phrases: number, open: string, close: string, ellipsis: string, n: number): string {
-  const size = toks.length;
+function snippet(text: string, toks: Tokens, inst: Inst[], phrases: number, open: string, close: string, ellipsis: string, n: number): string {
+  const size = toks.start.length;
   let best = 0;
   let bestStart = 0;
   const firsts = sentenceStarts(text, toks);
@@ -295,41 +302,49 @@ export function marksOf(stems: Stems, m: PlainMatch, rows: PageText[], o: { open
   const wanted = new Uint8Array(128);
   for (const w of words) wanted[w.charCodeAt(0) | 0x20] = 1;
   const split = rows.map((r) => [r.title, r.abstract].map((c) => tokens(c, wanted)));
-  // Authors and expansion only decide whether a paper matches (they are neither marked nor shown): an
-  // ASCII one is split here like the title; one in another script ("Jürgen Müller", 7% of the arXiv set's
-  // papers: most pages have one) gets its terms from FTS5 itself, so it matches exactly as the index does.
-  const other = rows.map((r) => [r.authors, r.expansion].map((c) => (isAscii(c) ? tokens(c, wanted) : stems.termsOf(c))));
-  const lists: Token[][] = [...split.flat(), ...other.flat().filter((c): c is Token[] => Array.isArray(c))];
   // Spellings to terms: what the cache lacks is learned in one go, then every candidate token takes its term.
   const missing = new Set<string>();
   for (const w of words) if (stems.known(w) === undefined) missing.add(w);
-  const candidates: Token[] = [];
-  for (const c of lists) {
-    for (const t of c) {
-      if (t.term === '') continue;
-      const k = stems.known(t.term);
-      if (k === undefined) {
-        missing.add(t.term);
-        candidates.push(t);
-      } else t.term = k;
+  const termsIn = (lists: Tokens[]) => {
+    const candidates: Array<[string[], number]> = [];
+    for (const { term } of lists) {
+      for (let pos = 0; pos < term.length; pos++) {
+        const w = term[pos]!;
+        if (w === '') continue;
+        const k = stems.known(w);
+        if (k === undefined) {
+          missing.add(w);
+          candidates.push([term, pos]);
+        } else term[pos] = k;
+      }
     }
-  }
-  stems.learn(missing);
-  for (const t of candidates) t.term = stems.known(t.term)!;
+    stems.learn(missing);
+    missing.clear();
+    for (const [term, pos] of candidates) term[pos] = stems.known(term[pos]!)!;
+  };
+  termsIn(split.flat());
   const phrases = m.words.map((w) => stems.known(w)!);
   const excluded = m.excluded.map((w) => stems.known(w)!);
   // Excluded phrases count in xPhraseCount (aSeen's size) but have no instances in a matching row.
   const nPhrases = phrases.length + excluded.length;
-  const has = (c: Token[], term: string) => {
-    for (const t of c) if (t.term === term) return true;
-    return false;
+  const has = (c: Tokens, term: string) => c.term.includes(term);
+  // Authors and expansion only decide whether a paper matches (they are neither marked nor shown), and
+  // only when the title and abstract do not decide it: they are split only then (a page ranked by the
+  // index nearly always has its words in the title or abstract). An ASCII one is split here like the
+  // title; one in another script ("Jürgen Müller", 7% of the arXiv set's papers: most pages have one)
+  // gets its terms from FTS5 itself (a scratch insert and read per column), so it matches exactly as the
+  // index does; before, that ran for every such paper of every page.
+  const otherOf = (r: PageText): Array<Tokens | Set<string>> => {
+    const cols = [r.authors, r.expansion].map((c) => (isAscii(c) ? tokens(c, wanted) : stems.termsOf(c)));
+    termsIn(cols.filter((c): c is Tokens => !(c instanceof Set)));
+    return cols;
   };
   const out: Array<{ id: number; t: string; s: string }> = [];
   rows.forEach((r, i) => {
     const cols = split[i]!;
-    const [authors, expansion] = other[i]!;
-    const inOther = (c: Token[] | Set<string>, term: string) => (Array.isArray(c) ? has(c, term) : c.has(term));
-    const inCols = (term: string) => has(cols[0]!, term) || has(cols[1]!, term) || inOther(authors!, term) || inOther(expansion!, term);
+    let other: Array<Tokens | Set<string>> | null = null;
+    const inOther = (term: string) => (other ??= otherOf(r)).some((c) => (c instanceof Set ? c.has(term) : has(c, term)));
+    const inCols = (term: string) => has(cols[0]!, term) || has(cols[1]!, term) || inOther(term);
     const positive = m.op === 'OR' ? phrases.some(inCols) : phrases.every(inCols);
     if (!positive || excluded.some(inCols)) return;
     const [title, abstract] = [cols[0]!, cols[1]!];

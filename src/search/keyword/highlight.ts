@@ -118,28 +118,11 @@ export function createHighlighter(db: SQLite.Database): Decorate {
   };
 
   const stems = createStems(db);
-  /**
-   * The page's marks computed in JS (ascii-marks.ts: the same output, 1.45 → ~0.4 ms a page at 80k papers)
-   * when the query is plain words and every paper short ASCII text; else null (the scratch table's way).
-   */
-  const asciiTexts = (match: string | null, rows: PageRow[]) => {
-    const m = match ? plainMatch(match) : null;
-    if (!m) return null;
-    // Authors and expansion may be in any script: they only decide whether a paper matches, and
-    // marksOf asks FTS5 for their terms when they are not ASCII (72% of the bench:http pages at 80k
-    // papers have such an author, and took the scratch table's way until then).
-    const simple = (r: PageRow) => r.len <= WHOLE_UP_TO && r.title.length <= TITLE_CAP && isAscii(r.title) && isAscii(r.abstract);
-    if (!rows.every(simple)) return null;
-    return {
-      marks: marksOf(stems, m, rows, { open: MARK_START, close: MARK_END, ellipsis: ELLIPSIS }),
-      plain: rows.map((r) => ({ id: r.id, t: r.title, s: r.abstract.slice(0, 300) })),
-    };
-  };
+  /** A paper marked in JS (ascii-marks.ts): short ASCII title and abstract, the one case it splits exactly as FTS5 does. */
+  const simple = (r: PageRow) => r.len <= WHOLE_UP_TO && r.title.length <= TITLE_CAP && isAscii(r.title) && isAscii(r.abstract);
 
-  const pageTexts = db.transaction((match: string | null, ids: number[]) => {
-    const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
-    const fast = asciiTexts(match, rows);
-    if (fast) return fast;
+  /** Marks and plain texts of `rows` through the scratch FTS5 table: any query, any text. */
+  const scratch = (match: string | null, rows: PageRow[]) => {
     const long = rows.filter((r) => r.len > WHOLE_UP_TO);
     const window = windows(match, long);
     for (const r of rows) {
@@ -161,6 +144,27 @@ export function createHighlighter(db: SQLite.Database): Decorate {
     const excerpt = (id: number, s: string) => ((window.get(id)?.at ?? 0) > 0 && !s.startsWith(ELLIPSIS) ? `${ELLIPSIS}${s}` : s);
     const fix = (m: { id: number; t: string; s: string }) => ({ ...m, s: excerpt(m.id, m.s) });
     return { marks: marks.map(fix), plain: plain.map((p) => (window.has(p.id) && p.s.length >= 300 ? { ...p, s: `${p.s}${ELLIPSIS}` } : p)).map(fix) };
+  };
+
+  /**
+   * The page's marks: in JS (ascii-marks.ts: the same output, 1.45 → ~0.4 ms a page at 80k papers) for
+   * a plain-words query on the papers with short ASCII text, and through the scratch table for the
+   * others. Per paper, not per page: a row's highlight() and snippet() depend on that row alone, and one
+   * paper with an accent or a Greek letter in its abstract sent the whole page of 20 the scratch way
+   * (20% of the bench:http pages at 80k papers, ~2 ms each: the largest cost of highlighting then).
+   */
+  const pageTexts = db.transaction((match: string | null, ids: number[]) => {
+    const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
+    const m = match ? plainMatch(match) : null;
+    const fast = m ? rows.filter(simple) : [];
+    const rest = fast.length ? rows.filter((r) => !simple(r)) : rows;
+    // Authors and expansion may be in any script: they only decide whether a paper matches, and
+    // marksOf asks FTS5 for their terms when they are not ASCII.
+    const marks = fast.length ? marksOf(stems, m!, fast, { open: MARK_START, close: MARK_END, ellipsis: ELLIPSIS }) : [];
+    const plain = fast.map((r) => ({ id: r.id, t: r.title, s: r.abstract.slice(0, 300) }));
+    if (rest.length === 0) return { marks, plain };
+    const other = scratch(match, rest);
+    return { marks: [...marks, ...other.marks], plain: [...plain, ...other.plain] };
   });
 
   /** Highlighted title and snippet for a page of hits (plain text where the query words do not occur). */
