@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Embedder } from '../embedders/embedder.ts';
 import type { SearchIndex } from '../keyword/types.ts';
-import { createPacer, yieldToEventLoop } from '../pace.ts';
+import { createPacer, type Pacer, yieldToEventLoop } from '../pace.ts';
 import type { SearchComponents } from '../search-types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
@@ -51,8 +51,8 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   let growing: { cursor: number; rows: Array<{ id: number; v: Float32Array }> } | null = null;
   let saving: Promise<void> | null = null;
   const pacer = createPacer({ initial: 64, max: 4096 });
-  let addPacer = createPacer({ initial: 8, max: 4096 });
-  let addPacerOf: VectorIndex | null = null;
+  // Adds to a serving index have a pacer per index: a new one starts small (see add()).
+  const addPacers = new WeakMap<VectorIndex, Pacer>();
   // The index re-ranks its short lists from the store (whichever index file is open now) rather than keep
   // a full copy of every vector: 102 MB at 100k×256 (docs/benchmarks.md, "Memory").
   const source = (keys: number[]) => o.index().vectors.many(keys);
@@ -78,22 +78,23 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
   };
 
   /** Rows into `v` in paced steps (a replacement in a graph is one remove and one add per row). */
-  const addInSteps = async (v: VectorIndex, rows: Array<{ id: number; v: Float32Array }>, gen: number): Promise<boolean> => {
+  /** Rows into `v` in paced steps; false, and the rest left, once `current()` says `v` is no longer wanted. */
+  const addInSteps = async (v: VectorIndex, rows: Array<{ id: number; v: Float32Array }>, stepPacer: Pacer, current: () => boolean): Promise<boolean> => {
     for (let i = 0; i < rows.length; ) {
-      if (gen !== generation) return false;
+      if (!current()) return false;
       // The step's size is read once: pacer.took() resizes it, and advancing by the new size skipped rows
       // (re-embedded papers kept their old vector in the graph; seen in CI under load).
-      const n = Math.min(pacer.size, rows.length - i);
+      const n = Math.min(stepPacer.size, rows.length - i);
       // The latest vector of each paper in this step (a paper re-embedded twice appears twice).
       const step = new Map<number, Float32Array>();
       for (const r of rows.slice(i, i + n)) step.set(r.id, r.v);
       const t0 = performance.now();
       v.upsertMany([...step.keys()], [...step.values()]);
-      pacer.took(n, performance.now() - t0);
+      stepPacer.took(n, performance.now() - t0);
       i += n;
       await yieldToEventLoop();
     }
-    return gen === generation;
+    return current();
   };
 
   /** The saved in-memory index if it saw the stored vectors' current version, else one built from them. */
@@ -132,7 +133,7 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
         // during this replay): into the graph in steps, until none is left.
         while (g.rows.length) {
           const rows = g.rows.splice(0);
-          if (!(await addInSteps(next, rows, gen)) || growing !== g) return;
+          if (!(await addInSteps(next, rows, pacer, () => gen === generation)) || growing !== g) return;
         }
         vectors = next;
         vectorsFrom = `built from ${next.size} stored vectors`;
@@ -165,24 +166,13 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
       // In paced slices of their own: the caller's step is sized by all its work, and when the exact index
       // gives way to its graph an add costs ~1 ms a vector instead of microseconds (bench:memory at 60k,
       // profiled: the first steps into the new graph held the loop 115–172 ms). A new index starts small.
-      if (addPacerOf !== vectors) {
-        addPacerOf = vectors;
-        addPacer = createPacer({ initial: 8, max: 4096 });
-      }
-      for (let i = 0; i < rows.length; ) {
-        const slice = rows.slice(i, i + addPacer.size);
-        const t0 = performance.now();
-        vectors.upsertMany(slice.map((r) => r.id), slice.map((r) => r.v));
-        addPacer.took(slice.length, performance.now() - t0);
-        i += slice.length;
-        if (i < rows.length) {
-          const v: VectorIndex | null = vectors;
-          await yieldToEventLoop();
-          if (vectors !== v) return; // dropped or replaced meanwhile: the rest is the new index's to read
-        }
-      }
+      const v = vectors;
+      let stepPacer = addPacers.get(v);
+      if (!stepPacer) addPacers.set(v, (stepPacer = createPacer({ initial: 8, max: 4096 })));
+      // Dropped or replaced meanwhile: the rest is the new index's to read.
+      if (!(await addInSteps(v, rows, stepPacer, () => vectors === v))) return;
       unsaved += rows.length;
-      if (vectors.outgrown && !growing) grow(vectors);
+      if (v.outgrown && !growing) grow(v);
       if (unsaved >= SAVE_EVERY && !growing) await served.save();
     },
     save() {
