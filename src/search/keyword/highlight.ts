@@ -156,8 +156,9 @@ export function createHighlighter(db: SQLite.Database): Decorate {
   const pageTexts = db.transaction((match: string | null, ids: number[]) => {
     const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
     const m = match ? plainMatch(match) : null;
-    const fast = m ? rows.filter(simple) : [];
-    const rest = fast.length ? rows.filter((r) => !simple(r)) : rows;
+    const fast: PageRow[] = [];
+    const rest: PageRow[] = [];
+    for (const r of rows) (m && simple(r) ? fast : rest).push(r);
     // Authors and expansion may be in any script: they only decide whether a paper matches, and
     // marksOf asks FTS5 for their terms when they are not ASCII.
     const marks = fast.length ? marksOf(stems, m!, fast, { open: MARK_START, close: MARK_END, ellipsis: ELLIPSIS }) : [];
