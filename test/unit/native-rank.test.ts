@@ -9,17 +9,10 @@ import { parseQuery, toFtsMatch } from '../../src/search/query.ts';
 import { openSearchIndex, type IndexDoc, type SearchIndex } from '../../src/search/index.ts';
 import { createSearchService } from '../../src/search/index.ts';
 import { syntheticKeywordQueries, syntheticTexts } from '../../bench/synthetic.ts';
-import { IN_CI } from '../helpers/stores.ts';
+import { skipWithoutNativeRank } from '../helpers/native-rank.ts';
 
 // pb_bm25 is built by `npm install` (scripts/build-native.mjs) where a C compiler exists; CI must have it.
-const probe = new SQLite(':memory:');
-const loaded = loadRankExtension(probe);
-probe.close();
-if (!loaded.ok) {
-  if (IN_CI) throw new Error(`CI=true and the native ranking extension does not load: ${loaded.why}`);
-  console.log(`# skipping native ranking tests: ${loaded.why}`);
-}
-const skip = !loaded.ok;
+const skip = skipWithoutNativeRank('native ranking tests');
 
 describe('matchPhrases / idfArgument', () => {
   it('lists phrases in FTS5 order and marks the excluded ones', () => {

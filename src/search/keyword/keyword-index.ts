@@ -18,6 +18,7 @@ import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
 import { chooseRanking, createScoring } from './scoring.ts';
 import { createTermStats, type TermStats } from './term-stats.ts';
+import type { TermPostingsOptions } from './term-postings.ts';
 import { DEFAULT_WEIGHTS, type FieldWeights, type IdfChoice, type RankChoice, type SearchIndex } from './types.ts';
 
 export interface KeywordIndexOptions {
@@ -31,6 +32,8 @@ export interface KeywordIndexOptions {
   idf?: IdfChoice;
   /** Postings up to which every match is scored (the bounded stage's budget). */
   budget?: number;
+  /** Common words' postings in memory for plain AND queries (term-postings.ts); false: always FTS5. */
+  postings?: TermPostingsOptions | false;
 }
 
 /** Highlighted titles and snippets for hits ranked elsewhere (semantic, fused), with their arXiv ids. */
@@ -47,7 +50,7 @@ export function wireKeyword(db: SQLite.Database, file: string, opts: KeywordInde
   const budget = opts.budget ?? EXHAUSTIVE_BUDGET;
   const ranking = chooseRanking(db, opts.rank ?? 'auto');
   let terms: TermStats | null = null;
-  const scoring = createScoring(db, { ranking, weights: opts.weights ?? DEFAULT_WEIGHTS, terms: () => terms, idf: opts.idf });
+  const scoring = createScoring(db, { ranking, weights: opts.weights ?? DEFAULT_WEIGHTS, terms: () => terms, idf: opts.idf, postings: opts.postings });
   terms = createTermStats(db, { file, ranking, budget, docCount: scoring.docCount });
   const decorate = createHighlighter(db);
   const prior = opts.prior === undefined ? DEFAULT_PRIOR : opts.prior;

@@ -11,7 +11,7 @@ import { rankWithFeedback, type RankWords } from './feedback.ts';
 import { filterSql } from './filters.ts';
 import type { Decorate } from './highlight.ts';
 import { blendPrior, type PriorOptions, type Signals } from './prior.ts';
-import type { Scoring } from './scoring.ts';
+import { PLAIN_FROM, type Scoring } from './scoring.ts';
 import type { KeywordHit, KeywordResult, Ranked, SearchOptions } from './types.ts';
 
 export interface KeywordSearch {
@@ -80,7 +80,7 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
         return opts.plain ? page.map((r) => ({ ...r, titleMarked: '', snippetMarked: '' })) : decorate(match, page);
       };
       // Filters and non-relevance orders need `docs`; a plain ranked query stays inside FTS5.
-      const from = where.length || sort !== 'relevance' ? `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}` : 'FROM fts WHERE fts MATCH ?';
+      const from = where.length || sort !== 'relevance' ? `FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${filter}` : PLAIN_FROM;
       const count = (m: string) => (opts.plain ? 0 : (db.prepare(`SELECT count(*) AS n ${from}`).get(m, ...params) as { n: number }).n);
       /** The count of `m` right after topScores ranked it: taken while ranking when pb_bm25 could (no second pass). */
       const countRanked = (m: string) => (opts.plain ? 0 : (scoring.matched() ?? count(m)));

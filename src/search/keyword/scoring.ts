@@ -6,10 +6,19 @@ import { AppError } from '../../errors.ts';
 import type SQLite from 'better-sqlite3';
 import { fts5Idf, luceneIdf } from '../keyword-stage.ts';
 import { idfArgument, loadRankExtension } from '../native-rank.ts';
+import { createTermPostings, type TermPostings, type TermPostingsOptions } from './term-postings.ts';
 import type { TermStats } from './term-stats.ts';
 import type { FieldWeights, IdfChoice, RankChoice, Ranked, Ranking } from './types.ts';
 
 const DF_CACHE_SIZE = 10_000;
+/** A ranked query over the whole index (no filter joins `docs`): the only kind term postings answer. */
+export const PLAIN_FROM = 'FROM fts WHERE fts MATCH ?';
+
+/** The quoted words of a plain AND of words (`("a" AND "b")`, one word `("a")`), or null for anything else. */
+export function andWords(match: string): string[] | null {
+  if (!/^\("(?:[^"]|"")*"(?: AND "(?:[^"]|"")*")*\)$/.test(match)) return null;
+  return match.slice(1, -1).match(/"(?:[^"]|"")*"/g);
+}
 
 export interface Scoring {
   readonly ranking: Ranking;
@@ -45,7 +54,7 @@ export function chooseRanking(db: SQLite.Database, choice: RankChoice): Ranking 
   return loaded.ok ? { fn: 'pb_bm25' } : { fn: 'bm25', why: loaded.why };
 }
 
-export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weights: FieldWeights; terms: () => TermStats | null; idf?: IdfChoice }): Scoring {
+export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weights: FieldWeights; terms: () => TermStats | null; idf?: IdfChoice; postings?: TermPostingsOptions | false }): Scoring {
   const w = o.weights;
   const native = o.ranking.fn === 'pb_bm25';
   // Lucene's idf needs every phrase's idf passed in: pb_bm25 alone can take them.
@@ -56,6 +65,8 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
   const rank = native ? `-pb_bm25(fts, ?, ${weightList})` : `-bm25(fts, ${weightList})`;
   const docFreq = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)');
   const scored = native ? db.prepare('SELECT pb_scored()').pluck() : null;
+  // Scores identical to pb_bm25's, so only where pb_bm25 ranks (term-postings.ts).
+  const postings: TermPostings | null = native && o.postings !== false ? createTermPostings(db, w, o.postings) : null;
   let lastMatched: number | null = null;
   // FTS5's row count, for idf bounds; counting a large `docs` costs milliseconds, so once per change.
   let indexedRows: number | null = null;
@@ -84,6 +95,24 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
     }
     return n;
   }
+  /** A plain AND of single-token words from the words' postings in memory, when they are there. */
+  function fromPostings(match: string, n: number) {
+    const words = andWords(match);
+    const terms = o.terms();
+    if (!words || !terms) return null;
+    const tokens: string[] = [];
+    for (const w of words) {
+      const t = terms.tokens(w);
+      if (t.length !== 1) return null;
+      tokens.push(t[0]!);
+    }
+    const idf = args(match)[0] as Buffer;
+    const idfs = words.map((_, i) => idf.readDoubleLE(8 * i));
+    // A word pb_bm25 would count itself (-1: FTS5's idf without the word's count) is left to pb_bm25.
+    if (idfs.some((x) => !(x >= 0))) return null;
+    return postings!.top(tokens, idfs, words.map((w) => dfOf(w, docCount())), n);
+  }
+
   return {
     ranking: o.ranking,
     rank,
@@ -95,6 +124,11 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
     // Ids only: the arXiv ids of the few papers shown are looked up afterwards (withArxivIds), so an
     // unfiltered query ranks inside FTS5 without joining every match to `docs` (~25% of its time).
     topScores(match, from, params, n) {
+      const fast = postings && from === PLAIN_FROM ? fromPostings(match, n) : null;
+      if (fast) {
+        lastMatched = fast.matched;
+        return fast.rows.map((r): Ranked => ({ id: r.id, arxivId: '', score: r.score }));
+      }
       const rows = db.prepare(`SELECT fts.rowid AS id, ${rank} AS score ${from} ORDER BY score DESC, id LIMIT ?`).all(...args(match), match, ...params, n) as Array<{ id: number; score: number }>;
       // Fewer rows than asked for are all the matches; a full page had every match scored (pb_scored is
       // reset by a statement's first scored row, so it is this statement's count).
@@ -106,6 +140,7 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
       if (texts === 0) return;
       indexedRows = null;
       dfCache.clear();
+      postings?.changed();
       o.terms()?.changed(texts);
     },
     forget: (id) => void forget?.run(id),

@@ -20,6 +20,8 @@ export interface TermStats {
   refresh(): Promise<void>;
   /** The document frequency of a quoted word from the counts, when it is one common token. */
   df(quoted: string): number | null;
+  /** The FTS5 tokens of a quoted word (its own tokenizer; cached). */
+  tokens(quoted: string): string[];
   /** `n` papers' text changed (counts as staleness). */
   changed(n: number): void;
   /** Stop a count in progress. */
@@ -54,6 +56,16 @@ export function createTermStats(db: SQLite.Database, o: { file: string; ranking:
     tokClear.run();
     return terms;
   });
+
+  function tokensOf(quoted: string): string[] {
+    let tokens = tokenCache.get(quoted);
+    if (!tokens) {
+      tokens = tokenize(quoted.slice(1, -1).replace(/""/g, '"'));
+      if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
+      tokenCache.set(quoted, tokens);
+    }
+    return tokens;
+  }
 
   // Every row's length for pb_bm25 at once (1M papers: ms figures in docs/benchmarks.md), instead of
   // one %_docsize lookup per row scored until each row has been seen.
@@ -95,14 +107,10 @@ export function createTermStats(db: SQLite.Database, o: { file: string; ranking:
     },
     df(quoted) {
       if (!termStats) return null;
-      let tokens = tokenCache.get(quoted);
-      if (!tokens) {
-        tokens = tokenize(quoted.slice(1, -1).replace(/""/g, '"'));
-        if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
-        tokenCache.set(quoted, tokens);
-      }
+      const tokens = tokensOf(quoted);
       return tokens.length === 1 ? (termStats.df.get(tokens[0]!) ?? null) : null;
     },
+    tokens: tokensOf,
     changed(n) {
       textChanges += n;
     },
