@@ -157,11 +157,12 @@ export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o
   const sizes = db.prepare('SELECT id, sz FROM fts_docsize').raw();
   const cache = new Map<string, Postings>();
   let held = 0;
-  let lengths: { len: Uint32Array; avgdl: number } | null = null;
+  /** Each paper's length term of the BM25 denominator, k1·(1 − b + b·len/avgdl), as pb_bm25 computes it. */
+  let lengths: Float64Array | null = null;
   // No change seen yet: a connection opened on a still index reads postings from its first query.
   let changedAt = -Infinity;
 
-  function readLengths(): { len: Uint32Array; avgdl: number } {
+  function readLengths(): Float64Array {
     const rows = sizes.all() as Array<[number, Buffer]>;
     let max = 0;
     for (const r of rows) if (r[0] > max) max = r[0];
@@ -169,7 +170,10 @@ export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o
     let tokens = 0;
     for (const [id, sz] of rows) tokens += len[id] = rowLength(sz);
     // pb_bm25: xColumnTotalSize(-1) / xRowCount, the sums FTS5 keeps of the same rows.
-    return { len, avgdl: tokens / rows.length };
+    const avgdl = tokens / rows.length;
+    const k = new Float64Array(max + 1);
+    for (let id = 0; id <= max; id++) k[id] = K1 * (1 - B + (B * len[id]!) / avgdl);
+    return k;
   }
 
   function read(token: string): Postings {
@@ -228,8 +232,7 @@ export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o
       }
       // A word left unread: this call ranks in FTS5 (a later one finds what this one read).
       if (lists.length < tokens.length) return null;
-      lengths ??= readLengths();
-      const { len, avgdl } = lengths;
+      const kd = (lengths ??= readLengths());
       // Walk the rarest word's papers, seeking each in the others (id order).
       const order = tokens.map((_, i) => i).sort((a, b) => lists[a]!.ids.length - lists[b]!.ids.length);
       const first = lists[order[0]!]!;
@@ -248,12 +251,12 @@ export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o
           if (list[j] !== id) continue outer;
         }
         matched++;
-        const nTok = len[id]!;
+        const k = kd[id]!;
         let score = 0.0;
         // pb_bm25's sum, phrase by phrase in the match's order, with its operations in its order.
         for (let i = 0; i < tokens.length; i++) {
           const f = lists[i]!.freq[at[i]!]!;
-          score += idfs[i]! * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * nTok) / avgdl)));
+          score += idfs[i]! * ((f * (K1 + 1.0)) / (f + k));
         }
         heap.push(score, id);
       }
