@@ -256,13 +256,13 @@ function build(dim: number, r: Resolved, parts: Parts): VectorIndex {
   }
   /**
    * The short list is there for the HNSW search's sake (usearch explores max(expansionSearch, n)
-   * candidates, so a longer list finds more of the true neighbours), not for the re-rank: i8 of a unit
-   * vector is within ~1/254 of it per component, so the stage's order is the true one but for near ties.
-   * Reading all of it from the store was a third of a hybrid request's HTTP thread. On the served 80k
-   * catalog (LSA-256, hnsw-i8, the bench's 1,653 queries, `bench/lab/hybrid-vectors.ts`): for k 200 and a
-   * short list of 800, re-ranking its first 200 gives the same top 100 (overlap 1.0000, recall@100 vs
-   * exact 0.9976 both) at 2.3 ms instead of 5.5; for k 100, its first 120 lose 0.004 of recall@100 and
-   * its first 150 none (0.9910 against 0.9911).
+   * candidates, so a longer list finds more of the true neighbours), not for the re-rank: the stage's
+   * order is the true one but near the cut (i8 steps are 1/127 while an LSA-256 component is ~1/16, so
+   * scores within a few percent swap). Reading all of it from the store was a third of a hybrid request's
+   * HTTP thread. On the served 80k catalog (LSA-256, hnsw-i8, the bench's 1,653 queries,
+   * `bench/lab/hybrid-vectors.ts`), top 100 against exact: k 200, short list 800, all 800 re-ranked
+   * recall@100 0.9976 at 5.5 ms; its first 200 the same top 100 (overlap 1.0000) at 2.3 ms. k 100, short
+   * list 800: the first 100 re-ranked 0.9523, the first 150 0.9974. Hence 1.5k.
    */
   function rerankSize(k: number): number {
     return r.rerank ?? k + (k >> 1);
