@@ -235,6 +235,12 @@ describe('vector index', () => {
         }
         assert.ok(same >= Q * 20 * 0.99, `${same} of ${Q * 20} as with the whole short list re-ranked (${o.kind})`);
       }
+      // `depth`: the short list of a search for that many (b1 re-ranks all of it: max(10 × 50, 400)).
+      const bits = createVectorIndex(DIM, { kind: 'exact', quantization: 'b1' }, 0, source);
+      bits.upsertMany(keys, vecs);
+      asked = 0;
+      assert.equal(bits.search(qs[0]!, 10, { depth: 50 }).length, 10);
+      assert.equal(asked, 500);
       // The source lost the first 5 candidates' vectors: the re-rank reads on down the short list.
       const whole = createVectorIndex(DIM, { kind: 'exact', quantization: 'i8' }, 0, source);
       whole.upsertMany(keys, vecs);

@@ -64,8 +64,11 @@ export interface VectorIndex {
   upsertMany(keys: number[], vs: Float32Array[]): void;
   remove(key: number): void;
   has(key: number): boolean;
-  /** Best first; scores are full-precision dot products. `shortlist` overrides the option per call. */
-  search(q: Float32Array, k: number, o?: { shortlist?: number; rerank?: number }): VectorHit[];
+  /**
+   * Best first; scores are full-precision dot products. `shortlist` and `rerank` override the options
+   * per call; `depth` explores as a search for that many neighbours would (its short list), returning k.
+   */
+  search(q: Float32Array, k: number, o?: { shortlist?: number; rerank?: number; depth?: number }): VectorHit[];
   /** Persist atomically (the main file is renamed into place last). */
   save(file: string): void;
   /** The same in steps that yield to the event loop, writing through the thread pool. Do not change the index until it resolves. */
@@ -368,7 +371,7 @@ function build(dim: number, r: Resolved, parts: Parts): VectorIndex {
       if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, not ${k}`);
       if (size === 0) return [];
       if (stage.kind === 'exact' && !funnel && r.stage.quantization === 'f32') return rerank(q, stage.candidates(q, k), k, k);
-      const cand = stage.candidates(q, Math.max(k, o?.shortlist ?? shortlistSize(k)));
+      const cand = stage.candidates(q, Math.max(k, o?.shortlist ?? shortlistSize(Math.max(k, o?.depth ?? k))));
       return rerank(q, cand, k, stageOrdered ? Math.max(k, o?.rerank ?? rerankSize(k)) : cand.length);
     },
     save(file) {
