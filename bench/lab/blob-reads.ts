@@ -23,6 +23,7 @@ function time(label: string, f: (ids: number[]) => unknown) {
 for (let i = 0; i < 2; i++) {
   time(`one by one (${n})`, (ids) => ids.map((id) => one.get(id)));
   time(`one by one in one transaction (${n})`, txn);
+  time(`one by one, Float32Array views (${n})`, (ids) => ids.map((id) => { const b = one.get(id) as Buffer; return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); }));
   time(`IN (${n} params)`, (ids) => inList.all(...ids));
   time(`json_each`, (ids) => carray.all(JSON.stringify(ids)));
 }
