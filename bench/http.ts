@@ -28,6 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchQueries } from './bench-queries.ts';
 import { seedCatalog } from './seed-data.ts';
 import { cpuSeconds, settle, startServer as startNode } from './servers.ts';
 import { migrate, openStore } from '../src/store/db.ts';
@@ -36,12 +37,7 @@ import { migrate, openStore } from '../src/store/db.ts';
 function benchRoutes(ctx: { paperIds: string[] }): Array<{ name: string; paths: string[] }> {
   // 1,653 distinct two-word queries, visited in a cycle longer than the search service's 500-entry
   // result cache: every request is a real search, not a cache hit.
-  const terms = ('diffusion language model reasoning graph neural vision transformer reinforcement feedback video image ' +
-    'segmentation detection robot policy agent benchmark retrieval generation audio speech translation alignment ' +
-    'preference reward optimization sparse attention memory efficient quantization pruning distillation federated ' +
-    'privacy adversarial robustness uncertainty causal medical protein molecule physics simulation planning ' +
-    'navigation tracking depth point cloud mesh editing instruction tuning evaluation multimodal contrastive').split(' ');
-  const queries = terms.flatMap((a, i) => terms.slice(i + 1).map((b) => `${a} ${b}`));
+  const queries = benchQueries();
   return [
     { name: 'daily page', paths: ['/'] },
     { name: 'paper page', paths: ctx.paperIds.map((id) => `/papers/${id}`) },

@@ -216,6 +216,44 @@ describe('vector index', () => {
       });
     }
 
+    it('an i8 stage re-ranks only its best 1.5k candidates, not the whole short list; a gone one is replaced by the next', () => {
+      for (const o of [{ kind: 'exact', quantization: 'i8' }, { kind: 'hnsw', quantization: 'i8' }] as VectorIndexOptions[]) {
+        const lean = createVectorIndex(DIM, o, 0, source);
+        lean.upsertMany(keys, vecs);
+        const wide = createVectorIndex(DIM, { ...o, rerank: 400 }, 0, source);
+        wide.upsertMany(keys, vecs);
+        let same = 0;
+        for (const q of qs) {
+          asked = 0;
+          const got = lean.search(q, 20, { shortlist: 400 });
+          // 30 of the short list of 400 (before: all 400).
+          assert.equal(asked, 30);
+          assert.equal(got.length, 20);
+          for (const h of got) assert.ok(Math.abs(h.score - dot(q, byKey.get(h.key)!)) < 1e-6);
+          const want = new Set(wide.search(q, 20, { shortlist: 400 }).map((h) => h.key));
+          same += got.filter((h) => want.has(h.key)).length;
+        }
+        assert.ok(same >= Q * 20 * 0.99, `${same} of ${Q * 20} as with the whole short list re-ranked (${o.kind})`);
+      }
+      // `depth`: the short list of a search for that many (b1 re-ranks all of it: max(10 × 50, 400)).
+      const bits = createVectorIndex(DIM, { kind: 'exact', quantization: 'b1' }, 0, source);
+      bits.upsertMany(keys, vecs);
+      asked = 0;
+      assert.equal(bits.search(qs[0]!, 10, { depth: 50 }).length, 10);
+      assert.equal(asked, 500);
+      // The source lost the first 5 candidates' vectors: the re-rank reads on down the short list.
+      const whole = createVectorIndex(DIM, { kind: 'exact', quantization: 'i8' }, 0, source);
+      whole.upsertMany(keys, vecs);
+      const first = whole.search(qs[0]!, 20).map((h) => h.key);
+      const lost = new Set(first.slice(0, 5));
+      const partial = createVectorIndex(DIM, { kind: 'exact', quantization: 'i8' }, 0, (ks) => ks.map((k) => (lost.has(k) ? null : byKey.get(k) ?? null)));
+      partial.upsertMany(keys, vecs);
+      const got = partial.search(qs[0]!, 20).map((h) => h.key);
+      assert.equal(got.length, 20);
+      assert.ok(got.every((k) => !lost.has(k)));
+      assert.deepEqual(got.slice(0, 15), first.slice(5));
+    });
+
     it('a vector the source no longer has is no candidate; a file with full vectors loads without keeping them', () => {
       const o: VectorIndexOptions = { kind: 'exact', quantization: 'i8' };
       const lean = createVectorIndex(DIM, o, 0, source);

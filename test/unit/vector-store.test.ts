@@ -10,7 +10,8 @@ import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
 import type { IndexDoc } from '../../src/search/keyword/types.ts';
 import { createServedVectors } from '../../src/search/vectors/served-vectors.ts';
 import { createVectorIndex, loadVectorIndex } from '../../src/search/vectors/vector-index.ts';
-import { PENDING_SPAN } from '../../src/search/vectors/vector-store.ts';
+import { createMeta } from '../../src/search/keyword/schema.ts';
+import { createVectorStore, PENDING_SPAN } from '../../src/search/vectors/vector-store.ts';
 
 const DIM = 8;
 const doc = (id: number): IndexDoc => ({
@@ -197,4 +198,51 @@ describe('papers without a vector', () => {
       assert.ok(seen.length >= 2);
       assert.deepEqual(new Set(seen), new Set(['put after a turn: true', 'add after a turn: true']));
     }));
+});
+
+describe('vector store reads', () => {
+  it('many() reads a short list in one read transaction (one WAL read lock, not one per vector), in the ids\' order', () => {
+    const dir = tmp();
+    const index = openSearchIndex(dir);
+    index.apply(Array.from({ length: 50 }, (_, i) => doc(i + 1)));
+    index.vectors.reset('a');
+    assert.ok(index.vectors.put('a', Array.from({ length: 50 }, (_, i) => ({ id: i + 1, v: unit(i + 1) }))));
+    const file = index.file;
+    index.close();
+    // The store over a connection whose statements report whether each read ran inside a transaction.
+    const db = new SQLite(file);
+    const inTransaction: boolean[] = [];
+    const watched = new Proxy(db, {
+      get(target, key) {
+        if (key !== 'prepare') {
+          const v = Reflect.get(target, key, target) as unknown;
+          return typeof v === 'function' ? v.bind(target) : v;
+        }
+        return (sql: string) => {
+          const st = target.prepare(sql);
+          if (!/^SELECT v FROM vectors WHERE id = \?$/.test(sql)) return st;
+          const watchedSt: SQLite.Statement = new Proxy(st, {
+            get(s, k) {
+              const v = Reflect.get(s, k, s) as unknown;
+              if (typeof v !== 'function') return v;
+              // pluck() returns the statement itself: keep watching it.
+              return (...args: unknown[]) => {
+                if (k === 'get') inTransaction.push(target.inTransaction);
+                const r = (v as (...a: unknown[]) => unknown).apply(s, args);
+                return r === s ? watchedSt : r;
+              };
+            },
+          });
+          return watchedSt;
+        };
+      },
+    });
+    const store = createVectorStore(watched as SQLite.Database, createMeta(db));
+    const got = store.many([3, 999, 1]);
+    assert.deepEqual(got.map((v) => (v ? [...v] : null)), [[...unit(3)], null, [...unit(1)]]);
+    assert.ok(inTransaction.length >= 3, `${inTransaction.length} reads watched`);
+    assert.ok(inTransaction.slice(-3).every(Boolean), `reads in a transaction: ${inTransaction.join(',')}`);
+    assert.equal(db.inTransaction, false);
+    db.close();
+  });
 });

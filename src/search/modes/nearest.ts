@@ -12,9 +12,15 @@ export const MAX_SEMANTIC_DEPTH = 2000;
 export async function nearest(reader: KeywordReader, v: VectorIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number): Promise<Array<{ id: number; score: number }>> {
   let depth = Math.max(need * 2, 50);
   // No filter to check: the neighbours as they are, without a round trip to a query thread (hybrid
-  // and semantic requests of plain words, i.e. nearly all of them). Same depth as below: an HNSW
-  // search asked for more neighbours explores more, so a smaller k could change the list.
-  if (!hasFilters(query)) return v.search(qv, depth).filter((h) => h.key !== exclude).slice(0, need).map((h) => ({ id: h.key, score: h.score }));
+  // and semantic requests of plain words, i.e. nearly all of them). Explored as deep as below (an HNSW
+  // search asked for more neighbours explores more, so a smaller k alone could change the list), but
+  // only `need` of them re-ranked: 150 vectors read from the store for hybrid's 100, not 300. Top 100 on
+  // the served 80k catalog (`bench/lab/hybrid-vectors.ts`): recall@100 against exact 0.9974 (0.9976),
+  // overlap with the deeper call 0.9998, 1.95 ms a call against 2.66.
+  if (!hasFilters(query)) {
+    const k = need + (exclude === undefined ? 0 : 1);
+    return v.search(qv, k, { depth }).filter((h) => h.key !== exclude).slice(0, need).map((h) => ({ id: h.key, score: h.score }));
+  }
   for (;;) {
     const found = v.search(qv, depth).filter((h) => h.key !== exclude);
     const kept = new Set(await reader.filterIds(query, found.map((h) => h.key)));
