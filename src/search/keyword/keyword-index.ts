@@ -80,6 +80,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     count: () => (count.get() as { n: number }).n,
     apply: writer.apply,
     remove: writer.remove,
+    mergeStep: writer.mergeStep,
     textOf: writer.textOf,
     search: keyword.search,
     filterIds: (q, ids) => filterIds(db, q, ids),
