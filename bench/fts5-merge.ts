@@ -15,7 +15,7 @@ import { createPacer, openSearchIndex, parseQuery, type IndexDoc } from '../src/
 import { arxiv, SHARED } from './seed-data.ts';
 import { syntheticTexts } from './synthetic.ts';
 
-const { values } = parseArgs({ options: { papers: { type: 'string', default: '60000' }, mode: { type: 'string', default: 'stepped' } } });
+const { values } = parseArgs({ options: { papers: { type: 'string', default: '60000' }, mode: { type: 'string', default: 'stepped' }, pages: { type: 'string' } } });
 const total = Number(values.papers);
 if (!SHARED) throw new Error('needs ../shared/data');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fts5-merge-'));
@@ -37,9 +37,9 @@ const merges: number[] = [];
 const pacer = createPacer({ initial: 50, max: 500 });
 // As the follower does (src/search/follower.ts): merge steps paced to 20 ms, after each batch of up to 500
 // papers, until FTS5 finds nothing to merge.
-const mergePacer = createPacer({ initial: 64, min: 16, max: 4096 });
+const mergePacer = createPacer({ initial: 64, min: 16, max: 256 });
 const mergeStep = () => {
-  const pages = mergePacer.size;
+  const pages = values.pages ? Number(values.pages) : mergePacer.size;
   const m = performance.now();
   const worked = idx.mergeStep(pages);
   const ms = performance.now() - m;
