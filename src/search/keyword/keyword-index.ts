@@ -14,6 +14,7 @@ import { filterIds } from './filters.ts';
 import { createHighlighter, type Decorate } from './highlight.ts';
 import { DEFAULT_PRIOR, type PriorOptions } from './prior.ts';
 import { createKeywordSearch, type KeywordSearch } from './ranking.ts';
+import { startCheckpoints } from './checkpoint.ts';
 import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
 import { chooseRanking, createScoring } from './scoring.ts';
@@ -68,6 +69,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
   const writer = createDocumentWriter(db, { meta, scoring, vectorRemoved: vectors.removed });
   const count = db.prepare('SELECT count(*) AS n FROM docs');
   const termStats = terms;
+  const checkpoints = startCheckpoints(file);
 
   return {
     file,
@@ -90,6 +92,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     setMeta: meta.set,
     close: () => {
       checking?.stop();
+      checkpoints.stop();
       termStats.close();
       db.close();
     },
