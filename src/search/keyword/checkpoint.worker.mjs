@@ -2,6 +2,9 @@
 // TypeScript loader needed however the parent was started.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import { lowerThreadPriority } from '../low-priority.mjs';
+
+lowerThreadPriority();
 
 const { file, everyMs, report } = workerData;
 const db = new SQLite(file, { fileMustExist: true });
