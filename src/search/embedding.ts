@@ -83,8 +83,9 @@ export function createEmbedding(o: { provider: EmbedderProvider | undefined; ind
           }
         }
         await yieldToEventLoop();
-        // Steps are sized by the time spent on this thread: the built-in embedder computes inside embed()'s
-        // synchronous part; a remote or ONNX one's wait for its answer is not the event loop's.
+        // Steps are sized by the time spent on this thread before embed() first yields: the built-in embedder
+        // computes in pieces of EMBED_SLICE_MS that yield between them (embedders/lsa.ts), and a remote or ONNX
+        // one's wait for its answer is not the event loop's either.
         const t1 = performance.now();
         const embedding = e.embed(batch.map((b) => b.text), 'document');
         busy += performance.now() - t1;

@@ -48,6 +48,21 @@ export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; 
   // for ~0.3 s under load): papers arrive in sequence order, so each step records how far it got.
   const pacer = createPacer({ initial: 50, max: BATCH });
   const readPacer = createPacer({ initial: 100, max: BATCH });
+  // FTS5's segment merges, taken out of the writes (keyword/documents.ts), in steps of a few pages sized to
+  // STEP_MS like the writes. Run after each batch until FTS5 finds nothing to merge, so the index is as
+  // merged as FTS5's own automerge would leave it by the time the batch's papers are searchable. At most 256
+  // pages: a step that ends a merge writes fewer pages than asked, looks fast and would grow the next one
+  // (paced up to 4,096, steps of 134-196 ms; fixed at 128 / 512 pages, at most 14 / 33 ms: bench/fts5-merge.ts).
+  const mergePacer = createPacer({ initial: 64, min: 16, max: 256 });
+  const mergeSegments = async () => {
+    for (;;) {
+      const pages = mergePacer.size;
+      const t = performance.now();
+      if (!o.index().mergeStep(pages)) return;
+      mergePacer.took(pages, performance.now() - t);
+      await yieldToEventLoop();
+    }
+  };
 
   const sync = async (): Promise<number> => {
     let applied = 0;
@@ -59,6 +74,7 @@ export function createFollower(o: { feed: ChangeFeed; index: () => SearchIndex; 
       // On SQLite the read ran on this thread, and the first index write would follow it in the same task.
       await yieldToEventLoop();
       await inSteps(docs, pacer, (step) => o.index().apply(step));
+      if (docs.length) await mergeSegments();
       applied += docs.length;
       if (docs.length < asked) break;
     }

@@ -14,6 +14,7 @@ export { splitMarks, stripMarks } from './marks.ts';
 export { DEFAULT_PRIOR, type PriorOptions } from './keyword/prior.ts';
 export { contentWords, ftsQuote, hasText, MAX_QUERY_LENGTH, parseQuery, words, type ParsedQuery, type SortOrder } from './query.ts';
 export { STOP_WORDS } from './stop-words.ts';
+export { createPacer } from './pace.ts';
 export type { PrfOptions } from './prf.ts';
 export { weightedSum, reciprocalRankFusion } from './fusion.ts';
 export { createEmbedderProvider, LSA_DIM, type EmbedderProvider } from './embedders/factory.ts';

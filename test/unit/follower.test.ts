@@ -71,4 +71,22 @@ describe('follower', () => {
       fs.rmSync(d, { recursive: true, force: true });
     }
   });
+
+  it('merges the index\'s FTS5 segments after writing, in steps, until nothing is left to merge', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-follower-'));
+    const index = openSearchIndex(d);
+    try {
+      const docs = Array.from({ length: 1700 }, (_, i) => doc(i + 1));
+      let merges = 0;
+      const counted = { ...index, mergeStep: (pages: number) => (merges++, index.mergeStep(pages)) };
+      const embedding: Embedding = { embedPending: async () => 0, training: async () => {}, reset: () => {} };
+      const follower = createFollower({ feed: { since: async (seq, limit) => docs.filter((x) => x.seq > seq).slice(0, limit), head: async () => docs.length }, index: () => counted, embedding });
+      assert.equal(await follower.syncOnce(), 1700);
+      assert.ok(merges > 1, `${merges} merge steps`);
+      assert.equal(index.mergeStep(16), false, 'the writes\' segments are merged already');
+    } finally {
+      index.close();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
 });

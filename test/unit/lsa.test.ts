@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { embedWithLsa, expansionWords, loadLsa, lsaEmbedder, needsRetraining, sampleEvenly, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
+import { EMBED_SLICE_MS, embedWithLsa, expansionWords, loadLsa, lsaEmbedder, needsRetraining, sampleEvenly, saveLsa, trainLsa } from '../../src/search/embedders/lsa.ts';
 import { symmetricEigen } from '../../src/search/embedders/linalg.ts';
 import { reciprocalRankFusion, weightedSum } from '../../src/search/fusion.ts';
 import { createVectorIndex } from '../../src/search/vectors/vector-index.ts';
@@ -44,6 +44,38 @@ describe('built-in LSA embedder', () => {
     assert.match(short.id, /^builtin-lsa2:2:/);
     assert.equal(needsRetraining(model, CORPUS.length * 2), false);
     assert.equal(needsRetraining(model, CORPUS.length * 2 + 1), true);
+  });
+
+  it('embeds a batch of documents in pieces that yield to the event loop, with the same vectors', async () => {
+    // Enough text for several pieces of EMBED_SLICE_MS on any machine (each text is long, and there are many).
+    const long = CORPUS.map((t) => Array.from({ length: 40 }, () => t).join(' '));
+    const texts = Array.from({ length: 1500 }, (_, i) => long[i % long.length]!);
+    const embedder = lsaEmbedder(model);
+    let gaps = 0;
+    let longest = 0;
+    let last = performance.now();
+    let on = true;
+    const tick = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      gaps++;
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const t0 = performance.now();
+    const vs = await embedder.embed(texts, 'document');
+    const took = performance.now() - t0;
+    on = false;
+    assert.ok(took < 4 * EMBED_SLICE_MS || gaps > 1, `the loop ran ${gaps} times in ${took.toFixed(0)} ms`);
+    assert.ok(gaps > took / (10 * EMBED_SLICE_MS), `${gaps} turns of the loop in ${took.toFixed(0)} ms (longest gap ${longest.toFixed(1)} ms)`);
+    assert.equal(vs.length, texts.length);
+    for (const i of [0, 1, 777, 1499]) assert.deepEqual(vs[i], embedWithLsa(model, texts[i]!));
+    // A query is embedded at once: its promise settles before the loop turns again.
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await embedder.embed(texts.slice(0, 50), 'query');
+    assert.equal(turned, false);
   });
 
   it('expands a document with its neighbours’ words that it lacks', () => {

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
+import { lowerThreadPriority } from '../low-priority.mjs';
 
+// A minute of training must not take the core the main thread needs (low-priority.mjs).
+lowerThreadPriority();
 register();
 const { sampledEvenly, saveLsa, trainLsa } = await import('./lsa.ts');
 const { corpusTexts } = await import('../keyword/corpus.ts');

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { yieldToEventLoop } from '../pace.ts';
 import { words } from '../query.ts';
 import { STOP_WORDS } from '../stop-words.ts';
 import { normalize, type Embedder } from './embedder.ts';
@@ -250,12 +251,35 @@ export function embedWithLsa(m: LsaModel, text: string, dims = m.dim): Float32Ar
   return normalize(out);
 }
 
-/** The model as an Embedder; `dims` below the trained dimension uses a Matryoshka-style prefix. */
+/**
+ * Wall time of one piece of a batch of documents before it yields to the event loop. A batch ran as one
+ * task, paced to 20 ms by its size, but took 37–147 ms when the main thread shared the two cores with the
+ * retraining worker and usearch (bench:memory at 60k, re-embedding after a retraining): a descheduled
+ * thread stretches a whole batch, and only a piece of it when it yields this often (a paper costs ~0.3 ms).
+ */
+export const EMBED_SLICE_MS = 5;
+
+/**
+ * The model as an Embedder; `dims` below the trained dimension uses a Matryoshka-style prefix. Documents
+ * are embedded in pieces of about EMBED_SLICE_MS that yield between them; a query, at once.
+ */
 export function lsaEmbedder(m: LsaModel, dims = m.dim): Embedder {
   return {
     id: `builtin-lsa${LSA_FORMAT}:${dims}:${m.docsTrained}:${m.vocab.size}`,
     dim: dims,
-    embed: async (texts) => texts.map((t) => embedWithLsa(m, t, dims)),
+    embed: async (texts, kind) => {
+      if (kind === 'query') return texts.map((t) => embedWithLsa(m, t, dims));
+      const out: Float32Array[] = [];
+      let t0 = performance.now();
+      for (const text of texts) {
+        if (performance.now() - t0 >= EMBED_SLICE_MS) {
+          await yieldToEventLoop();
+          t0 = performance.now();
+        }
+        out.push(embedWithLsa(m, text, dims));
+      }
+      return out;
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { filterIds } from './filters.ts';
 import { createHighlighter, type Decorate } from './highlight.ts';
 import { DEFAULT_PRIOR, type PriorOptions } from './prior.ts';
 import { createKeywordSearch, type KeywordSearch } from './ranking.ts';
+import { startCheckpoints } from './checkpoint.ts';
 import { quickCheck } from './integrity.ts';
 import { createMeta, openIndexDb } from './schema.ts';
 import { chooseRanking, createScoring } from './scoring.ts';
@@ -71,6 +72,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
   const writer = createDocumentWriter(db, { meta, scoring, vectorRemoved: vectors.removed });
   const count = db.prepare('SELECT count(*) AS n FROM docs');
   const termStats = terms;
+  const checkpoints = startCheckpoints(file);
 
   return {
     file,
@@ -83,6 +85,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     count: () => (count.get() as { n: number }).n,
     apply: writer.apply,
     remove: writer.remove,
+    mergeStep: writer.mergeStep,
     textOf: writer.textOf,
     search: keyword.search,
     filterIds: (q, ids) => filterIds(db, q, ids),
@@ -92,6 +95,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     setMeta: meta.set,
     close: () => {
       checking?.stop();
+      checkpoints.stop();
       termStats.close();
       db.close();
     },

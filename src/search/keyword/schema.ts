@@ -52,6 +52,8 @@ export function openIndexDb(dir: string): { db: SQLite.Database; file: string; r
       if (why) throw Object.assign(new Error(why), { aside: true });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // Checkpoints run in a worker (checkpoint.ts), not inside this connection's commits.
+      db.pragma('wal_autocheckpoint = 0');
       db.exec(DDL);
       return db;
     } catch (e) {

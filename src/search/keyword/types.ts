@@ -108,6 +108,8 @@ export interface SearchIndex {
   count(): number;
   apply(docs: IndexDoc[]): void;
   remove(ids: number[]): void;
+  /** Merge FTS5 segments (about `pages` pages written at most); false when nothing was left to merge. */
+  mergeStep(pages: number): boolean;
   search(q: ParsedQuery, opts: SearchOptions): KeywordResult;
   /** The text of an indexed paper (title, abstract), or null. */
   textOf(id: number): { title: string; abstract: string } | null;
