@@ -38,7 +38,7 @@ function defaultComponents(opts: SearchServiceOptions): SearchComponents {
   // The service builds an outgrown exact index's graph itself, in steps (served-vectors.ts).
   const options = (dim: number): VectorIndexOptions => ({ ...(opts.vectorIndex ?? vectorIndexFor(dim)), autoSwitch: false });
   return {
-    openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf, prior: opts.prior }),
+    openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf, prior: opts.prior }, { log: opts.log }),
     vectorIndex: {
       create: (dim, expected, source) => createVectorIndex(dim, options(dim), expected, source),
       load: (file, dim, source) => loadVectorIndex(file, options(dim), source),

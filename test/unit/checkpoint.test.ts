@@ -60,8 +60,27 @@ describe('search index WAL checkpoints', () => {
       }
       assert.equal(walState(file).checkpointed, walState(file).log);
     } finally {
-      cp.stop();
+      await cp.stop();
       db.close();
     }
+  });
+
+  it('a worker that cannot run says so once; a stopped one says nothing', async () => {
+    const reasons: string[] = [];
+    startCheckpoints(path.join(dir, 'missing', 'gone.db'), { everyMs: 10, onFailure: (why) => reasons.push(why) });
+    const deadline = Date.now() + 10_000;
+    while (reasons.length === 0) {
+      assert.ok(Date.now() < deadline, 'no failure reported');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.match(reasons[0]!, /gone\.db|directory does not exist|unable to open/i);
+    const file = path.join(dir, 'c.db');
+    new SQLite(file).close();
+    const quiet: string[] = [];
+    const cp = startCheckpoints(file, { everyMs: 10, onFailure: (why) => quiet.push(why) });
+    // The stopped thread's exit reports nothing.
+    await cp.stop();
+    assert.deepEqual(quiet, []);
+    assert.equal(reasons.length, 1, reasons.join(' | '));
   });
 });

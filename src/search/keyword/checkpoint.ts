@@ -13,15 +13,40 @@ import { Worker } from 'node:worker_threads';
 export const CHECKPOINT_EVERY_MS = 1000;
 
 export interface Checkpoints {
-  stop(): void;
+  /** Stop the rounds; resolves once the thread has ended. */
+  stop(): Promise<void>;
 }
 
-/** `onCheckpoint`: each round that copied frames, SQLite's figures (frames in the WAL, frames copied). */
-export function startCheckpoints(file: string, o: { everyMs?: number; onCheckpoint?: (r: { busy: number; log: number; checkpointed: number }) => void } = {}): Checkpoints {
+/**
+ * `onCheckpoint`: each round that copied frames, SQLite's figures (frames in the WAL, frames copied).
+ * `onFailure`: the worker failed or ended without being stopped (once): with the writer no longer
+ * checkpointing, the WAL would grow without bound, so the caller turns the writer's own checkpoints back on.
+ */
+export function startCheckpoints(
+  file: string,
+  o: { everyMs?: number; onCheckpoint?: (r: { busy: number; log: number; checkpointed: number }) => void; onFailure?: (why: string) => void } = {},
+): Checkpoints {
   const worker = new Worker(new URL('./checkpoint.worker.mjs', import.meta.url), { workerData: { file, everyMs: o.everyMs ?? CHECKPOINT_EVERY_MS, report: !!o.onCheckpoint } });
   if (o.onCheckpoint) worker.on('message', o.onCheckpoint);
-  // A damaged or vanished file ends the worker; the writer's file is checked elsewhere (integrity.ts).
-  worker.on('error', () => {});
+  let stopped = false;
+  let failed = false;
+  const fail = (why: string) => {
+    if (stopped || failed) return;
+    failed = true;
+    o.onFailure?.(why);
+  };
+  // A damaged or vanished file ends the worker (the writer's file is checked elsewhere: integrity.ts).
+  worker.on('error', (e) => fail(e.message));
+  worker.on('exit', (code) => fail(`the checkpoint thread ended (exit code ${code})`));
   worker.unref();
-  return { stop: () => worker.postMessage('stop') };
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    stop: () => {
+      stopped = true;
+      // Held until it ends, so a caller awaiting the end keeps the process up meanwhile (it is prompt).
+      worker.ref();
+      worker.postMessage('stop');
+      return ended;
+    },
+  };
 }

@@ -5,6 +5,7 @@
  * the document writer and the vector store, each in its own file.
  */
 import type SQLite from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { DEFAULT_PRF, type PrfOptions } from '../prf.ts';
 import { EXHAUSTIVE_BUDGET } from '../keyword-stage.ts';
 import { hasText, toFtsMatch } from '../query.ts';
@@ -63,7 +64,7 @@ export function wireKeyword(db: SQLite.Database, file: string, opts: KeywordInde
  * Open (creating if needed) the index in `dir`. A file from an older schema is rebuilt from empty.
  * @example const idx = openSearchIndex('./data/index'); idx.search(parseQuery('graph'), { limit: 10 })
  */
-export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): SearchIndex {
+export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}, o: { log?: Logger | undefined } = {}): SearchIndex {
   const { db, file, replaced } = openIndexDb(dir);
   let checking: { stop: () => void } | null = null;
   const meta = createMeta(db);
@@ -72,7 +73,13 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
   const writer = createDocumentWriter(db, { meta, scoring, vectorRemoved: vectors.removed });
   const count = db.prepare('SELECT count(*) AS n FROM docs');
   const termStats = terms;
-  const checkpoints = startCheckpoints(file);
+  const checkpoints = startCheckpoints(file, {
+    onFailure(why) {
+      // SQLite's own checkpoints inside commits again (its default threshold): stalls, but a bounded WAL.
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      o.log?.warn({ file }, `the search index's checkpoint thread failed (${why}); the index writer checkpoints in its commits instead`);
+    },
+  });
 
   return {
     file,
@@ -95,7 +102,7 @@ export function openSearchIndex(dir: string, opts: KeywordIndexOptions = {}): Se
     setMeta: meta.set,
     close: () => {
       checking?.stop();
-      checkpoints.stop();
+      void checkpoints.stop();
       termStats.close();
       db.close();
     },
