@@ -3,12 +3,13 @@
  * `npx tsx bench/lab/term-postings-check.ts DATA_DIR [QUERIES]`. Queries are words drawn from the index's
  * own vocabulary (seeded; one to three words, over every document frequency), not the bench:http set.
  * Prints how many top-100 lists were identical (ids and scores bit for bit) and the time per query of
- * each way, the postings warm (their one-off reading is printed apart). COMMON=1: pairs of bench:http's
- * common words instead.
+ * each way, the postings warm (their one-off reading is printed apart). COMMON=1: bench:http's own queries
+ * (bench-queries.ts) instead.
  */
 import SQLite from 'better-sqlite3';
 import { openKeywordReader } from '../../src/search/keyword/keyword-reader.ts';
 import { parseQuery } from '../../src/search/index.ts';
+import { benchQueries } from '../bench-queries.ts';
 
 const dir = process.argv[2]!;
 const count = Number(process.argv[3] ?? 1000);
@@ -20,10 +21,8 @@ const words = vocab.prepare(`SELECT term FROM temp.v WHERE doc >= 20 AND length(
 vocab.close();
 let seed = 20261203;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-// Or, with COMMON=1, pairs of the common words bench:http searches for.
-const common = ('diffusion language model reasoning graph neural vision transformer reinforcement feedback video image ' +
-  'segmentation detection robot policy agent benchmark retrieval generation audio speech translation alignment').split(' ');
-const pairs = common.flatMap((a, i) => common.slice(i + 1).map((b) => `${a} ${b}`));
+// Or, with COMMON=1, the queries bench:http sends (pairs of its common words), in its order.
+const pairs = benchQueries();
 const queries = process.env.COMMON
   ? Array.from({ length: count }, (_, i) => pairs[i % pairs.length]!)
   : Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => words[Math.floor(rand() * words.length)]!).join(' '));
