@@ -14,6 +14,7 @@
  * many rows the latest statement scored. A statement ordered by the score scores every row it matched,
  * so that is the statement's match count, and a page needs no second count(*) pass over the same
  * postings (80k papers, two common words: ~2,500 rows, 0.65 ms of a 3.1 ms keyword page).
+ * And pb_marks(), FTS5's highlight() and snippet() for a page's rows without a MATCH (pb_marks.c).
  * Built by scripts/build-native.mjs at `npm install`; without a C compiler the index uses bm25().
  */
 #include <math.h>
@@ -211,6 +212,9 @@ static void pbLengthsLoad(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
   else sqlite3_result_int64(ctx, rows);
 }
 
+/* pb_marks.c: FTS5's highlight() and snippet() for a plain query, from a row's text alone. */
+int pbMarksRegister(sqlite3 *db, fts5_api *api);
+
 static fts5_api *fts5Api(sqlite3 *db) {
   fts5_api *pRet = 0;
   sqlite3_stmt *pStmt = 0;
@@ -244,5 +248,6 @@ int sqlite3_pbrank_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines
   rc = sqlite3_create_function_v2(db, "pb_forget", 1, SQLITE_UTF8, c, pbForget, 0, 0, 0);
   if (rc == SQLITE_OK) rc = sqlite3_create_function_v2(db, "pb_lengths_load", 1, SQLITE_UTF8, c, pbLengthsLoad, 0, 0, 0);
   if (rc == SQLITE_OK) rc = sqlite3_create_function_v2(db, "pb_scored", 0, SQLITE_UTF8, c, pbScored, 0, 0, 0);
+  if (rc == SQLITE_OK) rc = pbMarksRegister(db, api);
   return rc;
 }

@@ -36,7 +36,9 @@ const cc = process.env.CC || 'cc';
 fs.mkdirSync(path.dirname(out), { recursive: true });
 for (const name of ['pb_rank', 'pb_memory']) {
   const to = path.join(root, 'native', 'build', `${name}${suffix}`);
-  const args = ['-O2', '-fPIC', '-shared', '-I', headers, path.join(root, 'native', `${name}.c`), '-o', to, '-lm'];
+  // pb_rank.so also holds pb_marks() (native/pb_marks.c), registered by pb_rank.c's entry point.
+  const sources = [name, ...(name === 'pb_rank' ? ['pb_marks'] : [])].map((n) => path.join(root, 'native', `${n}.c`));
+  const args = ['-O2', '-fPIC', '-shared', '-I', headers, ...sources, '-o', to, '-lm'];
   if (process.platform === 'darwin') args.splice(3, 0, '-undefined', 'dynamic_lookup');
   const r = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error) fail(`${cc}: ${r.error.message}`);

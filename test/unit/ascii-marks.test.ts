@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { createStems, isAscii, marksOf, plainMatch, SNIPPET_TOKENS, type PageText } from '../../src/search/keyword/ascii-marks.ts';
 import { createHighlighter } from '../../src/search/keyword/highlight.ts';
 import { TOKENIZE } from '../../src/search/keyword/schema.ts';
 import { MARK_END, MARK_START } from '../../src/search/keyword/types.ts';
+import { slicePageTexts } from '../helpers/page-texts.ts';
 
 // The JS marks must be FTS5's own: compared here with highlight()/snippet() on a scratch table of the
 // same tokenizer, over real arXiv abstracts and queries of their words (and some hostile shapes).
-const papers: PageText[] = fs
-  .readFileSync(new URL('../fixtures/kaggle/arxiv-slice.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l, i) => {
-    const r = JSON.parse(l) as { title: string; abstract: string; authors: string };
-    return { id: i + 1, title: r.title, abstract: r.abstract, authors: r.authors, expansion: i % 5 ? '' : 'graph neural network expansion' };
-  })
+const papers: PageText[] = slicePageTexts()
   // Authors may be in any script (only whether a paper matches depends on them); titles and abstracts are ASCII.
   .filter((p) => isAscii(p.title + p.abstract));
 const edge: PageText[] = [

@@ -19,7 +19,7 @@ const STEM_CACHE_SIZE = 100_000;
 export const SNIPPET_TOKENS = 40;
 
 /** A parsed plain match: free words joined by one operator, and words no paper on the page may have. */
-interface PlainMatch {
+export interface PlainMatch {
   op: 'AND' | 'OR';
   words: string[];
   excluded: string[];

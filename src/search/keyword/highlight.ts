@@ -15,7 +15,8 @@
  */
 import type SQLite from 'better-sqlite3';
 import { matchPhrases } from '../native-rank.ts';
-import { createStems, isAscii, marksOf, plainMatch } from './ascii-marks.ts';
+import { createStems, isAscii, marksOf, plainMatch, SNIPPET_TOKENS } from './ascii-marks.ts';
+import { createNativeMarks, readMarks } from './native-marks.ts';
 import { TOKENIZE } from './schema.ts';
 import { MARK_END, MARK_START, type KeywordHit, type Ranked } from './types.ts';
 
@@ -87,7 +88,7 @@ export function createHighlighter(db: SQLite.Database): Decorate {
   );
   const pageFill = db.prepare('INSERT INTO page_src (id, title, abstract, authors, expansion) VALUES (?, ?, ?, ?, ?)');
   const pageIndex = db.prepare('INSERT INTO page (rowid, title, abstract, authors, expansion) SELECT id, title, abstract, authors, expansion FROM page_src');
-  const marksSql = `SELECT rowid AS id, highlight(page, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(page, 1, '${MARK_START}', '${MARK_END}', '${ELLIPSIS}', 40) AS s FROM page WHERE page MATCH ?`;
+  const marksSql = `SELECT rowid AS id, highlight(page, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(page, 1, '${MARK_START}', '${MARK_END}', '${ELLIPSIS}', ${SNIPPET_TOKENS}) AS s FROM page WHERE page MATCH ?`;
   const pageMarks = db.prepare(marksSql);
   const pagePlain = db.prepare('SELECT id, title AS t, substr(abstract, 1, 300) AS s FROM page_src');
   const pageClear = db.prepare(`INSERT INTO page (page) VALUES ('delete-all')`);
@@ -118,6 +119,7 @@ export function createHighlighter(db: SQLite.Database): Decorate {
   };
 
   const stems = createStems(db);
+  const native = createNativeMarks(db, { titleCap: TITLE_CAP, wholeUpTo: WHOLE_UP_TO, scanCap: SCAN_CAP, otherCap: OTHER_CAP, ellipsis: ELLIPSIS, snippetTokens: SNIPPET_TOKENS });
   /** A paper marked in JS (ascii-marks.ts): short ASCII title and abstract, the one case it splits exactly as FTS5 does. */
   const simple = (r: PageRow) => r.len <= WHOLE_UP_TO && r.title.length <= TITLE_CAP && isAscii(r.title) && isAscii(r.abstract);
 
@@ -147,15 +149,32 @@ export function createHighlighter(db: SQLite.Database): Decorate {
   };
 
   /**
-   * The page's marks: in JS (ascii-marks.ts: the same output, 1.45 → ~0.4 ms a page at 80k papers) for
+   * The page's marks: in C where the connection has pb_marks (native-marks.ts: any script, ~0.2 ms of
+   * marking a page, read with the rows), else in JS (ascii-marks.ts: the same output, 1.45 → ~0.4 ms a page at 80k papers) for
    * a plain-words query on the papers with short ASCII text, and through the scratch table for the
    * others. Per paper, not per page: a row's highlight() and snippet() depend on that row alone, and one
    * paper with an accent or a Greek letter in its abstract sent the whole page of 20 the scratch way
    * (20% of the bench:http pages at 80k papers, ~2 ms each: the largest cost of highlighting then).
    */
   const pageTexts = db.transaction((match: string | null, ids: number[]) => {
-    const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
     const m = match ? plainMatch(match) : null;
+    if (m && native?.takes(m)) {
+      // Marked in C as the rows are read (native-marks.ts); only long papers still go the scratch way.
+      const marks: Array<{ id: number; t: string; s: string }> = [];
+      const plain: Array<{ id: number; t: string; s: string }> = [];
+      const rest: PageRow[] = [];
+      for (const r of native.rows(m, ids)) {
+        if (!r.short) rest.push(r);
+        else {
+          if (r.m) marks.push({ id: r.id, ...readMarks(r.m) });
+          plain.push({ id: r.id, t: r.title, s: r.abstract });
+        }
+      }
+      if (rest.length === 0) return { marks, plain };
+      const other = scratch(match, rest);
+      return { marks: [...marks, ...other.marks], plain: [...plain, ...other.plain] };
+    }
+    const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
     const fast: PageRow[] = [];
     const rest: PageRow[] = [];
     for (const r of rows) (m && simple(r) ? fast : rest).push(r);
