@@ -7,7 +7,7 @@ import SQLite from 'better-sqlite3';
 import { syntheticTexts } from '../../bench/synthetic.ts';
 import { openSearchIndex, parseQuery, type IndexDoc, type SearchIndex } from '../../src/search/index.ts';
 import { openKeywordReader } from '../../src/search/keyword/keyword-reader.ts';
-import { andWords } from '../../src/search/keyword/scoring.ts';
+import { plainWords } from '../../src/search/keyword/scoring.ts';
 import { createTermPostings } from '../../src/search/keyword/term-postings.ts';
 import { DEFAULT_WEIGHTS } from '../../src/search/keyword/types.ts';
 import { loadRankExtension } from '../../src/search/native-rank.ts';
@@ -19,12 +19,13 @@ const doc = (id: number, title: string, abstract: string, extra: Partial<IndexDo
   id, arxivId: `t.${id}`, title, abstract, authors: ['A. Author'], categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: id, ...extra,
 });
 
-describe('andWords', () => {
-  it('takes a plain AND of quoted words and nothing else', () => {
-    assert.deepEqual(andWords('("graph" AND "neural")'), ['"graph"', '"neural"']);
-    assert.deepEqual(andWords('("llama")'), ['"llama"']);
-    assert.deepEqual(andWords('("a "" b" AND "c")'), ['"a "" b"', '"c"']);
-    for (const m of ['("a" OR "b")', '(("a" AND "b")) NOT ("c")', '"a" AND "b"', '("a" AND b)', '(authors : "a")']) assert.equal(andWords(m), null, m);
+describe('plainWords', () => {
+  it('takes a plain AND or a plain OR of quoted words and nothing else', () => {
+    assert.deepEqual(plainWords('("graph" AND "neural")'), { op: 'AND', words: ['"graph"', '"neural"'] });
+    assert.deepEqual(plainWords('("llama")'), { op: 'AND', words: ['"llama"'] });
+    assert.deepEqual(plainWords('("a "" b" AND "c")'), { op: 'AND', words: ['"a "" b"', '"c"'] });
+    assert.deepEqual(plainWords('("graph" OR "neural" OR "x")'), { op: 'OR', words: ['"graph"', '"neural"', '"x"'] });
+    for (const m of ['("a" OR "b" AND "c")', '(("a" AND "b")) NOT ("c")', '(("a" OR "b")) NOT ("c")', '"a" AND "b"', '("a" AND b)', '(authors : "a")']) assert.equal(plainWords(m), null, m);
   });
 });
 
@@ -49,33 +50,43 @@ describe('term postings', { skip }, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('scores an AND bit for bit as pb_bm25 does, and counts its matches', () => {
+  /** `op` groups of common and rarer words ranked from postings against pb_bm25 on the index itself. */
+  function compareWithPbBm25(op: 'AND' | 'OR', extra: (pick: (i: number) => string) => string[][], n: number): number {
     const db = new SQLite(file, { readonly: true });
     loadRankExtension(db);
     const postings = createTermPostings(db, DEFAULT_WEIGHTS, { stableMs: 0 });
     db.exec(`CREATE VIRTUAL TABLE temp.v USING fts5vocab('main', 'fts', 'row')`);
-    // Words at every document frequency, in pairs and triples, and the mixed-field words.
     const terms = db.prepare('SELECT term, doc FROM temp.v WHERE doc >= 3 ORDER BY doc DESC').all() as Array<{ term: string; doc: number }>;
-    // Mostly the 200 most common words (so pairs share papers), every 5th from anywhere in the vocabulary.
-    const pick = (i: number) => terms[(i * 7919) % (i % 5 === 0 ? terms.length : Math.min(200, terms.length))]!;
-    const groups: Array<Array<{ term: string; doc: number }>> = [[{ term: 'graph', doc: 0 }, { term: 'neural', doc: 0 }], [{ term: 'graph', doc: 0 }]];
-    for (let i = 0; i < 120; i++) groups.push([pick(i), pick(i + 1), ...(i % 3 === 0 ? [pick(i + 2)] : [])]);
+    // Mostly the 200 most common words (so groups share papers), every 5th from anywhere in the vocabulary.
+    const pick = (i: number) => terms[(i * 7919) % (i % 5 === 0 ? terms.length : Math.min(200, terms.length))]!.term;
     let rows = 0;
-    for (const g of groups) {
-      const tokens = g.map((t) => t.term);
-      const m = `(${tokens.map((t) => `"${t}"`).join(' AND ')})`;
+    for (const tokens of extra(pick)) {
+      const m = `(${tokens.map((t) => `"${t}"`).join(` ${op} `)})`;
       const idfs = tokens.map((_, i) => 0.5 + i * 1.25);
       const idfBlob = Buffer.alloc(8 * idfs.length);
       idfs.forEach((x, i) => idfBlob.writeDoubleLE(x, 8 * i));
       const want = db.prepare('SELECT fts.rowid AS id, -pb_bm25(fts, ?, 3.0, 1.0, 1.0, 0.3) AS score FROM fts WHERE fts MATCH ? ORDER BY score DESC, id').all(idfBlob, m) as Array<{ id: number; score: number }>;
-      const got = postings.top(tokens, idfs, tokens.map(() => 1), 25);
+      const got = postings.top(tokens, idfs, tokens.map(() => 1), n, op);
       assert.ok(got, m);
-      assert.deepEqual(got.rows, want.slice(0, 25), m);
+      assert.deepEqual(got.rows, want.slice(0, n), m);
       assert.equal(got.matched, want.length, m);
       rows += want.length;
     }
-    assert.ok(rows > 2000, `${rows} rows compared`);
+    // Words holding too many papers between them are left to the bounded stage.
+    if (op === 'OR') assert.equal(postings.top(['graph', 'neural'], [1, 1], [150_000, 60_000], 10, 'OR'), null);
     db.close();
+    return rows;
+  }
+
+  it('scores an AND bit for bit as pb_bm25 does, and counts its matches', () => {
+    // Words at every document frequency, in pairs and triples, and the mixed-field words.
+    const rows = compareWithPbBm25('AND', (pick) => [['graph', 'neural'], ['graph'], ...Array.from({ length: 120 }, (_, i) => [pick(i), pick(i + 1), ...(i % 3 === 0 ? [pick(i + 2)] : [])])], 25);
+    assert.ok(rows > 2000, `${rows} rows compared`);
+  });
+
+  it('scores an OR bit for bit as pb_bm25 does, and counts its matches', () => {
+    const rows = compareWithPbBm25('OR', (pick) => [['graph', 'neural'], ['graph', 'neural', 'network'], ...Array.from({ length: 80 }, (_, i) => [pick(i), pick(i + 3), ...(i % 3 === 0 ? [pick(i + 5), pick(i + 7)] : [])])], 40);
+    assert.ok(rows > 5000, `${rows} rows compared`);
   });
 
   it('reads nothing after a change until the text has been still, and keeps no more postings than allowed', () => {

@@ -55,6 +55,10 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
     return (words, wrap, n, atLeast, dropCommon, lean) => {
       const quoted = words.map(ftsQuote);
       if (!bounded) return topScores(wrap(`(${quoted.join(' OR ')})`), from, params, n);
+      // Every paper with any word scored from term postings, when they hold every word: the exhaustive
+      // top the stage approximates, without its statements (hybrid's keyword side: 0.73 → … ms, lab).
+      const scored = from === PLAIN_FROM ? scoring.fromPostings(wrap(`(${quoted.join(' OR ')})`), n) : null;
+      if (scored) return scored;
       return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: scoring.docCount(), budget, idf: scoring.idf }).ranked.map((r) => ({ ...r, arxivId: '' }));
     };
   };

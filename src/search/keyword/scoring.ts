@@ -14,10 +14,13 @@ const DF_CACHE_SIZE = 10_000;
 /** A ranked query over the whole index (no filter joins `docs`): the only kind term postings answer. */
 export const PLAIN_FROM = 'FROM fts WHERE fts MATCH ?';
 
-/** The quoted words of a plain AND of words (`("a" AND "b")`, one word `("a")`), or null for anything else. */
-export function andWords(match: string): string[] | null {
-  if (!/^\("(?:[^"]|"")*"(?: AND "(?:[^"]|"")*")*\)$/.test(match)) return null;
-  return match.slice(1, -1).match(/"(?:[^"]|"")*"/g);
+/**
+ * The quoted words of a plain AND or a plain OR of words (`("a" AND "b")`, `("a" OR "b")`, one word
+ * `("a")`, which is an AND), or null for anything else (mixed operators, NOT, columns, phrases' syntax).
+ */
+export function plainWords(match: string): { op: 'AND' | 'OR'; words: string[] } | null {
+  const op = /^\("(?:[^"]|"")*"(?: AND "(?:[^"]|"")*")*\)$/.test(match) ? 'AND' : /^\("(?:[^"]|"")*"(?: OR "(?:[^"]|"")*")+\)$/.test(match) ? 'OR' : null;
+  return op && { op, words: match.slice(1, -1).match(/"(?:[^"]|"")*"/g)! };
 }
 
 export interface Scoring {
@@ -34,6 +37,11 @@ export interface Scoring {
   idf(docFreq: number): number;
   /** The capped document frequency of a quoted word (exact below `cap`). */
   dfOf(word: string, cap: number): number;
+  /**
+   * The top `n` of a plain AND or OR of words over the whole index, from term postings in memory, exactly
+   * as topScores ranks it; null when they cannot answer (not such a match, postings not read yet, too many).
+   */
+  fromPostings(match: string, n: number): Ranked[] | null;
   /** The top `n` ids and scores of `match` over `from` (a FROM … WHERE fts MATCH ? clause and its params). */
   topScores(match: string, from: string, params: unknown[], n: number): Ranked[];
   /**
@@ -95,11 +103,12 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
     }
     return n;
   }
-  /** A plain AND of single-token words from the words' postings in memory, when they are there. */
+  /** A plain AND or OR of single-token words from the words' postings in memory, when they are there. */
   function fromPostings(match: string, n: number) {
-    const words = andWords(match);
+    const plain = plainWords(match);
     const terms = o.terms();
-    if (!words || !terms) return null;
+    if (!postings || !plain || !terms) return null;
+    const words = plain.words;
     const tokens: string[] = [];
     for (const w of words) {
       const t = terms.tokens(w);
@@ -110,7 +119,7 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
     const idfs = words.map((_, i) => idf.readDoubleLE(8 * i));
     // A word pb_bm25 would count itself (-1: FTS5's idf without the word's count) is left to pb_bm25.
     if (idfs.some((x) => !(x >= 0))) return null;
-    return postings!.top(tokens, idfs, words.map((w) => dfOf(w, docCount())), n);
+    return postings.top(tokens, idfs, words.map((w) => dfOf(w, docCount())), n, plain.op);
   }
 
   return {
@@ -123,8 +132,13 @@ export function createScoring(db: SQLite.Database, o: { ranking: Ranking; weight
     dfOf,
     // Ids only: the arXiv ids of the few papers shown are looked up afterwards (withArxivIds), so an
     // unfiltered query ranks inside FTS5 without joining every match to `docs` (~25% of its time).
+    fromPostings(match, n) {
+      const fast = fromPostings(match, n);
+      if (fast) lastMatched = fast.matched;
+      return fast && fast.rows.map((r): Ranked => ({ id: r.id, arxivId: '', score: r.score }));
+    },
     topScores(match, from, params, n) {
-      const fast = postings && from === PLAIN_FROM ? fromPostings(match, n) : null;
+      const fast = from === PLAIN_FROM ? fromPostings(match, n) : null;
       if (fast) {
         lastMatched = fast.matched;
         return fast.rows.map((r): Ranked => ({ id: r.id, arxivId: '', score: r.score }));

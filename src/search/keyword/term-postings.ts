@@ -29,6 +29,11 @@ export const STABLE_MS = 5_000;
  * gets cached after a few calls; the call itself ranks in FTS5 as before.
  */
 const BUILD_BUDGET = 20_000;
+/**
+ * Papers an OR of words may score from postings (the sum of the words' document frequencies): every
+ * one is merged and scored (~10 ns each), so beyond this the bounded stage's few statements cost less.
+ */
+const OR_MAX = 200_000;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -40,12 +45,12 @@ interface Postings {
 
 export interface TermPostings {
   /**
-   * The top `n` papers (score desc, id asc) holding every one of `tokens` (FTS5 tokens, one per quoted
+   * The top `n` papers (score desc, id asc) holding every one of `tokens` (op OR: any of them) (FTS5 tokens, one per quoted
    * word, in the match's phrase order), scored with `idfs` (the same order), and how many papers hold
    * them all; null when a word's postings are not (yet) in memory — the caller ranks in FTS5. `dfs`:
    * each word's papers (what reading its postings costs).
    */
-  top(tokens: string[], idfs: number[], dfs: number[], n: number): { rows: Array<{ id: number; score: number }>; matched: number } | null;
+  top(tokens: string[], idfs: number[], dfs: number[], n: number, op?: 'AND' | 'OR'): { rows: Array<{ id: number; score: number }>; matched: number } | null;
   /** The index's text changed: forget everything read from it. */
   changed(): void;
   /** Postings held (for tests and metrics). */
@@ -142,6 +147,35 @@ export interface TermPostingsOptions {
   stableMs?: number;
 }
 
+/**
+ * The top `n` of the papers holding any of the words: a merge of the id-sorted lists. A paper's score
+ * adds each word it holds in the match's phrase order; pb_bm25 also adds 0 for each word it lacks,
+ * which leaves the sum's bits unchanged.
+ */
+function any(lists: Postings[], idfs: number[], kd: Float64Array, n: number): { rows: Array<{ id: number; score: number }>; matched: number } {
+  const at = new Int32Array(lists.length);
+  const heap = topN(n);
+  let matched = 0;
+  for (;;) {
+    let id = 2 ** 31;
+    for (let i = 0; i < lists.length; i++) if (at[i]! < lists[i]!.ids.length && lists[i]!.ids[at[i]!]! < id) id = lists[i]!.ids[at[i]!]!;
+    if (id === 2 ** 31) break;
+    matched++;
+    const k = kd[id]!;
+    let score = 0.0;
+    for (let i = 0; i < lists.length; i++) {
+      const list = lists[i]!;
+      if (at[i]! < list.ids.length && list.ids[at[i]!] === id) {
+        const f = list.freq[at[i]!]!;
+        score += idfs[i]! * ((f * (K1 + 1.0)) / (f + k));
+        at[i] = at[i]! + 1;
+      }
+    }
+    heap.push(score, id);
+  }
+  return { rows: heap.sorted(), matched };
+}
+
 export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o: TermPostingsOptions = {}): TermPostings {
   const maxPostings = o.maxPostings ?? MAX_POSTINGS;
   const stableMs = o.stableMs ?? STABLE_MS;
@@ -205,8 +239,10 @@ export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o
   }
 
   return {
-    top(tokens, idfs, dfs, n) {
+    top(tokens, idfs, dfs, n, op = 'AND') {
       if (tokens.length === 0 || n < 1) return null;
+      // An OR scores every paper holding any word: only while that is cheaper than the bounded stage.
+      if (op === 'OR' && dfs.reduce((a, b) => a + b, 0) > OR_MAX) return null;
       const lists: Postings[] = [];
       let budget = BUILD_BUDGET;
       let readOne = false;
@@ -233,6 +269,7 @@ export function createTermPostings(db: SQLite.Database, weights: FieldWeights, o
       // A word left unread: this call ranks in FTS5 (a later one finds what this one read).
       if (lists.length < tokens.length) return null;
       const kd = (lengths ??= readLengths());
+      if (op === 'OR') return any(lists, idfs, kd, n);
       // Walk the rarest word's papers, seeking each in the others (id order).
       const order = tokens.map((_, i) => i).sort((a, b) => lists[a]!.ids.length - lists[b]!.ids.length);
       const first = lists[order[0]!]!;
