@@ -207,7 +207,8 @@ static Query *queryParse(Marker *m, const char *spec, const char **pzErr) {
 
 /* Text into the output as fts5HighlightAppend puts it (sqlite3_mprintf's "%.*s"): up to a NUL byte, if any. */
 static void appendText(sqlite3_str *out, const char *z, int n) {
-  const char *nul = n > 0 ? (const char *)memchr(z, 0, (size_t)n) : 0;
+  if (n <= 0) return;
+  const char *nul = (const char *)memchr(z, 0, (size_t)n);
   sqlite3_str_append(out, z, nul ? (int)(nul - z) : n);
 }
 
@@ -373,7 +374,7 @@ static void pbMarks(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *close = (const char *)sqlite3_value_text(argv[2]);
   const char *ellips = (const char *)sqlite3_value_text(argv[3]);
   int nToken = sqlite3_value_int(argv[4]);
-  if (!open || !close || !ellips || nToken < 1) return sqlite3_result_error(ctx, "pb_marks: open, close and ellipsis must be text and ntokens positive", -1);
+  if (!open || !close || !ellips || nToken < 1 || nToken > 1000) return sqlite3_result_error(ctx, "pb_marks: open, close and ellipsis must be text and ntokens 1 to 1000", -1);
 
   Col cols[4];
   const char *zTitle = 0, *zAbstract = 0;

@@ -7,6 +7,7 @@ import { readMarks } from '../../src/search/keyword/native-marks.ts';
 import { TOKENIZE } from '../../src/search/keyword/schema.ts';
 import { MARK_END, MARK_START } from '../../src/search/keyword/types.ts';
 import { loadRankExtension } from '../../src/search/native-rank.ts';
+import { seededRandom } from '../helpers/fuzz.ts';
 import { skipWithoutNativeRank } from '../helpers/native-rank.ts';
 import { slicePageTexts } from '../helpers/page-texts.ts';
 
@@ -83,6 +84,42 @@ describe('native marks (pb_marks)', () => {
     db.close();
   });
 
+  it('agrees with FTS5 on seeded random texts: any script, separators, control bytes, long and repeated words', (t) => {
+    if (skipWithoutNativeRank('pb_marks')) return t.skip('the native extension is not built');
+    const rand = seededRandom(20261203);
+    const words = ['graph', 'Graph', 'GRAPHS', 'graphing', 'neural', 'net', 'models', 'model', 'a', 'x1', '3d', 'gràph', 'Müller', 'naïve', 'αβγ', '图', '🚀', 'ﬁ', 'İ', 'ß'];
+    const seps = [' ', ' ', ' ', '. ', ': ', ', ', '-', '\n', '\t', '\u00a0', '\u2014', '’', '\u0000', '\u0001', '\uE000', '...', '  ', '(', ')'];
+    const text = (n: number) => {
+      let s = '';
+      for (let i = 0; i < n; i++) s += (rand() < 0.02 ? words[0]!.repeat(20) : words[Math.floor(rand() * words.length)]) + seps[Math.floor(rand() * seps.length)];
+      return s;
+    };
+    const rows: Row[] = Array.from({ length: 200 }, (_, i) => ({ id: i + 1, title: text(Math.floor(rand() * 12)), abstract: text(Math.floor(rand() * 300)), authors: rand() < 0.3 ? text(3) : '', expansion: rand() < 0.2 ? text(4) : '' }));
+    const db = index(rows);
+    const decorate = createHighlighter(db);
+    const fts5 = db.prepare(
+      `SELECT rowid AS id, highlight(fts, 0, '${MARK_START}', '${MARK_END}') AS t, snippet(fts, 1, '${MARK_START}', '${MARK_END}', '…', ${SNIPPET_TOKENS}) AS s FROM fts WHERE fts MATCH ?`,
+    );
+    const ascii = ['graph', 'graphs', 'neural', 'net', 'models', 'a', 'x1', '3d', 'muller', 'naive', 'fi', 'ss', 'i'];
+    let compared = 0;
+    for (let i = 0; i < 150; i++) {
+      const ws = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => ascii[Math.floor(rand() * ascii.length)]!);
+      const q = i % 4 === 3 ? `(("${ws[0]}" OR "${ws.at(-1)}")) NOT ("${ascii[i % ascii.length]}")` : `(${ws.map((w) => `"${w}"`).join(i % 2 ? ' AND ' : ' OR ')})`;
+      const page = rows.slice((i * 20) % 180, ((i * 20) % 180) + 20).map((r) => ({ id: r.id, arxivId: String(r.id), score: 0 }));
+      const want = new Map((fts5.all(q) as Array<{ id: number; t: string; s: string }>).map((r) => [r.id, r]));
+      for (const h of decorate(q, page)) {
+        const w = want.get(h.id);
+        if (w) {
+          assert.deepEqual({ t: h.titleMarked, s: h.snippetMarked }, { t: w.t, s: w.s }, `${q} ${h.id}`);
+          compared++;
+          // Unmarked: the title as stored (SQLite's text functions, like FTS5's output, end at a NUL).
+        } else assert.equal(h.titleMarked, rows[h.id - 1]!.title.split('\0')[0], `${q} ${h.id} is marked but does not match`);
+      }
+    }
+    assert.ok(compared > 300, `${compared} papers compared`);
+    db.close();
+  });
+
   it('answers queries it does not take (more than 64 words) the other way, with the same marks', (t) => {
     if (skipWithoutNativeRank('pb_marks')) return t.skip('the native extension is not built');
     const db = index(other);
@@ -109,6 +146,7 @@ describe('native marks (pb_marks)', () => {
       [null, /spec is NULL/],
       [`OR ${Array.from({ length: 65 }, (_, i) => `w${i}`).join(' ')}`, /too many words/],
     ] as const) assert.throws(() => call(spec), why, String(spec));
+    for (const n of [0, 5000]) assert.throws(() => db.prepare(`SELECT pb_marks('AND graph', '[', ']', '…', ?, 'Graph', 'graph', '', '')`).get(n), /ntokens 1 to 1000/);
     const m = call('AND graph -neural').m!;
     assert.deepEqual(readMarks(m), { t: '[Graph] models', s: 'A [graph].' });
     assert.equal(call('AND graph -models').m, null);
