@@ -24,8 +24,8 @@ import type { VectorCall, VectorNotice, VectorReply, VectorState, VectorValue } 
 const MAX_START_FAILURES = 3;
 
 export interface ThreadedVectors extends ServedVectors {
-  /** Thread running and ready; threads replaced after dying; true once it gave way to in-process vectors. */
-  stats(): { ready: boolean; replaced: number; inProcess: boolean };
+  /** Thread running and ready; calls in flight; threads replaced after dying; true once it gave way to in-process vectors. */
+  stats(): { ready: boolean; inFlight: number; replaced: number; inProcess: boolean };
   /** Tests and drills: keep the thread busy for `ms`, as a long synchronous step would. */
   stall(ms: number): Promise<void>;
   /** Tests and drills: stop the thread as a crash would (its calls fail; a new one takes its place). */
@@ -165,7 +165,7 @@ export function createThreadedVectors(o: {
     },
     describe: () =>
       fallback?.describe() ?? state?.describe ?? (fs.existsSync(file) ? 'saved in vectors.idx (not loaded by this process)' : 'not built yet'),
-    stats: () => ({ ready: !!t?.ready, replaced, inProcess: !!fallback }),
+    stats: () => ({ ready: !!t?.ready, inFlight: t?.calls.size ?? 0, replaced, inProcess: !!fallback }),
     async stall(ms) {
       await call({ op: 'stall', ms });
     },
