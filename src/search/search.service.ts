@@ -107,7 +107,12 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   const query: QueryContext = {
     reader,
     semantic,
-    unavailable: () => (opts.embedder && opts.embedder.spec !== 'none' ? `the embedder is ${opts.embedder.state()}` : 'this node has no embedder (EMBEDDER=none)'),
+    unavailable: () => {
+      if (!opts.embedder || opts.embedder.spec === 'none') return 'this node has no embedder (EMBEDDER=none)';
+      const state = opts.embedder.state();
+      // A ready embedder whose vectors are not served: the index is being loaded or built (at start, after a vector thread died).
+      return state === 'ready' ? `its vector index is being loaded or built (${vectors.describe()})` : `the embedder is ${state}`;
+    },
     hybrid: { weight: opts.hybridWeight ?? DEFAULT_HYBRID_WEIGHT, fusion: opts.hybridFusion },
   };
 

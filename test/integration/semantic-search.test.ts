@@ -126,6 +126,9 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     assert.equal(r.statusCode, 503);
     assert.equal(r.json().code, 'VECTOR_THREAD_FAILED');
     assert.equal((await server.inject(url('hybrid'))).json().mode, 'keyword');
+    const meanwhile = await server.inject(`${url('semantic')}&offset=2`);
+    assert.equal(meanwhile.statusCode, 503);
+    assert.match(meanwhile.json().error, /its vector index is being loaded or built/);
     await app.search.syncOnce();
     assert.equal(vt.stats().replaced, replaced + 1);
     assert.deepEqual(ids((await server.inject(url('semantic'))).json()), expected);

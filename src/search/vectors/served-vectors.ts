@@ -66,7 +66,10 @@ export function createServedVectors(o: {
   log?: Logger | undefined;
   /** The served index was replaced, or dropped (the vector thread tells the main thread). */
   changed?: () => void;
+  /** Between two steps of a build or an add that took `ms`: a turn of the event loop (default), or a rest (the vector thread). */
+  rest?: (ms: number) => Promise<unknown>;
 }): ServedVectors<VectorIndex> {
+  const rest = o.rest ?? (() => yieldToEventLoop());
   const file = path.join(o.dir, 'vectors.idx');
   let vectors: VectorIndex | null = null;
   let vectorsOf: string | null = null;
@@ -100,10 +103,11 @@ export function createServedVectors(o: {
       if (rows.length === 0) break;
       const t0 = performance.now();
       v.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
-      pacer.took(rows.length, performance.now() - t0);
+      const ms = performance.now() - t0;
+      pacer.took(rows.length, ms);
       after = rows[rows.length - 1]!.id;
       progress?.(after);
-      await yieldToEventLoop();
+      await rest(ms);
     }
     progress?.(Infinity);
     return v;
@@ -122,9 +126,10 @@ export function createServedVectors(o: {
       for (const r of rows.slice(i, i + n)) step.set(r.id, r.v);
       const t0 = performance.now();
       v.upsertMany([...step.keys()], [...step.values()]);
-      stepPacer.took(n, performance.now() - t0);
+      const ms = performance.now() - t0;
+      stepPacer.took(n, ms);
       i += n;
-      await yieldToEventLoop();
+      await rest(ms);
     }
     return current();
   };

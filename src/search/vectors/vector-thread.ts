@@ -6,6 +6,7 @@
  * graph save is one synchronous call, the only longer wait (see docs/operations.md, "Background work").
  * What only the main thread may do (write `vectors_saved`, log) goes to it as a notice.
  */
+import { setTimeout } from 'node:timers/promises';
 import type { MessagePort } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -79,6 +80,10 @@ export function serveVectors(port: MessagePort | null, o: { dir: string; drops: 
     },
     log: forwardingLog(send),
     changed: () => send({ state: state() }),
+    // As long a rest as the step took: the thread's background work (graph adds ~1 ms a vector, the graph
+    // build) takes at most about half a core, and the HTTP thread keeps a core of its own on a two-core node
+    // that is absorbing. A search that arrives meanwhile is answered at once (the rest is a timer).
+    rest: (ms) => setTimeout(ms),
   });
 
   const handle = async (m: VectorCall): Promise<void> => {
