@@ -10,11 +10,15 @@ import { setTimeout } from 'node:timers/promises';
 import type { MessagePort } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { releaseFreedMemory } from '../../native-memory.ts';
 import { sendable } from '../thread-errors.ts';
 import { createServedVectors, type VectorHome } from './served-vectors.ts';
 import { createVectorIndex, loadVectorIndex, type VectorIndexOptions } from './vector-index.ts';
 import type { VectorCall, VectorNotice, VectorReply, VectorState, VectorValue } from './vector-protocol.ts';
 import { createVectorReader, type VectorReader } from './vector-store.ts';
+
+/** Quiet this long after its last piece of work, the thread gives freed memory back (malloc_trim). */
+const TRIM_AFTER_MS = 2000;
 
 interface Open {
   gen: number;
@@ -38,6 +42,7 @@ export function serveVectors(port: MessagePort | null, o: { dir: string; drops: 
   // eslint-disable-next-line no-restricted-syntax -- programming error: this module is a worker's entry
   if (!port) throw new Error('the vector thread runs inside a worker');
   const send = (n: VectorNotice | VectorReply) => port.postMessage(n);
+  const log = forwardingLog(send);
   let open: Open | null = null;
   let version = 0;
   let drops = o.drops;
@@ -78,16 +83,33 @@ export function serveVectors(port: MessagePort | null, o: { dir: string; drops: 
       create: (dim, expected, source) => createVectorIndex(dim, options, expected, source),
       load: (file, _dim, source) => loadVectorIndex(file, options, source),
     },
-    log: forwardingLog(send),
-    changed: () => send({ state: state() }),
+    log,
+    changed: () => {
+      send({ state: state() });
+      workDone();
+    },
     // As long a rest as the step took: the thread's background work (graph adds ~1 ms a vector, the graph
     // build) takes at most about half a core, and the HTTP thread keeps a core of its own on a two-core node
     // that is absorbing. A search that arrives meanwhile is answered at once (the rest is a timer).
     rest: (ms) => setTimeout(ms),
   });
 
+  // Freed memory given back once this thread's work is done (glibc keeps it otherwise): the main thread's own
+  // trim after a sync (search.service.ts) comes before the adds it sent here have ended, and before the graph
+  // build that goes on after them. Measured: see docs/benchmarks.md, "Memory", session 12.
+  let busy = 0;
+  let trim: NodeJS.Timeout | undefined;
+  const workDone = () => {
+    clearTimeout(trim);
+    trim = globalThis.setTimeout(() => {
+      if (busy === 0 && !/building/.test(served.describe())) releaseFreedMemory(log);
+    }, TRIM_AFTER_MS).unref();
+  };
+
   const handle = async (m: VectorCall): Promise<void> => {
     let reply: VectorReply;
+    const work = m.op === 'ensure' || m.op === 'add' || m.op === 'save';
+    if (work) busy++;
     try {
       let value: VectorValue = null;
       if (m.op === 'search') {
@@ -123,6 +145,10 @@ export function serveVectors(port: MessagePort | null, o: { dir: string; drops: 
         }
         open = null;
       }
+    }
+    if (work) {
+      busy--;
+      workDone();
     }
     send(reply);
   };
