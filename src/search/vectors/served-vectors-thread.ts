@@ -22,6 +22,8 @@ import type { VectorHit, VectorIndex, VectorIndexOptions, VectorSearcher } from 
 import type { VectorCall, VectorNotice, VectorReply, VectorState, VectorValue } from './vector-protocol.ts';
 
 const MAX_START_FAILURES = 3;
+/** The thread's young generation, at most (see spawn). */
+const YOUNG_GENERATION_MB = 12;
 
 export interface ThreadedVectors extends ServedVectors {
   /** Thread running and ready; calls in flight; threads replaced after dying; true once it gave way to in-process vectors. */
@@ -68,7 +70,9 @@ export function createThreadedVectors(o: {
     if (s.drops === drops) state = s.of ? s : null;
   };
   const spawn = (): Thread => {
-    const worker = new Worker(new URL('./vector.worker.mjs', import.meta.url), { workerData: { dir: o.dir, drops } });
+    // A small young generation (V8's default lets it reach 48 MB): what the thread allocates is short-lived
+    // (the vectors sent to it, each search's short list), and its memory is the node's, on a 1 GB box.
+    const worker = new Worker(new URL('./vector.worker.mjs', import.meta.url), { workerData: { dir: o.dir, drops }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref(); // held only while calls are in flight (a CLI command must be able to end)
     const th: Thread = { worker, ready: false, calls: new Map() };
     t = th;
