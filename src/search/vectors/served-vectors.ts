@@ -175,12 +175,13 @@ export function createServedVectors(o: {
         vectors = next;
         vectorsFrom = `built from ${next.size} stored vectors`;
         unsaved = next.size;
-        o.changed?.();
         o.log?.info({ vectors: next.size, kind: next.kind, ms: Math.round(performance.now() - t0) }, 'vector index grown into a graph');
       })
       .catch((err) => o.log?.warn({ err }, 'building the vector graph failed; the exact index keeps serving'))
       .finally(() => {
         if (growing === g) growing = null;
+        // After `growing` is cleared: what the vector thread tells the main thread says the build is over.
+        o.changed?.();
       });
   };
 
