@@ -76,7 +76,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
         const dir = path.join(config.dataDir, 'index');
         const searchLog = log.child({ component: 'search' });
         const embedder = createEmbedderProvider(config, { dir, log: searchLog });
-        const s = createSearchService({ dir, feed: catalogChangeFeed(store.db), log: searchLog, embedder, threads: config.searchThreads,
+        const s = createSearchService({ dir, feed: catalogChangeFeed(store.db), log: searchLog, embedder, threads: config.searchThreads, vectorThread: config.vectorThread,
           observe: (mode, seconds) => metrics.searchDuration.observe({ mode }, seconds),
         });
         closers.push(async () => {

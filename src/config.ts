@@ -203,6 +203,8 @@ const schema = z.object({
   EMBEDDER_POOLING: z.enum(['mean', 'cls', 'max', 'lasttoken']).optional(),
   /** Search (src/search/pool): query threads, each with its own read-only index connection; 0 or 1 = on the main thread. Default: the core count. */
   SEARCH_THREADS: z.coerce.number().int().min(0).max(64).default(() => os.availableParallelism()),
+  /** Search (src/search/vectors): serve the vector index (its searches, adds, graph build and saves) from its own thread. */
+  VECTOR_THREAD: bool.default(true),
   /** glibc's own setting, read by glibc at start; when unset, `serve` caps the arenas at 2 itself (src/native-memory.ts). */
   MALLOC_ARENA_MAX: z.coerce.number().int().min(1).optional(),
   /** arXiv OAI-PMH endpoint and politeness delay between requests (ms). */
@@ -354,6 +356,8 @@ export type Config = Readonly<{
   embedderPooling: 'mean' | 'cls' | 'max' | 'lasttoken' | undefined;
   /** Query threads (0 or 1: queries run on the main thread). */
   searchThreads: number;
+  /** The vector index in its own thread (off: on the main thread). */
+  vectorThread: boolean;
   /** MALLOC_ARENA_MAX as set in the environment (glibc applied it); undefined: serve applies DEFAULT_ARENA_MAX. */
   mallocArenaMax: number | undefined;
   oaiUrl: string;
@@ -498,6 +502,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embedderDocumentPrefix: e.EMBEDDER_DOCUMENT_PREFIX,
     embedderPooling: e.EMBEDDER_POOLING,
     searchThreads: e.SEARCH_THREADS,
+    vectorThread: e.VECTOR_THREAD,
     mallocArenaMax: e.MALLOC_ARENA_MAX,
     oaiUrl: e.OAI_URL,
     arxivApiUrl: e.ARXIV_API_URL,

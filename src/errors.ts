@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   INDEX_NOT_READY: 503,
   /** Search (src/search/pool): the query thread answering a query stopped before it answered (it is replaced; retry). */
   SEARCH_WORKER_FAILED: 503,
+  /** Search (src/search/vectors): the vector thread stopped before it answered a semantic or hybrid query (it is replaced; retry). */
+  VECTOR_THREAD_FAILED: 503,
   /** An SMTP server refused or did not take a message (details: responseCode, transient). */
   MAIL_FAILED: 502,
   USAGE: 400,

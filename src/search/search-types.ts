@@ -8,8 +8,10 @@ import type { PrfOptions } from './prf.ts';
 import type { PriorOptions } from './keyword/prior.ts';
 import type { ParsedQuery, SortOrder } from './query.ts';
 import type { CountKind, FieldWeights, IndexDoc, KeywordHit, SearchIndex } from './keyword/types.ts';
-import type { VectorIndex, VectorIndexOptions, VectorSource } from './vectors/vector-index.ts';
+import type { VectorIndexOptions } from './vectors/vector-index.ts';
 import type { QueryPool } from './pool/query-pool.ts';
+import type { VectorIndexComponent } from './vectors/served-vectors.ts';
+import type { ThreadedVectors } from './vectors/served-vectors-thread.ts';
 
 export interface ChangeFeed {
   /** Documents changed after `seq`, in sequence order, at most `limit`. */
@@ -94,6 +96,8 @@ export interface SearchService {
   close(): void;
   /** The query threads, when this service runs them (`threads` ≥ 2). */
   readonly pool: QueryPool | null;
+  /** The vector thread, when this service runs one (`vectorThread`). */
+  readonly vectorThread: ThreadedVectors | null;
 }
 
 /** The parts a search service is built from; each has a default (orama's `create({ components })`). */
@@ -101,15 +105,8 @@ export interface SearchComponents {
   /** Opens the keyword index, with its vector store, in a folder. Default: SQLite FTS5 (`openSearchIndex`). */
   openIndex: (dir: string) => SearchIndex;
   /** The in-memory nearest-neighbour index for `dim`-dimensional vectors. Default: usearch, `vectorIndexFor(dim)`. */
-  vectorIndex: {
-    /**
-     * An empty index that will hold about `expected` vectors; it never rebuilds itself (it reports `outgrown`).
-     * `source` reads stored vectors: an index may re-rank from it instead of keeping its own full copies.
-     */
-    create(dim: number, expected: number, source: VectorSource): VectorIndex;
-    /** Load one saved by `VectorIndex.save` (throws when unreadable). */
-    load(file: string, dim: number, source: VectorSource): VectorIndex;
-  };
+  vectorIndex: VectorIndexComponent;
+
 }
 
 export interface SearchServiceOptions {
@@ -137,4 +134,10 @@ export interface SearchServiceOptions {
    * answers on this thread. Ignored with a replaced `components.openIndex` (a thread can only open the default).
    */
   threads?: number;
+  /**
+   * Serve the vector index from its own worker thread (served-vectors-thread.ts): searches, adds, the graph
+   * build and saves off this thread. Default false here (CLI commands, tests); VECTOR_THREAD sets it for a
+   * node (default on). Ignored with a replaced `components.vectorIndex` (a thread can only build the default).
+   */
+  vectorThread?: boolean;
 }

@@ -20,7 +20,8 @@ import { createResultCache } from './result-cache.ts';
 import { DEFAULT_HYBRID_WEIGHT, DEFAULT_MODE, SEARCH_MODES, type SearchComponents, type SearchService, type SearchServiceOptions } from './search-types.ts';
 import { indexStatus } from './status.ts';
 import { createQueryPool } from './pool/query-pool.ts';
-import { createServedVectors } from './vectors/served-vectors.ts';
+import { createServedVectors, type ServedVectors } from './vectors/served-vectors.ts';
+import { createThreadedVectors, type ThreadedVectors } from './vectors/served-vectors-thread.ts';
 import { createVectorIndex, loadVectorIndex, type VectorIndexOptions } from './vectors/vector-index.ts';
 
 /**
@@ -34,9 +35,11 @@ export function vectorIndexFor(dim: number): VectorIndexOptions {
 }
 
 /** The default components, with the service's keyword and vector-index options. */
+/** The service builds an outgrown exact index's graph itself, in steps (served-vectors.ts). */
+const servedOptions = (opts: SearchServiceOptions, dim: number): VectorIndexOptions => ({ ...(opts.vectorIndex ?? vectorIndexFor(dim)), autoSwitch: false });
+
 function defaultComponents(opts: SearchServiceOptions): SearchComponents {
-  // The service builds an outgrown exact index's graph itself, in steps (served-vectors.ts).
-  const options = (dim: number): VectorIndexOptions => ({ ...(opts.vectorIndex ?? vectorIndexFor(dim)), autoSwitch: false });
+  const options = (dim: number) => servedOptions(opts, dim);
   return {
     openIndex: (dir) => openSearchIndex(dir, { weights: opts.weights, prf: opts.prf, prior: opts.prior }, { log: opts.log }),
     vectorIndex: {
@@ -68,7 +71,11 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     },
   });
   const current = holder.current;
-  const vectors = createServedVectors({ dir: opts.dir, index: current, components: components.vectorIndex, log });
+  const inProcess = () => createServedVectors({ dir: opts.dir, index: current, components: components.vectorIndex, log });
+  const threaded: ThreadedVectors | null = opts.vectorThread && !opts.components?.vectorIndex
+    ? createThreadedVectors({ dir: opts.dir, index: current, generation: () => holder.generation(), options: (dim) => servedOptions(opts, dim), inProcess, log })
+    : null;
+  const vectors: ServedVectors = threaded ?? inProcess();
   const embedding = createEmbedding({ provider: opts.embedder, index: current, vectors, log });
   const follower = createFollower({
     feed: opts.feed, index: current, embedding, log,
@@ -100,7 +107,12 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   const query: QueryContext = {
     reader,
     semantic,
-    unavailable: () => (opts.embedder && opts.embedder.spec !== 'none' ? `the embedder is ${opts.embedder.state()}` : 'this node has no embedder (EMBEDDER=none)'),
+    unavailable: () => {
+      if (!opts.embedder || opts.embedder.spec === 'none') return 'this node has no embedder (EMBEDDER=none)';
+      const state = opts.embedder.state();
+      // A ready embedder whose vectors are not served: the index is being loaded or built (at start, after a vector thread died).
+      return state === 'ready' ? `its vector index is being loaded or built (${vectors.describe()})` : `the embedder is ${state}`;
+    },
     hybrid: { weight: opts.hybridWeight ?? DEFAULT_HYBRID_WEIGHT, fusion: opts.hybridFusion },
   };
 
@@ -153,8 +165,10 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
       vectors.drop();
       opts.embedder?.close();
       void pool?.close();
+      void threaded?.close();
       current().close();
     },
     pool,
+    vectorThread: threaded,
   };
 }

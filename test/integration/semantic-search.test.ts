@@ -107,6 +107,33 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     assert.ok(hits[0]!.score > 0.2 && hits[0]!.score <= 1.0001, 'cosine similarities');
   });
 
+  it('a vector thread that dies: the semantic search it held answers 503 VECTOR_THREAD_FAILED, hybrid answers as keyword meanwhile, and the next sync starts another thread that serves', async () => {
+    const vt = app.search.vectorThread;
+    assert.ok(vt, 'a node serves its vector index from the vector thread (VECTOR_THREAD is on by default)');
+    const url = (mode: string) => `/api/search?q=${encodeURIComponent('self-supervised contrastive learning of image features')}&mode=${mode}&limit=7`;
+    const expected = ids((await server.inject(url('semantic'))).json());
+    assert.equal(expected.length, 7);
+    // The thread busy (as in a long synchronous step), a semantic search waiting for it, then a crash.
+    const held = vt.stall(30_000);
+    const pending = server.inject(`${url('semantic')}&offset=1`);
+    const deadline = Date.now() + 5000;
+    while (vt.stats().inFlight < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(vt.stats().inFlight, 2, 'the search reached the thread');
+    const replaced = vt.stats().replaced;
+    await vt.kill();
+    await assert.rejects(held, { code: 'VECTOR_THREAD_FAILED' });
+    const r = await pending;
+    assert.equal(r.statusCode, 503);
+    assert.equal(r.json().code, 'VECTOR_THREAD_FAILED');
+    assert.equal((await server.inject(url('hybrid'))).json().mode, 'keyword');
+    const meanwhile = await server.inject(`${url('semantic')}&offset=2`);
+    assert.equal(meanwhile.statusCode, 503);
+    assert.match(meanwhile.json().error, /its vector index is being loaded or built/);
+    await app.search.syncOnce();
+    assert.equal(vt.stats().replaced, replaced + 1);
+    assert.deepEqual(ids((await server.inject(url('semantic'))).json()), expected);
+  });
+
   it('a paper ingested while the server runs is found by meaning within 5 s; a changed abstract is re-embedded', async () => {
     app.search.start(200);
     try {
@@ -139,13 +166,13 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     }
   });
 
-  it('the vector index is saved on stop and loaded by the next process; a damaged file is rebuilt from the stored vectors', async () => {
+  for (const vectorThread of [false, true]) it(`the vector index is saved on stop and loaded by the next process; a damaged file is rebuilt from the stored vectors (${vectorThread ? 'in the vector thread' : 'in-process'})`, async () => {
     await app.search.stop();
     const dir = path.join(app.config.dataDir, 'index');
     assert.ok(fs.existsSync(path.join(dir, 'vectors.idx')));
     const q = 'contrastive learning of visual representations';
     const expected = (await app.search.search({ q, mode: 'semantic', limit: 5 })).hits.map((h) => h.id);
-    const reopen = () => createSearchService({ dir, feed: catalogChangeFeed(app.store.db), embedder: createEmbedderProvider({ embedder: 'builtin' }, { dir }) });
+    const reopen = () => createSearchService({ dir, feed: catalogChangeFeed(app.store.db), embedder: createEmbedderProvider({ embedder: 'builtin' }, { dir }), vectorThread });
     const file = path.join(dir, 'vectors.idx');
     const flip = (at: (size: number) => number) => () => {
       const buf = fs.readFileSync(file);
@@ -207,12 +234,13 @@ describeEngines('semantic and hybrid search (built-in LSA embedder)', (ctx) => {
     }
   });
 
-  it('an exact vector index that outgrows its size is replaced by a graph built in steps while it serves', async () => {
+  for (const vectorThread of [false, true]) it(`an exact vector index that outgrows its size is replaced by a graph built in steps while it serves (${vectorThread ? 'in the vector thread' : 'in-process'})`, async () => {
     await app.search.stop();
     const other = createSearchService({
       dir: path.join(app.config.dataDir, 'index'),
       feed: catalogChangeFeed(app.store.db),
-      embedder: hashingProvider('test-hash2:16'),
+      embedder: hashingProvider(`test-hash2${vectorThread ? 't' : ''}:16`),
+      vectorThread,
       vectorIndex: { kind: 'auto', hnswFrom: 400, quantization: 'f32' },
     });
     try {

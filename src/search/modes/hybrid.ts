@@ -4,7 +4,7 @@
  */
 import { reciprocalRankFusion, weightedSum } from '../fusion.ts';
 import { MAX_RANKED } from '../keyword/ranking.ts';
-import type { VectorIndex } from '../vectors/vector-index.ts';
+import type { VectorSearcher } from '../vectors/vector-index.ts';
 import type { ModeAnswer, ModeInput } from './keyword.ts';
 import { nearest } from './nearest.ts';
 import type { KeywordReader } from './reader.ts';
@@ -18,7 +18,7 @@ export interface HybridOptions {
   fusion?: 'weighted' | 'rrf' | undefined;
 }
 
-export async function searchHybrid(reader: KeywordReader, vectors: VectorIndex, qv: Float32Array, i: ModeInput, o: HybridOptions): Promise<ModeAnswer> {
+export async function searchHybrid(reader: KeywordReader, vectors: VectorSearcher, qv: Float32Array, i: ModeInput, o: HybridOptions): Promise<ModeAnswer> {
   const end = Math.min(i.offset + i.limit, MAX_RANKED);
   // Each side is read one deeper than the page, so a later page fuses lists as deep as it needs.
   const depth = Math.max(end + 1, FUSION_DEPTH);

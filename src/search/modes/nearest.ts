@@ -3,13 +3,13 @@
  * the keyword index, searching deeper (up to MAX_SEMANTIC_DEPTH) while the filters reject too many.
  */
 import { hasFilters, type ParsedQuery } from '../query.ts';
-import type { VectorIndex } from '../vectors/vector-index.ts';
+import type { VectorSearcher } from '../vectors/vector-index.ts';
 import type { KeywordReader } from './reader.ts';
 
 export const MAX_SEMANTIC_DEPTH = 2000;
 
 /** Best first, at most `need`; `exclude` (the paper itself, for similar papers) is never returned. */
-export async function nearest(reader: KeywordReader, v: VectorIndex, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number): Promise<Array<{ id: number; score: number }>> {
+export async function nearest(reader: KeywordReader, v: VectorSearcher, qv: Float32Array, query: ParsedQuery, need: number, exclude?: number): Promise<Array<{ id: number; score: number }>> {
   let depth = Math.max(need * 2, 50);
   // No filter to check: the neighbours as they are, without a round trip to a query thread (hybrid
   // and semantic requests of plain words, i.e. nearly all of them). Explored as deep as below (an HNSW
@@ -19,10 +19,10 @@ export async function nearest(reader: KeywordReader, v: VectorIndex, qv: Float32
   // overlap with the deeper call 0.9998, 1.95 ms a call against 2.66.
   if (!hasFilters(query)) {
     const k = need + (exclude === undefined ? 0 : 1);
-    return v.search(qv, k, { depth }).filter((h) => h.key !== exclude).slice(0, need).map((h) => ({ id: h.key, score: h.score }));
+    return (await v.search(qv, k, { depth })).filter((h) => h.key !== exclude).slice(0, need).map((h) => ({ id: h.key, score: h.score }));
   }
   for (;;) {
-    const found = v.search(qv, depth).filter((h) => h.key !== exclude);
+    const found = (await v.search(qv, depth)).filter((h) => h.key !== exclude);
     const kept = new Set(await reader.filterIds(query, found.map((h) => h.key)));
     const hits = found.filter((h) => kept.has(h.key)).map((h) => ({ id: h.key, score: h.score }));
     if (hits.length >= need || found.length < depth || depth >= MAX_SEMANTIC_DEPTH) return hits.slice(0, need);

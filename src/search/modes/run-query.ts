@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import type { Embedder } from '../embedders/embedder.ts';
 import { hasText, withoutUnclosedPhrase, type ParsedQuery } from '../query.ts';
 import { DEFAULT_MODE, type SearchRequest } from '../search-types.ts';
-import type { VectorIndex } from '../vectors/vector-index.ts';
+import type { VectorSearcher } from '../vectors/vector-index.ts';
 import { searchHybrid, type HybridOptions } from './hybrid.ts';
 import { searchKeyword, type ModeAnswer } from './keyword.ts';
 import type { KeywordReader } from './reader.ts';
@@ -16,7 +16,7 @@ import { searchSemantic } from './semantic.ts';
 export interface QueryContext {
   reader: KeywordReader;
   /** The embedder and its vectors, when semantic search can run. */
-  semantic(): { e: Embedder; v: VectorIndex } | null;
+  semantic(): { e: Embedder; v: VectorSearcher } | null;
   /** Why semantic search cannot run (for the 503). */
   unavailable(): string;
   hybrid: HybridOptions;

@@ -3,12 +3,12 @@
  * the query's words.
  */
 import { MAX_RANKED } from '../keyword/ranking.ts';
-import type { VectorIndex } from '../vectors/vector-index.ts';
+import type { VectorSearcher } from '../vectors/vector-index.ts';
 import type { ModeAnswer, ModeInput } from './keyword.ts';
 import { nearest } from './nearest.ts';
 import type { KeywordReader } from './reader.ts';
 
-export async function searchSemantic(reader: KeywordReader, vectors: VectorIndex, qv: Float32Array, i: ModeInput): Promise<ModeAnswer> {
+export async function searchSemantic(reader: KeywordReader, vectors: VectorSearcher, qv: Float32Array, i: ModeInput): Promise<ModeAnswer> {
   // One more than the page says whether a next page exists. Every paper is somewhere in the order of
   // meaning, so there is no count to show ('none'); the first 1,000 can be paged through.
   const end = Math.min(i.offset + i.limit, MAX_RANKED);

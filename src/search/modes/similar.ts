@@ -6,12 +6,12 @@ import { parseQuery, words } from '../query.ts';
 import { STOP_WORDS } from '../stop-words.ts';
 import { TITLE_CAP } from '../keyword/highlight.ts';
 import type { KeywordHit } from '../keyword/types.ts';
-import type { VectorIndex } from '../vectors/vector-index.ts';
+import type { VectorSearcher } from '../vectors/vector-index.ts';
 import { nearest } from './nearest.ts';
 import type { KeywordReader } from './reader.ts';
 
 /** Null when the paper is not in the index (it may arrive with the next sync). */
-export async function similarPapers(reader: KeywordReader, vectors: { index: VectorIndex; own: Float32Array | null } | null, id: number, limit: number): Promise<KeywordHit[] | null> {
+export async function similarPapers(reader: KeywordReader, vectors: { index: VectorSearcher; own: Float32Array | null } | null, id: number, limit: number): Promise<KeywordHit[] | null> {
   const empty = parseQuery('');
   if (vectors?.own && vectors.own.length === vectors.index.dim) {
     return reader.decorate(empty, await nearest(reader, vectors.index, vectors.own, empty, limit, id));

@@ -2,6 +2,7 @@
  * What the main thread and a query thread say to each other: calls (one of the modes' reads of the
  * keyword index, for an index generation, with the common-word counts when they changed) and replies.
  */
+import type { SentError } from '../thread-errors.ts';
 import type { TermSnapshot } from '../keyword/types.ts';
 import type { SearchOptions, KeywordHit, KeywordResult } from '../keyword/types.ts';
 import type { ParsedQuery } from '../query.ts';
@@ -26,7 +27,7 @@ export type ThreadValue = KeywordResult | KeywordHit[] | number[] | { title: str
 
 export type ThreadReply =
   | { id: number; ok: true; value: ThreadValue }
-  | { id: number; ok: false; error: { message: string; code: string | undefined; name: string } };
+  | { id: number; ok: false; error: SentError };
 
 /** Distributes Omit over a union (TypeScript's own Omit does not). */
 export type CallBody<T = ThreadCall> = T extends unknown ? Omit<T, 'id' | 'gen' | 'file' | 'terms'> : never;

@@ -11,7 +11,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { AppError, ERROR_CODES, type ErrorCode } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { received } from '../thread-errors.ts';
 import type { KeywordIndexOptions } from '../keyword/keyword-index.ts';
 import type { TermSnapshot } from '../keyword/types.ts';
 import type { KeywordReader } from '../modes/reader.ts';
@@ -53,12 +54,6 @@ interface Thread {
   terms: string;
 }
 
-/** An error as the thread reported it: our catalogue's, or one carrying SQLite's code (damage is repaired by the caller). */
-function rebuild(e: { message: string; code: string | undefined; name: string }): Error {
-  if (e.name === 'AppError' && e.code && e.code in ERROR_CODES) return new AppError(e.code as ErrorCode, e.message);
-  return Object.assign(new Error(e.message), { code: e.code });
-}
-
 export function createQueryPool(o: QueryPoolOptions): QueryPool {
   const threads: Array<Thread | null> = Array.from({ length: o.size }, () => null);
   let started = false;
@@ -89,7 +84,7 @@ export function createQueryPool(o: QueryPoolOptions): QueryPool {
       t.calls.delete(m.id);
       if (t.calls.size === 0) worker.unref();
       if (m.ok) call.resolve(m.value);
-      else call.reject(rebuild(m.error));
+      else call.reject(received(m.error)); // SQLite's damage codes are repaired by the caller
     });
     worker.on('error', (err) => o.log?.error({ err }, 'a search query thread failed'));
     worker.on('exit', (code) => {

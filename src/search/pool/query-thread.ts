@@ -7,6 +7,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { openKeywordReader, type KeywordFileReader } from '../keyword/keyword-reader.ts';
 import type { KeywordIndexOptions } from '../keyword/keyword-index.ts';
+import { sendable } from '../thread-errors.ts';
 import type { ThreadCall, ThreadReply } from './protocol.ts';
 
 export function serveQueries(port: MessagePort | null, options: KeywordIndexOptions): void {
@@ -39,8 +40,7 @@ export function serveQueries(port: MessagePort | null, options: KeywordIndexOpti
         reply = { id: m.id, ok: true, value };
       }
     } catch (e) {
-      const err = e as { message?: unknown; code?: unknown; name?: unknown };
-      reply = { id: m.id, ok: false, error: { message: String(err?.message ?? e), code: typeof err?.code === 'string' ? err.code : undefined, name: typeof err?.name === 'string' ? err.name : 'Error' } };
+      reply = { id: m.id, ok: false, error: sendable(e) };
       // A connection that met an error may be the problem (a replaced file): open it again next time.
       if (open && reply.error.code?.startsWith('SQLITE_')) {
         try {

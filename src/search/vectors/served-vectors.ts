@@ -11,17 +11,31 @@ import type { Logger } from 'pino';
 import type { Embedder } from '../embedders/embedder.ts';
 import type { SearchIndex } from '../keyword/types.ts';
 import { createPacer, type Pacer, yieldToEventLoop } from '../pace.ts';
-import type { SearchComponents } from '../search-types.ts';
-import type { VectorIndex } from './vector-index.ts';
+import type { VectorIndex, VectorSearcher, VectorSource } from './vector-index.ts';
+import type { VectorReader } from './vector-store.ts';
 
 /** Save the in-memory vector index once this many vectors changed since the last save (and on stop). */
 const SAVE_EVERY = 5000;
 
-export interface ServedVectors {
+/** How served vectors make and load their index (the search service's `components.vectorIndex`). */
+export interface VectorIndexComponent {
+  /**
+   * An empty index that will hold about `expected` vectors; it never rebuilds itself (it reports `outgrown`).
+   * `source` reads stored vectors: an index may re-rank from it instead of keeping its own full copies.
+   */
+  create(dim: number, expected: number, source: VectorSource): VectorIndex;
+  /** Load one saved by `VectorIndex.save` (throws when unreadable). */
+  load(file: string, dim: number, source: VectorSource): VectorIndex;
+}
+
+/** What served vectors need of an embedder: which one it is, and its vectors' dimensions. */
+export type EmbedderOf = Pick<Embedder, 'id' | 'dim'> & Partial<Embedder>;
+
+export interface ServedVectors<I extends VectorSearcher = VectorSearcher> {
   /** The index and the embedder id whose vectors it holds, or null before the first load. */
-  current(): { of: string; index: VectorIndex } | null;
+  current(): { of: string; index: I } | null;
   /** The index for `e`'s vectors: the one loaded, or loaded/built now (in steps). */
-  ensure(e: Embedder): Promise<VectorIndex>;
+  ensure(e: EmbedderOf): Promise<I>;
   /** Newly stored vectors: into the index, saved once enough have changed. */
   add(rows: Array<{ id: number; v: Float32Array }>): Promise<void>;
   /** Write the index beside the keyword index, if anything changed since the last save. */
@@ -34,7 +48,28 @@ export interface ServedVectors {
   readonly file: string;
 }
 
-export function createServedVectors(o: { dir: string; index: () => SearchIndex; components: SearchComponents['vectorIndex']; log?: Logger | undefined }): ServedVectors {
+/**
+ * What served vectors read and write of the node's index: its stored vectors, their version, and the
+ * `vectors_saved` meta. The index itself on the main thread; in the vector thread, its own read-only
+ * connection, the version the main thread last sent and a setMeta that goes to the main thread.
+ */
+export interface VectorHome {
+  vectors: VectorReader & { version(): number };
+  meta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+}
+
+export function createServedVectors(o: {
+  dir: string;
+  index: () => VectorHome | SearchIndex;
+  components: VectorIndexComponent;
+  log?: Logger | undefined;
+  /** The served index was replaced, or dropped (the vector thread tells the main thread). */
+  changed?: () => void;
+  /** Between two steps of a build or an add that took `ms`: a turn of the event loop (default), or a rest (the vector thread). */
+  rest?: (ms: number) => Promise<unknown>;
+}): ServedVectors<VectorIndex> {
+  const rest = o.rest ?? (() => yieldToEventLoop());
   const file = path.join(o.dir, 'vectors.idx');
   let vectors: VectorIndex | null = null;
   let vectorsOf: string | null = null;
@@ -68,10 +103,11 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
       if (rows.length === 0) break;
       const t0 = performance.now();
       v.upsertMany(rows.map((r) => r.id), rows.map((r) => r.v));
-      pacer.took(rows.length, performance.now() - t0);
+      const ms = performance.now() - t0;
+      pacer.took(rows.length, ms);
       after = rows[rows.length - 1]!.id;
       progress?.(after);
-      await yieldToEventLoop();
+      await rest(ms);
     }
     progress?.(Infinity);
     return v;
@@ -90,15 +126,16 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
       for (const r of rows.slice(i, i + n)) step.set(r.id, r.v);
       const t0 = performance.now();
       v.upsertMany([...step.keys()], [...step.values()]);
-      stepPacer.took(n, performance.now() - t0);
+      const ms = performance.now() - t0;
+      stepPacer.took(n, ms);
       i += n;
-      await yieldToEventLoop();
+      await rest(ms);
     }
     return current();
   };
 
   /** The saved in-memory index if it saw the stored vectors' current version, else one built from them. */
-  const load = async (e: Embedder): Promise<VectorIndex | null> => {
+  const load = async (e: EmbedderOf): Promise<VectorIndex | null> => {
     const index = o.index();
     if (fs.existsSync(file) && index.meta('vectors_saved') === `${e.id}@${index.vectors.version()}`) {
       try {
@@ -143,10 +180,12 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
       .catch((err) => o.log?.warn({ err }, 'building the vector graph failed; the exact index keeps serving'))
       .finally(() => {
         if (growing === g) growing = null;
+        // After `growing` is cleared: what the vector thread tells the main thread says the build is over.
+        o.changed?.();
       });
   };
 
-  const served: ServedVectors = {
+  const served: ServedVectors<VectorIndex> = {
     file,
     current: () => (vectors && vectorsOf ? { of: vectorsOf, index: vectors } : null),
     async ensure(e) {
@@ -191,6 +230,7 @@ export function createServedVectors(o: { dir: string; index: () => SearchIndex; 
       growing = null;
       vectors = null;
       vectorsOf = null;
+      o.changed?.();
     },
     describe: () =>
       vectors

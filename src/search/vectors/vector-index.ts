@@ -53,7 +53,25 @@ export interface VectorHit {
   score: number;
 }
 
-export interface VectorIndex {
+/** A search's per-call overrides (see VectorIndex.search). */
+export interface VectorSearchOptions {
+  shortlist?: number;
+  rerank?: number;
+  depth?: number;
+}
+
+/**
+ * What semantic search asks of a served index: a VectorIndex in this thread, or the vector thread's
+ * (served-vectors-thread.ts), whose searches answer asynchronously.
+ */
+export interface VectorSearcher {
+  readonly dim: number;
+  readonly size: number;
+  readonly kind: string;
+  search(q: Float32Array, k: number, o?: VectorSearchOptions): VectorHit[] | Promise<VectorHit[]>;
+}
+
+export interface VectorIndex extends VectorSearcher {
   readonly dim: number;
   readonly size: number;
   /** What is serving now, e.g. "exact-f32", "hnsw-i8-funnel64". */
@@ -68,7 +86,7 @@ export interface VectorIndex {
    * Best first; scores are full-precision dot products. `shortlist` and `rerank` override the options
    * per call; `depth` explores as a search for that many neighbours would (its short list), returning k.
    */
-  search(q: Float32Array, k: number, o?: { shortlist?: number; rerank?: number; depth?: number }): VectorHit[];
+  search(q: Float32Array, k: number, o?: VectorSearchOptions): VectorHit[];
   /** Persist atomically (the main file is renamed into place last). */
   save(file: string): void;
   /** The same in steps that yield to the event loop, writing through the thread pool. Do not change the index until it resolves. */

@@ -59,6 +59,32 @@ const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
 /** The BLOB's floats without a copy when it is aligned for them (better-sqlite3 gives each BLOB its own buffer). */
 const viewOf = (b: Buffer) => (b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) : fromBlob(b));
 
+/** What an in-memory vector index reads of the stored vectors (the vector thread, src/search/vectors/vector-thread.ts, over its own read-only connection). */
+export type VectorReader = Pick<VectorStore, 'count' | 'many' | 'page'>;
+
+/**
+ * The reads of `db`'s stored vectors that build and re-rank an in-memory index. `count()` counts the table
+ * each time: the writing connection keeps its own count (createVectorStore).
+ */
+export function createVectorReader(db: SQLite.Database): VectorReader {
+  const countAll = db.prepare('SELECT count(*) AS n FROM vectors');
+  const page = db.prepare('SELECT id, v FROM vectors WHERE id > ? ORDER BY id LIMIT ?');
+  const blobOf = db.prepare('SELECT v FROM vectors WHERE id = ?').pluck();
+  // A short list of 800 at 100k vectors: ~2.3 ms one by one over views of the BLOBs, 4.1 ms copying each,
+  // 5.4 ms as one `IN (json_each(?))` statement (medians of 50, /tmp bench on a quiet machine). In one
+  // read transaction: in autocommit every statement takes and drops the WAL read lock itself; 150 reads of
+  // the served 80k catalog 0.29 → 0.15 ms (medians of 2,000, `bench/lab/blob-reads.ts`).
+  const readMany = db.transaction((ids: number[]) => ids.map((id) => {
+    const b = blobOf.get(id) as Buffer | undefined;
+    return b ? viewOf(b) : null;
+  })) as (ids: number[]) => Array<Float32Array | null>;
+  return {
+    count: () => (countAll.get() as { n: number }).n,
+    many: (ids) => readMany(ids),
+    page: (afterId, limit) => (page.all(afterId, limit) as Array<{ id: number; v: Buffer }>).map((r) => ({ id: r.id, v: fromBlob(r.v) })),
+  };
+}
+
 /** Distinguishes tables set aside by resets within the same millisecond. */
 let resets = 0;
 
@@ -68,23 +94,17 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
   const pendingIds = db.prepare('SELECT d.id FROM docs d WHERE d.id > ? AND d.id <= ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = d.id) ORDER BY d.id LIMIT ?').pluck();
   const lastDoc = db.prepare('SELECT max(id) FROM docs').pluck();
   const textOf = db.prepare(`SELECT substr(title, 1, ${EMBED_TEXT_CAP}) AS title, substr(abstract, 1, ${EMBED_TEXT_CAP}) AS abstract FROM fts WHERE rowid = ?`);
-  const countAll = db.prepare('SELECT count(*) AS n FROM vectors');
+  const reader = createVectorReader(db);
   const anyVector = db.prepare('SELECT 1 FROM vectors LIMIT 1');
   const papers = db.prepare('SELECT count(*) AS n FROM docs');
   const exists = db.prepare('SELECT 1 FROM vectors WHERE id = ?');
   // Counting the table walks every page of 1 kB vectors (~30 ms at 80k, on every status and /metrics scrape):
   // counted once, then kept up to date by this connection, the only one that writes vectors.
   let stored: number | null = null;
-  const count = () => (stored ??= (countAll.get() as { n: number }).n);
+  const count = () => (stored ??= reader.count());
   const vectorOf = db.prepare('SELECT v FROM vectors WHERE id = ?');
   const putVector = db.prepare('INSERT INTO vectors (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v');
   const indexed = db.prepare('SELECT 1 FROM fts WHERE rowid = ?');
-  const page = db.prepare('SELECT id, v FROM vectors WHERE id > ? ORDER BY id LIMIT ?');
-  const blobOf = db.prepare('SELECT v FROM vectors WHERE id = ?').pluck();
-  const readMany = db.transaction((ids: number[]) => ids.map((id) => {
-    const b = blobOf.get(id) as Buffer | undefined;
-    return b ? viewOf(b) : null;
-  })) as (ids: number[]) => Array<Float32Array | null>;
   const store: VectorStore = {
     embedder: () => meta.get('embedder') || null,
     // The old vectors are set aside under another name and deleted in steps (discardStep): one DELETE of
@@ -129,12 +149,8 @@ export function createVectorStore(db: SQLite.Database, meta: Meta): VectorStore 
       const r = vectorOf.get(id) as { v: Buffer } | undefined;
       return r ? fromBlob(r.v) : null;
     },
-    // A short list of 800 at 100k vectors: ~2.3 ms one by one over views of the BLOBs, 4.1 ms copying each,
-    // 5.4 ms as one `IN (json_each(?))` statement (medians of 50, /tmp bench on a quiet machine). In one
-    // read transaction (readMany): in autocommit every statement takes and drops the WAL read lock itself;
-    // 150 reads of the served 80k catalog 0.29 → 0.15 ms (medians of 2,000, `bench/lab/blob-reads.ts`).
-    many: (ids) => readMany(ids),
-    page: (afterId, limit) => (page.all(afterId, limit) as Array<{ id: number; v: Buffer }>).map((r) => ({ id: r.id, v: fromBlob(r.v) })),
+    many: reader.many,
+    page: reader.page,
     version: () => Number(meta.get('vectors_version') ?? 0),
     removed: () => {
       if (stored !== null) stored--;

@@ -30,6 +30,8 @@ export const metricsRoutes: FastifyPluginAsync = async (server) => {
     // Query threads (docs/operations.md, "Query threads"): 0 ready with SEARCH_THREADS ≥ 2 means queries run on the main thread.
     metrics.gauge('paperboy_search_threads_ready', 'Search query threads ready on this node (0 when queries run on the main thread)', () => app.search.pool?.stats().ready ?? 0);
     metrics.gauge('paperboy_search_threads_replaced', 'Search query threads that stopped and were started again since this node started', () => app.search.pool?.stats().replaced ?? 0);
+    // The vector thread (docs/operations.md, "The vector thread"): replaced counts threads that died and were started again.
+    metrics.gauge('paperboy_vector_thread_replaced', 'Vector threads that stopped and were started again since this node started', () => app.search.vectorThread?.stats().replaced ?? 0);
     metrics.gauge('paperboy_database_up', 'Whether the database answered a probe during this scrape (1) or not (0)', () => databaseUp(app));
     metrics.labelledGauge('paperboy_catalog_papers', 'Papers in the catalog by source that last changed them', 'source', async () => (await stats()).bySource);
   }
