@@ -91,7 +91,7 @@ describe('native marks (pb_marks)', () => {
     const seps = [' ', ' ', ' ', '. ', ': ', ', ', '-', '\n', '\t', '\u00a0', '\u2014', '’', '\u0000', '\u0001', '\uE000', '...', '  ', '(', ')'];
     const text = (n: number) => {
       let s = '';
-      for (let i = 0; i < n; i++) s += (rand() < 0.02 ? words[0]!.repeat(20) : words[Math.floor(rand() * words.length)]) + seps[Math.floor(rand() * seps.length)];
+      for (let i = 0; i < n; i++) s += (rand() < 0.02 ? words[0]!.repeat(20) : words[Math.floor(rand() * words.length)]!) + seps[Math.floor(rand() * seps.length)]!;
       return s;
     };
     const rows: Row[] = Array.from({ length: 200 }, (_, i) => ({ id: i + 1, title: text(Math.floor(rand() * 12)), abstract: text(Math.floor(rand() * 300)), authors: rand() < 0.3 ? text(3) : '', expansion: rand() < 0.2 ? text(4) : '' }));
