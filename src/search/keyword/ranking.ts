@@ -55,9 +55,13 @@ export function createKeywordSearch(db: SQLite.Database, o: { scoring: Scoring; 
     return (words, wrap, n, atLeast, dropCommon, lean) => {
       const quoted = words.map(ftsQuote);
       if (!bounded) return topScores(wrap(`(${quoted.join(' OR ')})`), from, params, n);
-      // Every paper with any word scored from term postings, when they hold every word: the exhaustive
-      // top the stage approximates, without its statements (hybrid's keyword side: 0.73 → … ms, lab).
-      const scored = from === PLAIN_FROM ? scoring.fromPostings(wrap(`(${quoted.join(' OR ')})`), n) : null;
+      // Hybrid's candidates (lean): every paper with any word scored from term postings when they hold
+      // every word, the exhaustive top the stage approximates, without its statements (1.26-1.34 -> 0.65-0.69
+      // ms a query, bench/lab/query-thread-cost.ts). Only there: a keyword page and its feedback run rank
+      // as FTS5's bm25() does whether postings are in memory or not (test/unit/native-rank.test.ts), and
+      // where the stage is approximate the exact top would differ from it. For candidates the two agree
+      // on the top 10 of all 1,653 bench queries and the top 101 of 1,641 (docs/search-quality.md).
+      const scored = lean && from === PLAIN_FROM ? scoring.fromPostings(wrap(`(${quoted.join(' OR ')})`), n) : null;
       if (scored) return scored;
       return rankAnyWords(sql, { words: quoted, wrap, n, atLeast, dropCommon, lean, docCount: scoring.docCount(), budget, idf: scoring.idf }).ranked.map((r) => ({ ...r, arxivId: '' }));
     };
