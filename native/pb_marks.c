@@ -5,9 +5,10 @@
  *
  * Why: highlight.ts marked a page of 20 hits in JS (ascii-marks.ts, ASCII text only) or through a
  * scratch FTS5 table (any other text). In a query thread under bench:http that was about half of the
- * thread's time, most of it tokenizing abstracts in JS. Here the text is tokenized once by the index's
- * own tokenizer (porter over unicode61 with remove_diacritics 2, taken from the FTS5 API), so the terms
- * are the index's by construction, in any script, and the marks and the snippet window follow
+ * thread's time, most of it tokenizing abstracts in JS. Here the text is split once by the index's own
+ * tokenizers, taken from the FTS5 API (unicode61 with remove_diacritics 2; porter over it stems only the
+ * tokens that can be a query word's term: see Marker), so the terms are the index's by construction, in
+ * any script, and the marks and the snippet window follow
  * fts5_aux.c (SQLite 3.53: fts5HighlightCb, fts5CInstIterNext, fts5SentenceFinderCb, fts5SnippetScore,
  * fts5SnippetFunction) line by line, for one column and single-token phrases.
  *

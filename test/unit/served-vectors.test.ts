@@ -7,17 +7,14 @@ import { setImmediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { sampleVectors, vectorSpace } from '../../bench/synthetic.ts';
 import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
-import type { IndexDoc } from '../../src/search/keyword/types.ts';
 import { createServedVectors } from '../../src/search/vectors/served-vectors.ts';
 import { createVectorIndex, loadVectorIndex, type VectorIndexOptions } from '../../src/search/vectors/vector-index.ts';
+import { vectorAt, vectorDoc } from '../helpers/vector-docs.ts';
 
 const DIM = 32;
 const space = vectorSpace(DIM, { clusters: 20, seed: 3 });
-const vector = (data: Float32Array, i: number) => data.slice(i * DIM, (i + 1) * DIM);
-const doc = (id: number): IndexDoc => ({
-  id, arxivId: `2401.${String(id).padStart(5, '0')}`, title: `paper ${id}`, abstract: `abstract of paper ${id}`, authors: ['A. Author'],
-  categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: id,
-});
+const vector = (data: Float32Array, i: number) => vectorAt(data, DIM, i);
+const doc = vectorDoc;
 
 describe('served vectors', () => {
   const dirs: string[] = [];

@@ -11,18 +11,16 @@ import { after, describe, it } from 'node:test';
 import { sampleVectors, vectorSpace } from '../../bench/synthetic.ts';
 import { AppError } from '../../src/errors.ts';
 import { openSearchIndex } from '../../src/search/keyword/keyword-index.ts';
-import type { IndexDoc, SearchIndex } from '../../src/search/keyword/types.ts';
+import type { SearchIndex } from '../../src/search/keyword/types.ts';
 import { createServedVectors } from '../../src/search/vectors/served-vectors.ts';
 import { createThreadedVectors } from '../../src/search/vectors/served-vectors-thread.ts';
 import { createVectorIndex, loadVectorIndex, type VectorIndexOptions } from '../../src/search/vectors/vector-index.ts';
+import { vectorAt, vectorDoc } from '../helpers/vector-docs.ts';
 
 const DIM = 64;
 const space = vectorSpace(DIM, { clusters: 50, seed: 5 });
-const vector = (data: Float32Array, i: number) => data.slice(i * DIM, (i + 1) * DIM);
-const doc = (id: number): IndexDoc => ({
-  id, arxivId: `2401.${String(id).padStart(5, '0')}`, title: `paper ${id}`, abstract: `abstract of paper ${id}`, authors: ['A. Author'],
-  categories: ['cs.LG'], publishedAt: '2024-01-01', dailyDate: null, upvotes: 0, seq: id,
-});
+const vector = (data: Float32Array, i: number) => vectorAt(data, DIM, i);
+const doc = vectorDoc;
 const e = { id: 'test', dim: DIM };
 
 describe('the vector thread', () => {

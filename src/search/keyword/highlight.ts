@@ -158,11 +158,11 @@ export function createHighlighter(db: SQLite.Database): Decorate {
    */
   const pageTexts = db.transaction((match: string | null, ids: number[]) => {
     const m = match ? plainMatch(match) : null;
+    const marks: Array<{ id: number; t: string; s: string }> = [];
+    const plain: Array<{ id: number; t: string; s: string }> = [];
+    const rest: PageRow[] = [];
     if (m && native?.takes(m)) {
       // Marked in C as the rows are read (native-marks.ts); only long papers still go the scratch way.
-      const marks: Array<{ id: number; t: string; s: string }> = [];
-      const plain: Array<{ id: number; t: string; s: string }> = [];
-      const rest: PageRow[] = [];
       for (const r of native.rows(m, ids)) {
         if (!r.short) rest.push(r);
         else {
@@ -170,18 +170,14 @@ export function createHighlighter(db: SQLite.Database): Decorate {
           plain.push({ id: r.id, t: r.title, s: r.abstract });
         }
       }
-      if (rest.length === 0) return { marks, plain };
-      const other = scratch(match, rest);
-      return { marks: [...marks, ...other.marks], plain: [...plain, ...other.plain] };
+    } else {
+      const fast: PageRow[] = [];
+      for (const r of pageRows.all(JSON.stringify(ids)) as PageRow[]) (m && simple(r) ? fast : rest).push(r);
+      // Authors and expansion may be in any script: they only decide whether a paper matches, and
+      // marksOf asks FTS5 for their terms when they are not ASCII.
+      if (fast.length) marks.push(...marksOf(stems, m!, fast, { open: MARK_START, close: MARK_END, ellipsis: ELLIPSIS }));
+      plain.push(...fast.map((r) => ({ id: r.id, t: r.title, s: r.abstract.slice(0, 300) })));
     }
-    const rows = pageRows.all(JSON.stringify(ids)) as PageRow[];
-    const fast: PageRow[] = [];
-    const rest: PageRow[] = [];
-    for (const r of rows) (m && simple(r) ? fast : rest).push(r);
-    // Authors and expansion may be in any script: they only decide whether a paper matches, and
-    // marksOf asks FTS5 for their terms when they are not ASCII.
-    const marks = fast.length ? marksOf(stems, m!, fast, { open: MARK_START, close: MARK_END, ellipsis: ELLIPSIS }) : [];
-    const plain = fast.map((r) => ({ id: r.id, t: r.title, s: r.abstract.slice(0, 300) }));
     if (rest.length === 0) return { marks, plain };
     const other = scratch(match, rest);
     return { marks: [...marks, ...other.marks], plain: [...plain, ...other.plain] };
