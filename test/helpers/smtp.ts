@@ -48,6 +48,12 @@ export interface TestSmtpServer {
   /** An SMTP_URL for this server. */
   url: string;
   messages: ReceivedMail[];
+  /**
+   * Connection errors the server reported (a client reset mid-transaction: ECONNRESET). Kept, not
+   * thrown: smtp-server emits them as 'error' events, and one with no listener ended the test process
+   * (the crash test's killed sender, when the kernel reset its connection instead of closing it).
+   */
+  errors: Error[];
   /** Resolves with the messages once at least `n` arrived; rejects after `timeoutMs` (polling, no fixed sleep). */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -114,12 +120,15 @@ export async function startSmtpServer(o: SmtpServerOptions = {}): Promise<TestSm
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  const errors: Error[] = [];
+  server.on('error', (e: Error) => void errors.push(e));
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
   const cred = o.auth ? `${encodeURIComponent(o.auth.user)}:${encodeURIComponent(o.auth.pass)}@` : '';
   return {
     port,
     url: `smtp://${cred}127.0.0.1:${port}`,
     messages,
+    errors,
     async waitFor(n, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < n) {

@@ -169,6 +169,21 @@ describe('vector index', () => {
     for (const i of [10, 450, 599, 649]) assert.equal(idx.search(vecs[i]!, 1)[0]!.key, keys[i], `row ${i}`);
   });
 
+  it('a graph grown by small adds on one thread takes a large add on every core, and small ones between (in any order)', () => {
+    // usearch sizes its per-thread contexts only when an add grows the capacity: 513 single adds left a
+    // capacity of 1,024 with one context, and a 300-vector add (every core) then failed with "Reserve
+    // capacity ahead of insertions!" (CI: a graph built in paced steps that crossed SMALL_ADD both ways).
+    const idx = createVectorIndex(DIM, { kind: 'hnsw' });
+    for (let i = 0; i < 513; i++) idx.upsert(keys[i]!, vecs[i]!);
+    idx.upsertMany(keys.slice(513, 813), vecs.slice(513, 813));
+    idx.upsertMany(keys.slice(813, 900), vecs.slice(813, 900));
+    idx.upsertMany(keys.slice(900, 1300), vecs.slice(900, 1300));
+    for (let i = 1300; i < 1400; i++) idx.upsert(keys[i]!, vecs[i]!);
+    idx.upsertMany(keys.slice(1400, 1800), vecs.slice(1400, 1800));
+    assert.equal(idx.size, 1800);
+    for (const i of [0, 512, 700, 850, 1000, 1350, 1799]) assert.equal(idx.search(vecs[i]!, 1)[0]!.key, keys[i], `row ${i}`);
+  });
+
   describe('with a vector source (no full vectors kept)', () => {
     // The source is the store the vectors came from; it counts what the re-rank asks for.
     const byKey = new Map(keys.map((k, i) => [k, vecs[i]!]));

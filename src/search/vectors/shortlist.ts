@@ -179,6 +179,18 @@ function grow<T extends Float32Array | Int8Array | Uint32Array>(old: T, next: T)
 /** Fewer vectors than this are added to a graph on the calling thread alone (see setMany). */
 const SMALL_ADD = 256;
 
+/**
+ * The threads for an add of `n` vectors to `index` (0: usearch's default, every core). usearch keeps one
+ * context per thread and sizes them only when an add grows its capacity, to that add's thread count: an
+ * add on one thread that grew it left one context, and the next large add within that capacity ran on
+ * two threads and failed with "Reserve capacity ahead of insertions!" (CI, a graph built in steps while
+ * embedding: the pacer's steps crossed SMALL_ADD both ways). An add that will grow the capacity therefore
+ * always reserves for every core, so each later add may use one thread or all.
+ */
+export function addThreads(index: Pick<UsearchIndex, 'size' | 'capacity'>, n: number): number {
+  return n >= SMALL_ADD || index.size() + n >= index.capacity() ? 0 : 1;
+}
+
 /** An HNSW graph (usearch) over the short-list vectors, keyed by the paper key. */
 export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): Stage & { save(file: string): void; index: UsearchIndex } {
   // Unit vectors: inner product ranks like cosine without the normalization cost. Bits use Hamming.
@@ -203,7 +215,7 @@ export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): 
     index,
     set(_r, key, replaced, v) {
       if (replaced) index.remove(BigInt(key));
-      index.add(BigInt(key), shortVector(v), 1);
+      index.add(BigInt(key), shortVector(v), addThreads(index, 1));
     },
     setMany(from, vs) {
       const n = rows.size - from;
@@ -214,7 +226,6 @@ export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): 
       // cost more than the work — a 100k-vector i8 graph, medians of 5 under load: 16 vectors 29 ms on all
       // cores against 20 ms on one, 64 vectors 128 against 61 ms (256: 162 against 191 ms).
       const chunk = 65536;
-      const threads = n < SMALL_ADD ? 1 : 0;
       for (let s = from; s < rows.size; s += chunk) {
         const e = Math.min(rows.size, s + chunk);
         const block = new Float32Array((e - s) * c.dims);
@@ -224,7 +235,7 @@ export function createHnswStage(rows: Rows, c: StageConfig, loadFrom?: string): 
           else prefixUnit(v, c.dims, block.subarray((r - s) * c.dims, (r - s + 1) * c.dims));
         }
         const keys = BigUint64Array.from({ length: e - s }, (_, i) => BigInt(rows.keys[s + i]!));
-        index.add(keys, block, threads);
+        index.add(keys, block, addThreads(index, e - s));
       }
     },
     removed(key) {
