@@ -143,7 +143,7 @@ try {
     const servers = [];
     for (let i = 0; i < nodeCount; i++) servers.push(await startServer(databaseUrl, path.join(dataDir, `node${i}`), threads));
     try {
-      await settle(servers.map((s) => s.proc));
+      await settle(servers.map((s) => s.proc), 900, values['cpu-prof'] ? 0.5 : 0.2);
       for (const route of benchRoutes({ paperIds: top.map((r) => r.arxiv_id) })) {
         if (only && !only.has(route.name)) continue;
         if (route.paths.length === 0) continue;
