@@ -17,6 +17,7 @@
  *   --threads a,b     run everything once per SEARCH_THREADS value, in this order (default 0,<cores>: the
  *                     single-thread figure beside the query pool's, same catalog and index, same run)
  *   --cpu-prof DIR    the servers write V8 CPU profiles (every thread) into DIR when they stop
+ *   --node-args "…"   Node's own options for the servers (e.g. "--max-semi-space-size=32"), space-separated
  *                     (summarise one with `npx tsx bench/lab/cpuprofile-summary.ts FILE`)
  *
  * Latency percentiles are exact: every response time autocannon reports is kept and sorted (its own
@@ -66,6 +67,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     threads: { type: 'string', default: `0,${os.availableParallelism()}` },
     'cpu-prof': { type: 'string' },
+    'node-args': { type: 'string', default: '' },
   },
 });
 const threadCounts = values.threads!.split(',').map(Number);
@@ -82,7 +84,7 @@ const startServer = (databaseUrl: string, dataDir: string, threads: number) =>
     databaseUrl,
     dataDir,
     { LOG_LEVEL: values['log-level']!, SEARCH_THREADS: String(threads) },
-    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [],
+    [...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []), ...values['node-args']!.split(' ').filter(Boolean)],
   );
 
 // --- main ------------------------------------------------------------------------------------------
