@@ -43,8 +43,22 @@ describe('nearest', () => {
 
   it('unfiltered, excluding the paper itself: still `need` neighbours, never it', async () => {
     const { index } = lean();
-    const got = await nearest(reader, index, vecs[4]!, parseQuery('x'), 20, 5);
+    const got = await nearest(reader, index, vecs[4]!, parseQuery('x'), 20, { exclude: 5 });
     assert.equal(got.length, 20);
     assert.ok(got.every((h) => h.id !== 5));
+  });
+
+  it('explores an HNSW graph as deep as asked: hybrid reads 101 and explores 101, semantic mode twice what it reads', async () => {
+    const graph = createVectorIndex(DIM, { kind: 'hnsw', quantization: 'i8' }, 0, (ks) => ks.map((k) => byKey.get(k) ?? null));
+    graph.upsertMany([...byKey.keys()], [...byKey.values()]);
+    const seen: Array<number | undefined> = [];
+    const spy = { dim: DIM, size: graph.size, kind: graph.kind, search: (q: Float32Array, k: number, o?: { depth?: number }) => (seen.push(o?.depth), graph.search(q, k, o)) };
+    const shallow = await nearest(reader, spy as never, vecs[9]!, parseQuery('x'), 101, { explore: 101 });
+    const deep = await nearest(reader, spy as never, vecs[9]!, parseQuery('x'), 101);
+    assert.deepEqual(seen, [101, 202]);
+    assert.equal(shallow.length, 101);
+    assert.equal(shallow[0]!.id, 10, 'the vector itself first');
+    const same = shallow.filter((h) => deep.some((d) => d.id === h.id)).length;
+    assert.ok(same >= 95, `${same} of 101 shared with the deeper search`);
   });
 });

@@ -14,7 +14,7 @@ import type { KeywordReader } from './reader.ts';
 export async function similarPapers(reader: KeywordReader, vectors: { index: VectorSearcher; own: Float32Array | null } | null, id: number, limit: number): Promise<KeywordHit[] | null> {
   const empty = parseQuery('');
   if (vectors?.own && vectors.own.length === vectors.index.dim) {
-    return reader.decorate(empty, await nearest(reader, vectors.index, vectors.own, empty, limit, id));
+    return reader.decorate(empty, await nearest(reader, vectors.index, vectors.own, empty, limit, { exclude: id }));
   }
   const text = await reader.textOf(id);
   if (!text) return null;
