@@ -101,10 +101,10 @@ const KEPT_STATEMENTS = 500;
  * transaction) at a time. SQLite re-prepares a kept statement itself after a schema change.
  *
  * Rows are read as arrays and made into objects here (keptRows): better-sqlite3's own row objects cost
- * more to make and to read. A search page's 20 papers (40 columns, `select *`, then every field read
- * as toPaper does): 0.28–0.30 ms as better-sqlite3's objects, 0.21–0.23 ms as arrays made into objects
- * here (`bench/lab/row-objects.ts`, 80k papers); that query was a quarter of the HTTP thread's time
- * under bench:http.
+ * more to make and to read. A search page's 20 papers (40 columns) with their people, organisations and
+ * claims, through Kysely to toPaper: 0.50–0.55 ms with better-sqlite3's objects, 0.43–0.47 ms with these
+ * (`bench/lab/row-objects.ts`, 80k papers); the catalog's queries were a quarter of the HTTP thread's
+ * time under bench:http.
  */
 function keptStatements(sqlite: SQLite.Database): Pick<SQLite.Database, 'close' | 'prepare'> {
   const kept = new Map<string, KeptStatement>();
