@@ -78,8 +78,6 @@ const probeFile = path.join(dataDir, 'loop-probe.json');
 const nodeOptions = [env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '', `--import ${new URL('./loop-probe.mjs', import.meta.url).href}`];
 // --cpu-prof is not allowed in NODE_OPTIONS: a flag of the node process itself (its worker threads are profiled too).
 const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
-// Profiled, each isolate's sampling thread costs ~4% of a core: an idle node sat above 20% and never settled.
-const idleBelow = values['cpu-prof'] ? 0.5 : 0.2;
 const { url, proc } = await startServer(databaseUrl, path.join(dataDir, 'node'), { ...env, NODE_OPTIONS: nodeOptions.join(' ').trim(), PAPERBOY_LOOP_PROBE: probeFile }, nodeArgs);
 type Probe = { memMb: Record<string, number>; sinceMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number; stalls: Array<{ atMs: number; ms: number }> };
 const readProbe = (): Probe | undefined => {
@@ -89,7 +87,7 @@ const readProbe = (): Probe | undefined => {
     return undefined; // not written yet
   }
 };
-await settle([proc], 900, idleBelow);
+await settle([proc]);
 const pid = proc.pid!;
 const status = (key: string) => {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -199,7 +197,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 1000));
 }
 const absorbed = (performance.now() - t0) / 1000;
-await settle([proc], 900, idleBelow);
+await settle([proc]);
 // From the first write until the node is idle again (retraining and re-embedding included).
 const probe = readProbe();
 const peakRss = status('VmHWM');

@@ -17,8 +17,9 @@
  *   --threads a,b     run everything once per SEARCH_THREADS value, in this order (default 0,<cores>: the
  *                     single-thread figure beside the query pool's, same catalog and index, same run)
  *   --cpu-prof DIR    the servers write V8 CPU profiles (every thread) into DIR when they stop
- *   --node-args "…"   Node's own options for the servers (e.g. "--max-semi-space-size=32"), space-separated
  *                     (summarise one with `npx tsx bench/lab/cpuprofile-summary.ts FILE`)
+ *   --node-args=…     Node's own options for the servers, space-separated (e.g. --node-args=--max-semi-space-size=32;
+ *                     the = form: Node's argument parser refuses a separate value that starts with --)
  *
  * Latency percentiles are exact: every response time autocannon reports is kept and sorted (its own
  * histogram summary has p97.5 but no p95).
@@ -145,7 +146,7 @@ try {
     const servers = [];
     for (let i = 0; i < nodeCount; i++) servers.push(await startServer(databaseUrl, path.join(dataDir, `node${i}`), threads));
     try {
-      await settle(servers.map((s) => s.proc), 900, values['cpu-prof'] ? 0.5 : 0.2);
+      await settle(servers.map((s) => s.proc));
       for (const route of benchRoutes({ paperIds: top.map((r) => r.arxiv_id) })) {
         if (only && !only.has(route.name)) continue;
         if (route.paths.length === 0) continue;

@@ -55,7 +55,7 @@ export function cpuSeconds(pid: number, tid?: number): number | undefined {
  * Wait until the servers are idle. A fresh node trains its embedder and embeds the whole catalog in
  * the background after /readyz says ready; measuring then would charge that one-off work to the routes.
  */
-export async function settle(procs: ChildProcess[], maxSeconds = 900, idleBelow = 0.2): Promise<void> {
+export async function settle(procs: ChildProcess[], maxSeconds = 900): Promise<void> {
   const t = performance.now();
   for (;;) {
     const before = procs.map((p) => cpuSeconds(p.pid!));
@@ -65,8 +65,8 @@ export async function settle(procs: ChildProcess[], maxSeconds = 900, idleBelow 
     // Below a fifth of a core: idle nodes still poll (the index follower, the jobs lease), and on
     // PostgreSQL that alone costs 5–10% of a core per node; embedding keeps a node near a whole core.
     // Profiled (--cpu-prof), every isolate's sampling thread adds ~4% of a core: an idle node with two
-    // query threads and a vector thread sat at ~27% and never settled.
-    if (busy.every((b) => b < idleBelow)) break;
+    // query threads and a vector thread sat at ~27% and never settled. Half a core then.
+    if (busy.every((b, i) => b < (procs[i]!.spawnargs.includes('--cpu-prof') ? 0.5 : 0.2))) break;
     if ((performance.now() - t) / 1000 > maxSeconds) {
       console.error(`servers still busy after ${maxSeconds} s (${busy.map((b) => `${Math.round(b * 100)}%`).join(', ')} CPU): measuring anyway`);
       break;
